@@ -1,0 +1,95 @@
+package backend
+
+import (
+	"context"
+	"time"
+)
+
+// Feed names a part of the snapshot that a source provides. Panels look up
+// the health of their feed, so "prometheus: connection refused" greys out the
+// latency column while the container states stay live.
+type Feed string
+
+const (
+	FeedInventory    Feed = "inventory"    // services, containers, states
+	FeedMetrics      Feed = "metrics"      // rps, error rate, latency, resources
+	FeedAlerts       Feed = "alerts"       // active alerts
+	FeedDatabases    Feed = "databases"    // connection pools, query times
+	FeedDependencies Feed = "dependencies" // external dependency probes
+)
+
+// Source is one backend the poller asks for data: a Docker engine, a
+// Prometheus server, the simulator. Fetch must honour ctx: the poller bounds
+// every call with a timeout and a slow source must not hold anything else up.
+type Source interface {
+	Name() string // unique, shown in the header, e.g. "docker@db-1"
+	Kind() string // "docker", "prometheus", "sim", ...
+	Feeds() []Feed
+	Fetch(ctx context.Context) (Partial, error)
+}
+
+// Partial is what one source returned: only the fields of its feeds are
+// read. Metrics, history and uptime are keyed by service name.
+type Partial struct {
+	Services     []Service
+	Metrics      map[string]Metrics
+	P95History   map[string]Series
+	Uptime       map[string]Value
+	Alerts       []Alert
+	Databases    []DBPool
+	Dependencies []Dependency
+}
+
+// SourceStatus is the health of one source as of the snapshot.
+type SourceStatus struct {
+	Name        string
+	Kind        string
+	Feeds       []Feed
+	Interval    time.Duration
+	OK          bool      // the last fetch succeeded
+	Err         string    // the last fetch's error, "" when OK
+	UpdatedAt   time.Time // last successful fetch; zero if none yet
+	LastAttempt time.Time
+}
+
+// Pending reports that the source has not answered yet, neither with data
+// nor with an error.
+func (s SourceStatus) Pending() bool { return s.LastAttempt.IsZero() }
+
+// Age is how old the source's data is at now; zero before the first success.
+func (s SourceStatus) Age(now time.Time) time.Duration {
+	if s.UpdatedAt.IsZero() {
+		return 0
+	}
+	return now.Sub(s.UpdatedAt)
+}
+
+// Stale reports whether the data is older than two intervals, or the last
+// fetch failed.
+func (s SourceStatus) Stale(now time.Time) bool {
+	if !s.OK && !s.Pending() {
+		return true
+	}
+	return s.Interval > 0 && !s.UpdatedAt.IsZero() && now.Sub(s.UpdatedAt) > 2*s.Interval
+}
+
+// Provides reports whether the source feeds f.
+func (s SourceStatus) Provides(f Feed) bool {
+	for _, g := range s.Feeds {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Hub is what the UI sees of the poller: a stream of snapshots and a way to
+// ask for a refresh. Several UIs (SSH sessions) can subscribe to one hub.
+type Hub interface {
+	// Subscribe returns a channel that always holds the newest snapshot
+	// (older ones are dropped); it is closed when ctx ends.
+	Subscribe(ctx context.Context) <-chan Snapshot
+	// Refresh asks every source to fetch now, without waiting for its
+	// interval; a source already fetching is not asked twice.
+	Refresh()
+}
