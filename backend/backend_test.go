@@ -1,0 +1,166 @@
+package backend
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+)
+
+func TestValueJSONAndNaN(t *testing.T) {
+	b, err := json.Marshal(struct{ A, B, C Value }{Some(1.5), None(), Some(math.NaN())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"A":1.5,"B":null,"C":null}`; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	var back struct{ A, B Value }
+	if err := json.Unmarshal([]byte(`{"A":2,"B":null}`), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.A != Some(2) || back.B.Valid {
+		t.Fatalf("round trip: %+v", back)
+	}
+}
+
+func running(name string) Container {
+	return Container{Name: name, State: StateRunning, Health: HealthHealthy}
+}
+
+func TestAssess(t *testing.T) {
+	th := DefaultThresholds()
+	cases := []struct {
+		name string
+		svc  Service
+		want Status
+		why  string
+	}{
+		{"no containers", Service{}, StatusUnknown, "no container found"},
+		{"healthy", Service{Containers: []Container{running("a")}}, StatusUp, ""},
+		{"exited", Service{Containers: []Container{running("a"), {Name: "b", State: StateExited}}}, StatusDown, "b exited"},
+		{"unhealthy", Service{Containers: []Container{{Name: "a", State: StateRunning, Health: HealthUnhealthy}}}, StatusDown, "a unhealthy"},
+		{"starting", Service{Containers: []Container{{Name: "a", State: StateRunning, Health: HealthStarting}}}, StatusWarn, "a starting"},
+		{"memory over limit", Service{Containers: []Container{running("a")}, Metrics: Metrics{MemPct: Some(85)}}, StatusWarn, "High Memory: 85%"},
+		{"errors far over limit", Service{Containers: []Container{running("a")}, Metrics: Metrics{ErrorRatePct: Some(2.5)}}, StatusDown, "Error Rate: 2.5%"},
+		{"slow", Service{Containers: []Container{running("a")}, Metrics: Metrics{P95MS: Some(620)}}, StatusWarn, "Slow: p95 620 ms"},
+		{"missing metrics are not findings", Service{Containers: []Container{running("a")}, Metrics: Metrics{}}, StatusUp, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, why := th.Assess(c.svc)
+			if got != c.want {
+				t.Fatalf("status %v, want %v (%v)", got, c.want, why)
+			}
+			if c.why == "" && len(why) != 0 {
+				t.Fatalf("unexpected findings %v", why)
+			}
+			if c.why != "" && (len(why) == 0 || why[0].Text != c.why) {
+				t.Fatalf("findings %v, want first %q", why, c.why)
+			}
+		})
+	}
+}
+
+func TestLevelAndPool(t *testing.T) {
+	if Level(None(), 10) != StatusUnknown || Level(Some(5), 0) != StatusUnknown {
+		t.Fatal("missing value or unset limit must be unknown")
+	}
+	if Level(Some(10), 10) != StatusUp || Level(Some(11), 10) != StatusWarn || Level(Some(21), 10) != StatusDown {
+		t.Fatal("level boundaries wrong")
+	}
+	th := DefaultThresholds()
+	if got := th.PoolStatus(DBPool{Up: true, Connections: Some(9), MaxConnections: Some(10)}); got != StatusWarn {
+		t.Fatalf("90%% pool = %v, want warn", got)
+	}
+	if got := th.PoolStatus(DBPool{Up: false}); got != StatusDown {
+		t.Fatalf("unreachable db = %v, want down", got)
+	}
+}
+
+func TestSummarizeWeightsByTraffic(t *testing.T) {
+	s := Snapshot{Thresholds: DefaultThresholds(), Services: []Service{
+		{Name: "api", Containers: []Container{running("api-1")}, Metrics: Metrics{RPS: Some(900), ErrorRatePct: Some(0.1), AvgLatencyMS: Some(400)}},
+		{Name: "landing", Containers: []Container{running("landing-1")}, Metrics: Metrics{RPS: Some(100), ErrorRatePct: Some(1.5), AvgLatencyMS: Some(10)}},
+		{Name: "ghost"},
+	}}
+	sum := s.Summarize()
+	if sum.Healthy != 2 || sum.Total != 3 {
+		t.Fatalf("healthy %d/%d, want 2/3", sum.Healthy, sum.Total)
+	}
+	if sum.ServicesStatus != StatusDown { // 2 of 3 is below 80%
+		t.Fatalf("services status %v", sum.ServicesStatus)
+	}
+	if sum.RPS.V != 1000 {
+		t.Fatalf("rps %v", sum.RPS)
+	}
+	if math.Abs(sum.ErrorRatePct.V-0.24) > 1e-9 { // (0.9+1.5)/1000 in percent
+		t.Fatalf("error rate %v", sum.ErrorRatePct)
+	}
+	if math.Abs(sum.AvgLatencyMS.V-361) > 1e-9 { // (900*400+100*10)/1000
+		t.Fatalf("avg latency %v", sum.AvgLatencyMS)
+	}
+	if len(sum.Warnings) != 2 || sum.Warnings[0].Service != "landing" || sum.Warnings[1].Service != "ghost" {
+		t.Fatalf("warnings %+v", sum.Warnings)
+	}
+	if (Snapshot{}).Summarize().RPS.Valid {
+		t.Fatal("an empty fleet has no request rate, not zero")
+	}
+}
+
+func TestMergeKeepsConfigOrderAndAppendsDiscovered(t *testing.T) {
+	deploy := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	configured := []Service{{Project: "chat", Name: "chat-backend"}, {Project: "chat", Name: "chat-web"}}
+	inventory := []Service{
+		{Project: "zeta", Name: "zeta-web", Containers: []Container{running("z")}},
+		{Project: "chat", Name: "chat-backend", Host: "prod-1", LastDeploy: deploy, Containers: []Container{running("c")}},
+		{Project: "alpha", Name: "alpha-web"},
+	}
+	out := Merge(configured, inventory, Partial{Metrics: map[string]Metrics{"chat-web": {RPS: Some(3)}}})
+	var names []string
+	for _, s := range out {
+		names = append(names, s.Name)
+	}
+	want := []string{"chat-backend", "chat-web", "alpha-web", "zeta-web"}
+	if len(names) != len(want) {
+		t.Fatalf("names %v, want %v", names, want)
+	}
+	for i := range want {
+		if names[i] != want[i] {
+			t.Fatalf("names %v, want %v", names, want)
+		}
+	}
+	if out[0].Host != "prod-1" || !out[0].LastDeploy.Equal(deploy) || len(out[0].Containers) != 1 {
+		t.Fatalf("inventory not joined: %+v", out[0])
+	}
+	if out[1].Metrics.RPS != Some(3) || len(out[1].Containers) != 0 {
+		t.Fatalf("metrics not joined: %+v", out[1])
+	}
+}
+
+func TestFeedState(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	s := Snapshot{At: now, Sources: []SourceStatus{
+		{Name: "docker", Feeds: []Feed{FeedInventory}, Interval: 2 * time.Second, OK: true, UpdatedAt: now.Add(-time.Second), LastAttempt: now.Add(-time.Second)},
+		{Name: "prometheus", Feeds: []Feed{FeedMetrics}, Interval: 2 * time.Second, OK: false, Err: "connection refused", UpdatedAt: now.Add(-time.Minute), LastAttempt: now},
+		{Name: "am", Feeds: []Feed{FeedAlerts}, Interval: 2 * time.Second, OK: true, UpdatedAt: now.Add(-10 * time.Second), LastAttempt: now.Add(-10 * time.Second)},
+	}}
+	if f := s.Feed(FeedInventory); f.Stale || f.Err != "" || f.Pending {
+		t.Fatalf("inventory %+v", f)
+	}
+	if f := s.Feed(FeedMetrics); !f.Stale || f.Err != "prometheus: connection refused" {
+		t.Fatalf("metrics %+v", f)
+	}
+	if f := s.Feed(FeedAlerts); !f.Stale || f.Err != "" {
+		t.Fatalf("alerts older than two intervals must be stale: %+v", f)
+	}
+	if f := s.Feed(FeedDatabases); f.Err != "no source configured" {
+		t.Fatalf("databases %+v", f)
+	}
+	if got := s.LastError(); got != "prometheus: connection refused" {
+		t.Fatalf("last error %q", got)
+	}
+	if !s.LastUpdate().Equal(now.Add(-time.Second)) {
+		t.Fatalf("last update %v", s.LastUpdate())
+	}
+}

@@ -1,0 +1,47 @@
+package poll
+
+import (
+	"maps"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// buildLocked merges the newest partial of every source into a snapshot.
+// Partials of a failed source are kept (its feed is marked stale instead).
+func (p *Poller) buildLocked() backend.Snapshot {
+	s := backend.Snapshot{
+		Environment: p.cfg.Environment,
+		Demo:        p.cfg.Demo,
+		Thresholds:  p.cfg.Thresholds,
+		At:          p.clock(),
+		Sources:     make([]backend.SourceStatus, 0, len(p.jobs)),
+	}
+	var inventory []backend.Service
+	metrics := backend.Partial{
+		Metrics:    map[string]backend.Metrics{},
+		P95History: map[string]backend.Series{},
+		Uptime:     map[string]backend.Value{},
+	}
+	for _, j := range p.jobs {
+		s.Sources = append(s.Sources, j.status)
+		part := j.partial
+		for _, f := range j.status.Feeds {
+			switch f {
+			case backend.FeedInventory:
+				inventory = append(inventory, part.Services...)
+			case backend.FeedMetrics:
+				maps.Copy(metrics.Metrics, part.Metrics)
+				maps.Copy(metrics.P95History, part.P95History)
+				maps.Copy(metrics.Uptime, part.Uptime)
+			case backend.FeedAlerts:
+				s.Alerts = append(s.Alerts, part.Alerts...)
+			case backend.FeedDatabases:
+				s.Databases = append(s.Databases, part.Databases...)
+			case backend.FeedDependencies:
+				s.Dependencies = append(s.Dependencies, part.Dependencies...)
+			}
+		}
+	}
+	s.Services = backend.Merge(p.cfg.Services, inventory, metrics)
+	return s
+}

@@ -1,0 +1,240 @@
+// Package poll runs every source on its own interval, off the UI goroutine,
+// and merges their results into immutable backend.Snapshots.
+//
+// Each source has one goroutine, so a fetch is re-armed only after the
+// previous one has returned (no overlapping fetches of one source), every
+// fetch is bounded by the source's timeout, and a failing source backs off
+// exponentially without holding up the others. Subscribers get the newest
+// snapshot on a one-slot channel: snapshots are latest-wins, an old one is
+// never worth delivering.
+package poll
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// Job is a source with its schedule.
+type Job struct {
+	Source   backend.Source
+	Interval time.Duration // time between fetches when healthy
+	Timeout  time.Duration // bound on one fetch
+}
+
+// Config describes the fleet the poller serves.
+type Config struct {
+	Environment string
+	Demo        bool
+	Thresholds  backend.Thresholds
+	Services    []backend.Service // configured skeleton, see backend.Merge
+	Jobs        []Job
+	Clock       func() time.Time // nil means time.Now
+	// MaxBackoff caps the wait after repeated failures; zero means
+	// max(interval, 15s), so a source that comes back is noticed soon.
+	MaxBackoff time.Duration
+}
+
+// Poller implements backend.Hub.
+type Poller struct {
+	cfg   Config
+	clock func() time.Time
+	jobs  []*job
+
+	mu      sync.Mutex
+	subs    map[chan backend.Snapshot]struct{}
+	current backend.Snapshot
+}
+
+type job struct {
+	Job
+	kick     chan struct{} // one slot: a refresh request
+	fetching atomic.Bool
+
+	// guarded by Poller.mu
+	status  backend.SourceStatus
+	partial backend.Partial
+	fails   int
+}
+
+// New prepares a poller; nothing runs until Run.
+func New(cfg Config) *Poller {
+	p := &Poller{cfg: cfg, clock: cfg.Clock, subs: map[chan backend.Snapshot]struct{}{}}
+	if p.clock == nil {
+		p.clock = time.Now
+	}
+	for _, j := range cfg.Jobs {
+		if j.Interval <= 0 {
+			j.Interval = 2 * time.Second
+		}
+		if j.Timeout <= 0 || j.Timeout > j.Interval {
+			j.Timeout = j.Interval
+		}
+		p.jobs = append(p.jobs, &job{
+			Job:  j,
+			kick: make(chan struct{}, 1),
+			status: backend.SourceStatus{
+				Name:     j.Source.Name(),
+				Kind:     j.Source.Kind(),
+				Feeds:    j.Source.Feeds(),
+				Interval: j.Interval,
+			},
+		})
+	}
+	p.current = p.buildLocked()
+	return p
+}
+
+// Run polls until ctx ends. It returns when every source goroutine has
+// stopped.
+func (p *Poller) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, j := range p.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.loop(ctx, j)
+		}()
+	}
+	wg.Wait()
+}
+
+// Once fetches every source a single time, concurrently, and returns the
+// resulting snapshot. It is for one-shot commands and tests.
+func (p *Poller) Once(ctx context.Context) backend.Snapshot {
+	var wg sync.WaitGroup
+	for _, j := range p.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.fetch(ctx, j)
+		}()
+	}
+	wg.Wait()
+	return p.Snapshot()
+}
+
+// Snapshot returns the newest snapshot.
+func (p *Poller) Snapshot() backend.Snapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.current
+}
+
+// Subscribe implements backend.Hub. The channel holds the current snapshot
+// at once, so the first frame never waits for a slow source.
+func (p *Poller) Subscribe(ctx context.Context) <-chan backend.Snapshot {
+	ch := make(chan backend.Snapshot, 1)
+	p.mu.Lock()
+	p.subs[ch] = struct{}{}
+	ch <- p.current
+	p.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		p.mu.Lock()
+		delete(p.subs, ch)
+		close(ch)
+		p.mu.Unlock()
+	}()
+	return ch
+}
+
+// Refresh implements backend.Hub: every idle source fetches now.
+func (p *Poller) Refresh() {
+	for _, j := range p.jobs {
+		if j.fetching.Load() {
+			continue
+		}
+		select {
+		case j.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (p *Poller) loop(ctx context.Context, j *job) {
+	for ctx.Err() == nil {
+		wait := p.fetch(ctx, j)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-j.kick:
+			t.Stop()
+		}
+	}
+}
+
+// fetch runs one bounded fetch, records it and publishes a new snapshot. It
+// returns how long to wait before the next one.
+func (p *Poller) fetch(ctx context.Context, j *job) time.Duration {
+	j.fetching.Store(true)
+	defer j.fetching.Store(false)
+	// A refresh asked for while we were waiting is satisfied by this fetch.
+	select {
+	case <-j.kick:
+	default:
+	}
+	fctx, cancel := context.WithTimeout(ctx, j.Timeout)
+	part, err := j.Source.Fetch(fctx)
+	cancel()
+	if ctx.Err() != nil {
+		return 0 // shutting down: do not record a cancellation as a failure
+	}
+	now := p.clock()
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	j.status.LastAttempt = now
+	if err != nil {
+		// Keep the last good data: a stale figure marked stale is more use
+		// at 3 a.m. than an empty panel.
+		j.fails++
+		j.status.OK = false
+		j.status.Err = errText(err, fctx)
+	} else {
+		j.fails = 0
+		j.partial = part
+		j.status.OK = true
+		j.status.Err = ""
+		j.status.UpdatedAt = now
+	}
+	p.current = p.buildLocked()
+	p.publishLocked()
+	return p.backoff(j)
+}
+
+func errText(err error, ctx context.Context) string {
+	if ctx.Err() == context.DeadlineExceeded {
+		return "timed out: " + err.Error()
+	}
+	return err.Error()
+}
+
+// backoff doubles the interval for each consecutive failure, up to the cap.
+func (p *Poller) backoff(j *job) time.Duration {
+	capWait := p.cfg.MaxBackoff
+	if capWait <= 0 {
+		capWait = max(j.Interval, 15*time.Second)
+	}
+	wait := j.Interval
+	for i := 0; i < j.fails && wait < capWait; i++ {
+		wait *= 2
+	}
+	return min(wait, max(capWait, j.Interval))
+}
+
+func (p *Poller) publishLocked() {
+	for ch := range p.subs {
+		select {
+		case <-ch: // drop the undelivered older snapshot
+		default:
+		}
+		ch <- p.current
+	}
+}
