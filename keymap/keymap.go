@@ -1,0 +1,206 @@
+// Package keymap holds every key binding of opsdeck as data: a struct of
+// bubbles key.Bindings grouped for help, each with a stable name the config
+// can rebind, and a dangerous flag on bindings that change the fleet so
+// read-only mode can drop them in one place.
+//
+// Keys follow k9s and lazydocker (l logs, r restart, : palette, / filter,
+// ? help) and vim (j/k, g/G). Nothing destructive sits on a bare ctrl- key:
+// those collide with tmux and readline muscle memory.
+package keymap
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap is the whole set of bindings. Use Default to get one; it is a
+// value owned by the caller, never a package global.
+type KeyMap struct {
+	// Global.
+	Quit, Help, Palette, Refresh, Back key.Binding
+	// Navigation.
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	// Tables.
+	Open, Filter, Sort, Reverse key.Binding
+	// Service inspection.
+	Logs key.Binding
+	// Actions on the fleet (dangerous).
+	Restart, Rollback, Stop, Start key.Binding
+
+	// Views are the view switch keys, by view name ("overview" → "1").
+	Views map[string]*key.Binding
+	// viewOrder keeps view entries in registration order for help.
+	viewOrder []string
+}
+
+// Entry describes one binding for rebinding, help and read-only mode.
+type Entry struct {
+	Name      string // config name, e.g. "restart" or "view.services"
+	Group     string // help group: global, navigation, table, service, actions, views
+	Binding   *key.Binding
+	Dangerous bool
+}
+
+func bind(help string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), help))
+}
+
+// Default returns the default bindings.
+func Default() *KeyMap {
+	return &KeyMap{
+		Quit:    bind("quit", "q", "ctrl+c"),
+		Help:    bind("help", "?"),
+		Palette: bind("command", ":"),
+		Refresh: bind("refresh", "ctrl+r"),
+		Back:    bind("back", "esc"),
+
+		Up:       bind("up", "k", "up"),
+		Down:     bind("down", "j", "down"),
+		PageUp:   bind("page up", "pgup", "ctrl+b"),
+		PageDown: bind("page down", "pgdown", "ctrl+f"),
+		Top:      bind("top", "g", "home"),
+		Bottom:   bind("bottom", "G", "end"),
+
+		Open:    bind("detail", "enter"),
+		Filter:  bind("filter", "/"),
+		Sort:    bind("sort column", "o"),
+		Reverse: bind("reverse sort", "O"),
+
+		Logs: bind("logs", "l"),
+
+		Restart:  bind("restart", "r"),
+		Rollback: bind("rollback", "R"),
+		Stop:     bind("stop", "s"),
+		Start:    bind("start", "S"),
+
+		Views: map[string]*key.Binding{},
+	}
+}
+
+// AddView registers the switch key of a view; the n-th view (from 1) gets
+// the digit n by default. It returns the binding.
+func (k *KeyMap) AddView(name, title string, n int) *key.Binding {
+	b := bind(strings.ToLower(title))
+	if n >= 1 && n <= 9 {
+		b = bind(strings.ToLower(title), fmt.Sprint(n))
+	}
+	k.Views[name] = &b
+	k.viewOrder = append(k.viewOrder, name)
+	return &b
+}
+
+// Entries lists every binding with its name and group.
+func (k *KeyMap) Entries() []Entry {
+	e := []Entry{
+		{"quit", "global", &k.Quit, false},
+		{"help", "global", &k.Help, false},
+		{"palette", "global", &k.Palette, false},
+		{"refresh", "global", &k.Refresh, false},
+		{"back", "global", &k.Back, false},
+		{"up", "navigation", &k.Up, false},
+		{"down", "navigation", &k.Down, false},
+		{"page_up", "navigation", &k.PageUp, false},
+		{"page_down", "navigation", &k.PageDown, false},
+		{"top", "navigation", &k.Top, false},
+		{"bottom", "navigation", &k.Bottom, false},
+		{"open", "table", &k.Open, false},
+		{"filter", "table", &k.Filter, false},
+		{"sort", "table", &k.Sort, false},
+		{"reverse", "table", &k.Reverse, false},
+		{"logs", "service", &k.Logs, false},
+		{"restart", "actions", &k.Restart, true},
+		{"rollback", "actions", &k.Rollback, true},
+		{"stop", "actions", &k.Stop, true},
+		{"start", "actions", &k.Start, true},
+	}
+	for _, name := range k.viewOrder {
+		e = append(e, Entry{"view." + name, "views", k.Views[name], false})
+	}
+	return e
+}
+
+// Rebind replaces the keys of the named binding, keeping its help text.
+func (k *KeyMap) Rebind(name string, keys []string) error {
+	for _, e := range k.Entries() {
+		if e.Name != name {
+			continue
+		}
+		if len(keys) == 0 {
+			return fmt.Errorf("binding %q needs at least one key", name)
+		}
+		e.Binding.SetKeys(keys...)
+		e.Binding.SetHelp(strings.Join(keys, "/"), e.Binding.Help().Desc)
+		return nil
+	}
+	return fmt.Errorf("unknown key binding %q (known: %s)", name, strings.Join(k.names(), ", "))
+}
+
+func (k *KeyMap) names() []string {
+	var out []string
+	for _, e := range k.Entries() {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// Conflicts reports keys bound to more than one enabled binding, e.g. after
+// a user rebinds restart to "q".
+func (k *KeyMap) Conflicts() []string {
+	owner := map[string]string{}
+	var out []string
+	for _, e := range k.Entries() {
+		if !e.Binding.Enabled() {
+			continue
+		}
+		for _, key := range e.Binding.Keys() {
+			if prev, ok := owner[key]; ok {
+				out = append(out, fmt.Sprintf("key %q is bound to both %s and %s", key, prev, e.Name))
+				continue
+			}
+			owner[key] = e.Name
+		}
+	}
+	return out
+}
+
+// DropDangerous disables every dangerous binding, so a read-only console
+// neither shows nor handles them.
+func (k *KeyMap) DropDangerous() {
+	for _, e := range k.Entries() {
+		if e.Dangerous {
+			e.Binding.SetEnabled(false)
+		}
+	}
+}
+
+// IsDangerous reports whether b is one of the dangerous bindings (compared
+// by identity, so pass a pointer into this KeyMap).
+func (k *KeyMap) IsDangerous(b *key.Binding) bool {
+	for _, e := range k.Entries() {
+		if e.Binding == b {
+			return e.Dangerous
+		}
+	}
+	return false
+}
+
+// Navigation returns the navigation bindings for help.
+func (k *KeyMap) Navigation() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+}
+
+// Global returns the global bindings for help, view switches included.
+func (k *KeyMap) Global() []key.Binding {
+	out := []key.Binding{k.Palette, k.Help, k.Refresh, k.Back, k.Quit}
+	for _, name := range k.viewOrder {
+		out = append(out, *k.Views[name])
+	}
+	return out
+}
+
+// Actions returns the action bindings that are still enabled.
+func (k *KeyMap) Actions() []key.Binding {
+	return []key.Binding{k.Restart, k.Rollback, k.Stop, k.Start}
+}

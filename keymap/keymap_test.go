@@ -1,0 +1,102 @@
+package keymap
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+)
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func TestDefaultsMatchRealKeyPresses(t *testing.T) {
+	k := Default()
+	cases := []struct {
+		key  string
+		b    key.Binding
+		name string
+	}{
+		{"q", k.Quit, "quit"}, {"ctrl+c", k.Quit, "quit"}, {"?", k.Help, "help"},
+		{":", k.Palette, "palette"}, {"/", k.Filter, "filter"}, {"esc", k.Back, "back"},
+		{"j", k.Down, "down"}, {"k", k.Up, "up"}, {"G", k.Bottom, "bottom"},
+		{"enter", k.Open, "open"}, {"l", k.Logs, "logs"}, {"r", k.Restart, "restart"},
+	}
+	for _, c := range cases {
+		if !key.Matches(press(c.key), c.b) {
+			t.Errorf("%q does not trigger %s", c.key, c.name)
+		}
+	}
+}
+
+func TestDefaultHasNoConflictsAndNoCtrlDanger(t *testing.T) {
+	k := Default()
+	k.AddView("overview", "Overview", 1)
+	k.AddView("services", "Services", 2)
+	if c := k.Conflicts(); len(c) != 0 {
+		t.Fatalf("default keymap conflicts: %v", c)
+	}
+	for _, e := range k.Entries() {
+		if !e.Dangerous {
+			continue
+		}
+		for _, key := range e.Binding.Keys() {
+			if strings.HasPrefix(key, "ctrl+") {
+				t.Errorf("dangerous binding %s is on %s, which collides with tmux", e.Name, key)
+			}
+		}
+	}
+}
+
+func TestRebind(t *testing.T) {
+	k := Default()
+	k.AddView("services", "Services", 2)
+	if err := k.Rebind("restart", []string{"x"}); err != nil {
+		t.Fatal(err)
+	}
+	if !key.Matches(press("x"), k.Restart) || key.Matches(press("r"), k.Restart) {
+		t.Fatal("restart not moved to x")
+	}
+	if got := k.Restart.Help(); got.Key != "x" || got.Desc != "restart" {
+		t.Fatalf("help not updated: %+v", got)
+	}
+	if err := k.Rebind("view.services", []string{"s"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := k.Conflicts(); len(c) != 1 || !strings.Contains(c[0], `"s"`) {
+		t.Fatalf("expected the s conflict between stop and view.services, got %v", c)
+	}
+	if err := k.Rebind("explode", []string{"e"}); err == nil || !strings.Contains(err.Error(), "unknown key binding") {
+		t.Fatalf("unknown name accepted: %v", err)
+	}
+	if err := k.Rebind("quit", nil); err == nil {
+		t.Fatal("empty key list accepted")
+	}
+}
+
+func TestDropDangerous(t *testing.T) {
+	k := Default()
+	k.DropDangerous()
+	for _, b := range k.Actions() {
+		if b.Enabled() || key.Matches(press(b.Keys()[0]), b) {
+			t.Fatalf("%v still enabled in read-only mode", b.Keys())
+		}
+	}
+	if !k.Logs.Enabled() || !k.Quit.Enabled() {
+		t.Fatal("read-only mode must keep safe bindings")
+	}
+	if !k.IsDangerous(&k.Restart) || k.IsDangerous(&k.Logs) {
+		t.Fatal("IsDangerous misclassifies")
+	}
+}

@@ -1,0 +1,110 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manacore/opsdeck/views/theme"
+)
+
+// header: product, environment, DEMO badge, one dot per source, clock.
+func (m *Model) header() string {
+	t := m.opts.Theme
+	left := t.Title.Render("opsdeck") + " " + t.Badge.Render(orText(m.snap.Environment, "…"))
+	if m.snap.Demo {
+		left += " " + t.Demo.Render("DEMO")
+	}
+	if m.opts.ReadOnly {
+		left += " " + t.Subtle.Render("[read-only]")
+	}
+	var dots []string
+	for _, s := range m.snap.Sources {
+		st := sourceStatus(s, m.now)
+		dots = append(dots, t.Status(st).Render(theme.Dot(st))+" "+s.Name)
+	}
+	right := t.Subtle.Render(m.now.UTC().Format("15:04:05") + " UTC")
+	mid := strings.Join(dots, "  ")
+	return joinLine(left, mid, right, m.width)
+}
+
+// joinLine lays out left, middle and right parts on one line of width w,
+// dropping the middle, then the right, when they do not fit.
+func joinLine(left, mid, right string, w int) string {
+	lw, mw, rw := ansi.StringWidth(left), ansi.StringWidth(mid), ansi.StringWidth(right)
+	switch {
+	case lw+2+mw+2+rw <= w:
+		gap := w - lw - mw - rw
+		return left + strings.Repeat(" ", gap/2) + mid + strings.Repeat(" ", gap-gap/2) + right
+	case lw+2+rw <= w:
+		return left + strings.Repeat(" ", w-lw-rw) + right
+	default:
+		return ansi.Truncate(left, w, "…")
+	}
+}
+
+func orText(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// tabBar shows the view switch keys and, when a detail is open, where we are.
+func (m *Model) tabBar() string {
+	t := m.opts.Theme
+	var parts []string
+	for i, v := range m.tabs {
+		label := fmt.Sprintf("%s %s", keyLabel(m.opts.Keys.Views[v.Name()].Keys()), v.Title())
+		if i == m.tab {
+			parts = append(parts, t.TabActive.Render(label))
+		} else {
+			parts = append(parts, t.Tab.Render(label))
+		}
+	}
+	line := strings.Join(parts, "")
+	for _, v := range m.stack {
+		line += t.Subtle.Render(" › ") + t.Bold.Render(v.Title())
+	}
+	return ansi.Truncate(line, m.width, "…")
+}
+
+func keyLabel(keys []string) string {
+	if len(keys) == 0 {
+		return " "
+	}
+	return keys[0]
+}
+
+// statusBar: a notice when one is showing, else last refresh and last
+// error, with the main keys on the right.
+func (m *Model) statusBar() string {
+	t := m.opts.Theme
+	if m.palette.open {
+		return ansi.Truncate(m.palette.view(), m.width, "")
+	}
+	hint := t.Key.Render("?") + t.KeyDesc.Render(" help  ") + t.Key.Render(":") + t.KeyDesc.Render(" command  ") + t.Key.Render("q") + t.KeyDesc.Render(" quit")
+	var left string
+	if n, ok := m.notice.current(); ok {
+		left = n
+	} else {
+		left = m.refreshText()
+	}
+	return joinLine(left, "", hint, m.width)
+}
+
+func (m *Model) refreshText() string {
+	t := m.opts.Theme
+	last := m.snap.LastUpdate()
+	if last.IsZero() {
+		return t.Subtle.Render("waiting for sources…")
+	}
+	s := t.Subtle.Render(fmt.Sprintf("refreshed %s (%s ago)", last.UTC().Format("15:04:05"), shortAge(m.now.Sub(last))))
+	if e := m.snap.LastError(); e != "" {
+		s += t.Subtle.Render(" · ") + t.Error.Render("last error: "+e)
+	}
+	return s
+}
+
+func sizeText(w, h int) string { return fmt.Sprintf("%dx%d", w, h) }

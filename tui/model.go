@@ -1,0 +1,320 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/keymap"
+	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/views/theme"
+)
+
+// MinWidth and MinHeight are the smallest terminal opsdeck lays out in.
+const (
+	MinWidth  = 60
+	MinHeight = 16
+)
+
+// Options configure the root model.
+type Options struct {
+	Hub      backend.Hub
+	Keys     *keymap.KeyMap // nil: keymap.Default()
+	Theme    *theme.Theme   // nil: theme.Default()
+	Clock    func() time.Time
+	ReadOnly bool
+	// NoTick stops the header clock from ticking (tests pin the clock).
+	NoTick bool
+}
+
+// Model is the root model.
+type Model struct {
+	opts   Options
+	common views.Common
+	ctx    context.Context
+	cancel context.CancelFunc
+	sub    <-chan backend.Snapshot
+
+	snap  backend.Snapshot
+	tabs  []views.View // the top-level views, in tab order
+	tab   int
+	stack []views.View // details opened on top of the active tab
+
+	width, height int
+	palette       palette
+	showHelp      bool
+	notice        notice
+	now           time.Time
+}
+
+// New builds the root model with the overview and services views.
+func New(opts Options) *Model {
+	if opts.Keys == nil {
+		opts.Keys = keymap.Default()
+	}
+	if opts.Theme == nil {
+		opts.Theme = theme.Default()
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	c := views.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock()}
+	m.tabs = []views.View{views.NewOverview(c), views.NewServices(c)}
+	for i, v := range m.tabs {
+		if _, ok := opts.Keys.Views[v.Name()]; !ok {
+			opts.Keys.AddView(v.Name(), v.Title(), i+1)
+		}
+	}
+	if opts.ReadOnly {
+		opts.Keys.DropDangerous()
+	}
+	m.palette = newPalette(m.commands())
+	m.notice.render = func(l level, text string) string {
+		switch l {
+		case levelError:
+			return opts.Theme.Down.Render("✖ " + text)
+		case levelWarn:
+			return opts.Theme.Warn.Render("▲ " + text)
+		}
+		return opts.Theme.Text.Render(text)
+	}
+	return m
+}
+
+// SnapshotMsg carries a new snapshot from the hub.
+type SnapshotMsg struct{ Snapshot backend.Snapshot }
+
+type tickMsg time.Time
+
+// Init subscribes to the hub and starts the clock.
+func (m *Model) Init() tea.Cmd {
+	m.sub = m.opts.Hub.Subscribe(m.ctx)
+	cmds := []tea.Cmd{waitSnapshot(m.sub)}
+	if !m.opts.NoTick {
+		cmds = append(cmds, tick())
+	}
+	return tea.Batch(cmds...)
+}
+
+// waitSnapshot blocks in its own goroutine for the next snapshot; it
+// returns nil when the subscription closes on quit.
+func waitSnapshot(ch <-chan backend.Snapshot) tea.Cmd {
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return SnapshotMsg{s}
+	}
+}
+
+// tick fires on the next whole second so the clock changes in step.
+func tick() tea.Cmd {
+	return tea.Every(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+func (m *Model) active() views.View {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1]
+	}
+	return m.tabs[m.tab]
+}
+
+func (m *Model) bodySize() (int, int) { return m.width, max(m.height-3, 0) }
+
+// Update routes a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		w, h := m.bodySize()
+		for _, v := range m.all() {
+			v.SetSize(w, h)
+		}
+		m.palette.setWidth(msg.Width)
+		return m, nil
+	case SnapshotMsg:
+		m.snap = msg.Snapshot
+		for _, v := range m.all() {
+			v.SetSnapshot(m.snap)
+		}
+		return m, waitSnapshot(m.sub)
+	case tickMsg:
+		m.now = time.Time(msg)
+		if m.opts.Clock != nil {
+			m.now = m.opts.Clock()
+		}
+		return m, tick()
+	case noticeMsg:
+		return m, m.notice.show(msg)
+	case clearNoticeMsg:
+		m.notice.clear(msg)
+		return m, nil
+	case views.PushMsg:
+		w, h := m.bodySize()
+		msg.View.SetSize(w, h)
+		msg.View.SetSnapshot(m.snap)
+		m.stack = append(m.stack, msg.View)
+		return m, nil
+	case views.ActionMsg:
+		return m, m.action(msg)
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	}
+	return m, m.active().Update(msg)
+}
+
+func (m *Model) all() []views.View {
+	return append(append([]views.View{}, m.tabs...), m.stack...)
+}
+
+// key applies the precedence of pipeline rule 4.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.opts.Keys
+	if m.palette.open {
+		cmd, run := m.palette.update(msg)
+		if run != "" {
+			return tea.Batch(cmd, m.run(run))
+		}
+		return cmd
+	}
+	if m.active().Capturing() {
+		return m.active().Update(msg)
+	}
+	if m.showHelp {
+		if key.Matches(msg, k.Help, k.Back) {
+			m.showHelp = false
+		} else if key.Matches(msg, k.Quit) {
+			return m.quit()
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, k.Palette):
+		return m.palette.start()
+	case key.Matches(msg, k.Refresh):
+		hub := m.opts.Hub
+		return tea.Batch(func() tea.Msg { hub.Refresh(); return nil }, notify(levelInfo, "refreshing all sources"))
+	}
+	for i, v := range m.tabs {
+		if b := k.Views[v.Name()]; b != nil && key.Matches(msg, *b) {
+			m.switchTo(i)
+			return nil
+		}
+	}
+	// esc undoes the view's own state first (an applied filter), then
+	// closes a detail.
+	if key.Matches(msg, k.Back) {
+		if !m.active().Back() && len(m.stack) > 0 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		return nil
+	}
+	return m.active().Update(msg)
+}
+
+func (m *Model) switchTo(i int) {
+	m.tab = i
+	m.stack = nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.cancel()
+	return tea.Quit
+}
+
+// action applies read-only mode; executing actions is not wired in yet,
+// so the request is answered with a notice rather than silently dropped.
+func (m *Model) action(a views.ActionMsg) tea.Cmd {
+	if m.opts.ReadOnly && a.Kind != views.ActionLogs {
+		return notify(levelError, "read-only: "+string(a.Kind)+" "+a.Service+" refused")
+	}
+	return notify(levelWarn, string(a.Kind)+" "+a.Service+": not available in this version")
+}
+
+// View renders the whole screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "opsdeck · " + m.snap.Environment
+	return v
+}
+
+func (m *Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		return m.tooSmall()
+	}
+	w, h := m.bodySize()
+	var body string
+	if m.showHelp {
+		body = m.helpView(w, h)
+	} else {
+		body = m.active().View()
+	}
+	body = fitBlock(body, w, h)
+	if m.palette.open {
+		body = overlayBottom(body, m.palette.suggestions(m.opts.Theme, w), h)
+	}
+	return strings.Join([]string{m.header(), m.tabBar(), body, m.statusBar()}, "\n")
+}
+
+func (m *Model) tooSmall() string {
+	msg := []string{
+		"terminal too small",
+		sizeText(m.width, m.height) + " (need " + sizeText(MinWidth, MinHeight) + ")",
+	}
+	var lines []string
+	for i := 0; i < m.height; i++ {
+		line := ""
+		if j := i - (m.height-len(msg))/2; j >= 0 && j < len(msg) {
+			line = msg[j]
+		}
+		lines = append(lines, ansi.Truncate(line, m.width, ""))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fitBlock makes s exactly h lines of at most w cells.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// overlayBottom replaces the last lines of a body with an overlay.
+func overlayBottom(body string, overlay []string, h int) string {
+	if len(overlay) == 0 {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	start := max(len(lines)-len(overlay), 0)
+	for i := start; i < len(lines); i++ {
+		lines[i] = overlay[i-start]
+	}
+	return strings.Join(lines, "\n")
+}

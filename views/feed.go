@@ -1,0 +1,44 @@
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// feedLine says where a panel's data comes from and how fresh it is:
+// "prometheus · 2s ago", or "stale 42s · prometheus: connection refused".
+// Every panel shows one, so a dead source is visible where its data is.
+func (c Common) feedLine(s backend.Snapshot, f backend.Feed) string {
+	st := s.Feed(f)
+	now := c.now(s)
+	src := "no source"
+	if len(st.Sources) > 0 {
+		src = st.Sources[0]
+		if len(st.Sources) > 1 {
+			src += fmt.Sprintf(" +%d", len(st.Sources)-1)
+		}
+	}
+	switch {
+	case st.Err != "" && st.UpdatedAt.IsZero():
+		return c.Theme.Down.Render("✖ " + st.Err)
+	case st.Err != "":
+		return c.Theme.Warn.Render(fmt.Sprintf("stale %s · %s", ago(now, st.UpdatedAt), st.Err))
+	case st.Pending && st.UpdatedAt.IsZero():
+		return c.Theme.Subtle.Render(src + " · waiting for first answer")
+	case st.Stale:
+		return c.Theme.Warn.Render(fmt.Sprintf("stale %s · %s", ago(now, st.UpdatedAt), src))
+	default:
+		return c.Theme.Subtle.Render(fmt.Sprintf("%s · %s ago", src, ago(now, st.UpdatedAt)))
+	}
+}
+
+// now is the clock the view renders against: the injected clock, falling
+// back to the snapshot's time so rendering stays a pure function in tests.
+func (c Common) now(s backend.Snapshot) time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return s.At
+}

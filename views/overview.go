@@ -1,0 +1,214 @@
+package views
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/views/theme"
+)
+
+// Overview is the seed's SYSTEM HEALTH OVERVIEW: four tiles coloured
+// against the thresholds, the service warnings, and the active alerts.
+type Overview struct {
+	c             Common
+	snap          backend.Snapshot
+	width, height int
+}
+
+// NewOverview returns the overview view.
+func NewOverview(c Common) *Overview { return &Overview{c: c} }
+
+func (v *Overview) Name() string                   { return "overview" }
+func (v *Overview) Title() string                  { return "Overview" }
+func (v *Overview) SetSize(w, h int)               { v.width, v.height = w, h }
+func (v *Overview) SetSnapshot(s backend.Snapshot) { v.snap = s }
+func (v *Overview) Update(tea.Msg) tea.Cmd         { return nil }
+func (v *Overview) Capturing() bool                { return false }
+func (v *Overview) Back() bool                     { return false }
+func (v *Overview) ShortHelp() []key.Binding       { return nil }
+func (v *Overview) FullHelp() [][]key.Binding      { return nil }
+
+type tile struct {
+	title, value, label string
+	status              backend.Status
+}
+
+func (v *Overview) tiles(sum backend.Summary) []tile {
+	rps := dash
+	if sum.RPS.Valid {
+		rps = thousands(sum.RPS.V) + " req/s"
+	}
+	lat := dash
+	if sum.AvgLatencyMS.Valid {
+		lat = thousands(sum.AvgLatencyMS.V) + " ms"
+	}
+	rpsStatus := backend.StatusUnknown
+	if sum.RPS.Valid {
+		rpsStatus = backend.StatusUp
+	}
+	return []tile{
+		{"Services", fmt.Sprintf("%d / %d", sum.Healthy, sum.Total), word(sum.ServicesStatus, "Healthy", "Degraded", "Down"), sum.ServicesStatus},
+		{"Request Rate", rps, word(rpsStatus, "Normal", "", ""), rpsStatus},
+		{"Error Rate", pct(sum.ErrorRatePct), word(sum.ErrorStatus, "Good", "High", "Critical"), sum.ErrorStatus},
+		{"Avg Latency", lat, word(sum.LatencyStatus, "Fast", "Slow", "Very slow"), sum.LatencyStatus},
+	}
+}
+
+func word(st backend.Status, up, warn, down string) string {
+	switch st {
+	case backend.StatusUp:
+		return up
+	case backend.StatusWarn:
+		return warn
+	case backend.StatusDown:
+		return down
+	}
+	return "No data"
+}
+
+// View renders the overview into exactly width × height cells or fewer.
+func (v *Overview) View() string {
+	if v.width <= 0 || v.height <= 0 {
+		return ""
+	}
+	t := v.c.Theme
+	sum := v.snap.Summarize()
+	var out []string
+	head := t.Title.Render("SYSTEM HEALTH OVERVIEW")
+	upd := t.Subtle.Render("Last Update: " + clock(v.snap.LastUpdate()))
+	out = append(out, spread(head, upd, v.width))
+	out = append(out, v.renderTiles(sum)...)
+	out = append(out, fitLine(v.c.feedLine(v.snap, backend.FeedMetrics), v.width))
+	out = append(out, "")
+	out = append(out, v.warnings(sum)...)
+	out = append(out, "")
+	out = append(out, v.alerts(v.height-len(out))...)
+	if len(out) > v.height {
+		out = out[:v.height]
+	}
+	return strings.Join(out, "\n")
+}
+
+func (v *Overview) renderTiles(sum backend.Summary) []string {
+	t := v.c.Theme
+	tiles := v.tiles(sum)
+	perRow := 4
+	if v.width < 4*16+3 {
+		perRow = 2
+	}
+	if v.width < 2*16+1 {
+		perRow = 1
+	}
+	w := min((v.width-(perRow-1))/perRow, 32)
+	var rows []string
+	for i := 0; i < len(tiles); i += perRow {
+		var boxes []string
+		for _, tl := range tiles[i:min(i+perRow, len(tiles))] {
+			inner := max(w-4, 1) // border and padding
+			body := strings.Join([]string{
+				t.Bold.Render(ansi.Truncate(tl.title, inner, "…")),
+				ansi.Truncate(tl.value, inner, "…"),
+				t.Status(tl.status).Render(ansi.Truncate(theme.Dot(tl.status)+" "+tl.label, inner, "…")),
+			}, "\n")
+			box := t.Tile.Width(w).BorderForeground(tileBorder(t, tl.status)).Render(body)
+			boxes = append(boxes, box, " ")
+		}
+		row := lipgloss.JoinHorizontal(lipgloss.Top, boxes[:len(boxes)-1]...)
+		rows = append(rows, strings.Split(row, "\n")...)
+	}
+	return rows
+}
+
+// tileBorder draws attention to a tile only when it is not fine.
+func tileBorder(t *theme.Theme, st backend.Status) color.Color {
+	switch st {
+	case backend.StatusWarn:
+		return t.P.Warn
+	case backend.StatusDown:
+		return t.P.Down
+	}
+	return t.P.Border
+}
+
+// warnings is the seed's line "⚠️ 1 Service Warning: picture-backend (High
+// Memory: 85%)", one line per service when several are affected.
+func (v *Overview) warnings(sum backend.Summary) []string {
+	t := v.c.Theme
+	if len(sum.Warnings) == 0 {
+		return []string{fitLine(t.OK.Render("● All services healthy"), v.width)}
+	}
+	noun := "Service Warning"
+	if len(sum.Warnings) > 1 {
+		noun += "s"
+	}
+	var lines []string
+	for i, w := range sum.Warnings {
+		var why []string
+		for _, f := range w.Findings {
+			why = append(why, f.Text)
+		}
+		text := fmt.Sprintf("%s (%s)", w.Service, strings.Join(why, ", "))
+		if i == 0 {
+			text = fmt.Sprintf("%s %d %s: %s", theme.Dot(w.Status), len(sum.Warnings), noun, text)
+		} else {
+			text = strings.Repeat(" ", 2) + text
+		}
+		lines = append(lines, fitLine(t.Status(w.Status).Render(text), v.width))
+		if i == 3 && len(sum.Warnings) > 4 {
+			lines = append(lines, t.Subtle.Render(fmt.Sprintf("  … and %d more", len(sum.Warnings)-4)))
+			break
+		}
+	}
+	return lines
+}
+
+// alerts is a compact ACTIVE ALERTS panel, firing first as the snapshot
+// orders them, cut to the lines left.
+func (v *Overview) alerts(room int) []string {
+	t := v.c.Theme
+	if room < 2 {
+		return nil
+	}
+	lines := []string{spread(t.Title.Render("ACTIVE ALERTS"), v.c.feedLine(v.snap, backend.FeedAlerts), v.width)}
+	critical := 0
+	for _, a := range v.snap.Alerts {
+		if a.Severity == backend.SeverityCritical {
+			critical++
+		}
+	}
+	shown := 0
+	for _, a := range v.snap.Alerts {
+		if len(lines) >= room-1 {
+			break
+		}
+		st := severityStatus(a.Severity)
+		sev := fmt.Sprintf("%s %-8s", theme.Dot(st), strings.ToUpper(string(a.Severity)))
+		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), a.Service, a.Summary)
+		line = spread(fitLine(line, v.width-10), t.Subtle.Render(clock(a.Since)), v.width)
+		lines = append(lines, line)
+		shown++
+	}
+	if shown < len(v.snap.Alerts) {
+		lines = append(lines, t.Subtle.Render(fmt.Sprintf("  … %d more (:alerts)", len(v.snap.Alerts)-shown)))
+	} else if critical == 0 && len(lines) < room {
+		lines = append(lines, t.OK.Render("○ No Critical Alerts"))
+	}
+	return lines
+}
+
+func severityStatus(s backend.Severity) backend.Status {
+	switch s {
+	case backend.SeverityCritical:
+		return backend.StatusDown
+	case backend.SeverityWarning:
+		return backend.StatusWarn
+	}
+	return backend.StatusUnknown
+}

@@ -1,0 +1,204 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/views/table"
+	"github.com/manacore/opsdeck/views/theme"
+)
+
+// Project is the detail of one project: a row per container with its
+// image, version, state, health, start time and restarts, and the figures
+// of the selected service. Service actions (logs, restart, ...) act on the
+// selected row's service.
+type Project struct {
+	c             Common
+	project       string
+	snap          backend.Snapshot
+	tbl           *table.Model
+	width, height int
+}
+
+// NewProject returns the detail view of a project.
+func NewProject(c Common, project string) *Project {
+	cols := []table.Column{
+		{Title: "SERVICE", Width: 12, Flex: true},
+		{Title: "CONTAINER", Width: 12, Flex: true, Drop: 2},
+		{Title: "HOST", Width: 8, Drop: 3},
+		{Title: "VERSION", Width: 8},
+		{Title: "STATE", Width: 10},
+		{Title: "HEALTH", Width: 9, Drop: 1},
+		{Title: "STARTED", Width: 7, Right: true},
+		{Title: "RESTARTS", Width: 8, Right: true, Drop: 4},
+	}
+	return &Project{c: c, project: project, tbl: table.New(cols, c.Keys, tableStyles(c.Theme))}
+}
+
+func (v *Project) Name() string    { return "project" }
+func (v *Project) Title() string   { return v.project }
+func (v *Project) Back() bool      { return v.tbl.ClearFilter() }
+func (v *Project) Capturing() bool { return v.tbl.Filtering() }
+
+// figureLines is the height of the selected service's figures block.
+const figureLines = 3
+
+func (v *Project) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.tbl.SetSize(w, max(h-1-figureLines, 0))
+}
+
+func (v *Project) ShortHelp() []key.Binding {
+	k := v.c.Keys
+	out := []key.Binding{k.Logs}
+	for _, b := range k.Actions() {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return append(out, k.Filter, k.Back)
+}
+
+func (v *Project) FullHelp() [][]key.Binding {
+	return [][]key.Binding{v.ShortHelp(), {v.c.Keys.Sort, v.c.Keys.Reverse}, v.c.Keys.Navigation()}
+}
+
+func (v *Project) services() []backend.Service {
+	var out []backend.Service
+	for _, s := range v.snap.Services {
+		if s.Project == v.project {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (v *Project) SetSnapshot(s backend.Snapshot) {
+	v.snap = s
+	t := v.c.Theme
+	now := v.c.now(s)
+	var rows []table.Row
+	for _, svc := range v.services() {
+		if len(svc.Containers) == 0 {
+			rows = append(rows, table.Row{Key: svc.Name + "/", Cells: []table.Cell{
+				{Text: svc.Name}, {Text: "no container found", Style: t.Unknwn},
+				{Text: dash}, {Text: dash}, {Text: "○ unknown", Style: t.Unknwn},
+			}})
+			continue
+		}
+		for _, c := range svc.Containers {
+			stState := backend.StatusUp
+			if c.State != backend.StateRunning {
+				stState = backend.StatusDown
+			}
+			rows = append(rows, table.Row{Key: svc.Name + "/" + c.Name, Cells: []table.Cell{
+				{Text: svc.Name},
+				{Text: c.Name},
+				{Text: orDash(c.Host)},
+				{Text: orDash(c.Version)},
+				{Text: theme.Dot(stState) + " " + string(c.State), Style: t.Status(stState)},
+				{Text: string(c.Health), Style: t.Status(healthStatus(c.Health))},
+				{Text: ago(now, c.StartedAt), Num: -float64(c.StartedAt.Unix()), IsNum: !c.StartedAt.IsZero()},
+				{Text: fmt.Sprint(c.Restarts), Num: float64(c.Restarts), IsNum: true},
+			}})
+		}
+	}
+	v.tbl.SetRows(rows)
+}
+
+func healthStatus(h backend.Health) backend.Status {
+	switch h {
+	case backend.HealthHealthy:
+		return backend.StatusUp
+	case backend.HealthStarting:
+		return backend.StatusWarn
+	case backend.HealthUnhealthy:
+		return backend.StatusDown
+	}
+	return backend.StatusUnknown
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return dash
+	}
+	return s
+}
+
+// selectedService is the service of the selected row.
+func (v *Project) selectedService() (backend.Service, bool) {
+	row, ok := v.tbl.Selected()
+	if !ok {
+		return backend.Service{}, false
+	}
+	name, _, _ := strings.Cut(row.Key, "/")
+	return v.snap.Service(name)
+}
+
+func (v *Project) Update(msg tea.Msg) tea.Cmd {
+	if handled, cmd := v.tbl.Update(msg); handled {
+		return cmd
+	}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	if kind := actionFor(v.c.Keys, kp); kind != "" {
+		if svc, ok := v.selectedService(); ok {
+			return actionCmd(kind, svc.Name)
+		}
+	}
+	return nil
+}
+
+func (v *Project) View() string {
+	if v.width <= 0 || v.height <= 0 {
+		return ""
+	}
+	t := v.c.Theme
+	svcs := v.services()
+	n := 0
+	for _, s := range svcs {
+		n += len(s.Containers)
+	}
+	title := t.Title.Render(strings.ToUpper(v.project)) + t.Subtle.Render(fmt.Sprintf(" · %d services · %d containers", len(svcs), n))
+	lines := []string{spread(title, v.c.feedLine(v.snap, backend.FeedInventory), v.width)}
+	if len(svcs) == 0 {
+		lines = append(lines, t.Warn.Render(fitLine(fmt.Sprintf("project %q is not in the fleet any more", v.project), v.width)))
+		return strings.Join(lines, "\n")
+	}
+	lines = append(lines, v.tbl.View())
+	lines = append(lines, v.figures()...)
+	return strings.Join(lines, "\n")
+}
+
+// figures shows the selected service's metrics and what is wrong with it.
+func (v *Project) figures() []string {
+	t := v.c.Theme
+	svc, ok := v.selectedService()
+	if !ok {
+		return nil
+	}
+	m := svc.Metrics
+	st, why := v.snap.Thresholds.Assess(svc)
+	head := t.Status(st).Render(theme.Dot(st)+" "+svc.Name) + "  " + t.Subtle.Render(orDash(svc.HealthURL))
+	figs := fmt.Sprintf("rps %s · errors %s · p95 %s · avg %s · cpu %s · mem %s",
+		num(m.RPS, "%.1f"), pct(m.ErrorRatePct), num(m.P95MS, "%.0f ms"), num(m.AvgLatencyMS, "%.0f ms"), pct(m.CPUPct), pct(m.MemPct))
+	var texts []string
+	for _, f := range why {
+		texts = append(texts, f.Text)
+	}
+	findings := t.OK.Render("no findings")
+	if len(texts) > 0 {
+		findings = t.Status(st).Render(strings.Join(texts, " · "))
+	}
+	return []string{
+		fitLine(head, v.width),
+		fitLine(figs, v.width),
+		fitLine(findings, v.width),
+	}
+}

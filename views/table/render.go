@@ -1,0 +1,152 @@
+package table
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+const gap = 2 // spaces between columns
+
+// layout decides which columns show and how wide each is at width w.
+func layout(cols []Column, w int) (show []int, widths []int) {
+	show = make([]int, 0, len(cols))
+	for i := range cols {
+		show = append(show, i)
+	}
+	need := func() int {
+		n := 0
+		for _, i := range show {
+			n += cols[i].Width
+		}
+		return n + gap*max(len(show)-1, 0)
+	}
+	// Hide droppable columns, highest Drop first, until the rest fit.
+	for need() > w {
+		drop, best := -1, 0
+		for j, i := range show {
+			if cols[i].Drop > best {
+				drop, best = j, cols[i].Drop
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		show = append(show[:drop], show[drop+1:]...)
+	}
+	widths = make([]int, len(show))
+	flex := 0
+	for j, i := range show {
+		widths[j] = cols[i].Width
+		if cols[i].Flex {
+			flex++
+		}
+	}
+	spare := w - need()
+	if spare > 0 && flex > 0 {
+		each, rest := spare/flex, spare%flex
+		for j, i := range show {
+			if cols[i].Flex {
+				widths[j] += each
+				if rest > 0 {
+					widths[j]++
+					rest--
+				}
+			}
+		}
+	}
+	return show, widths
+}
+
+// View renders the header, the visible rows and the filter line. Every
+// line is exactly the table's width.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	show, widths := layout(m.cols, m.width)
+	var b strings.Builder
+	// Header with the sort marker on the sorted column.
+	var hdr []string
+	for j, i := range show {
+		t := m.cols[i].Title
+		if i == m.sortCol {
+			t += map[bool]string{false: "↑", true: "↓"}[m.sortDesc]
+		}
+		hdr = append(hdr, pad(t, widths[j], m.cols[i].Right))
+	}
+	b.WriteString(m.styles.Header.Render(fit(strings.Join(hdr, strings.Repeat(" ", gap)), m.width)))
+
+	bh := m.bodyHeight()
+	lines := 1
+	if len(m.view) == 0 && bh > 0 {
+		msg := "no rows"
+		if q := m.filter.Value(); q != "" {
+			msg = fmt.Sprintf("nothing matches %q", q)
+		}
+		b.WriteString("\n" + m.styles.Subtle.Render(fit("  "+msg, m.width)))
+		lines++
+	}
+	for r := m.offset; r < len(m.view) && r < m.offset+bh; r++ {
+		b.WriteString("\n")
+		b.WriteString(m.renderRow(m.view[r], show, widths, r == m.cursor))
+		lines++
+	}
+	for ; lines < m.height-m.filterLines(); lines++ {
+		b.WriteString("\n")
+	}
+	if m.filterLines() > 0 {
+		b.WriteString("\n")
+		b.WriteString(m.filterLine())
+	}
+	return b.String()
+}
+
+func (m *Model) filterLines() int {
+	if (m.filtering || m.filter.Value() != "") && m.height > 1 {
+		return 1
+	}
+	return 0
+}
+
+func (m *Model) filterLine() string {
+	if m.filtering {
+		return fit(m.filter.View(), m.width)
+	}
+	s := fmt.Sprintf("filter: %s (%d of %d) · esc clears", m.filter.Value(), len(m.view), len(m.rows))
+	return m.styles.Subtle.Render(fit(s, m.width))
+}
+
+func (m *Model) renderRow(r Row, show, widths []int, selected bool) string {
+	parts := make([]string, len(show))
+	for j, i := range show {
+		c := cellAt(r, i)
+		text := pad(c.Text, widths[j], m.cols[i].Right)
+		if !selected {
+			text = c.Style.Render(text)
+		}
+		parts[j] = text
+	}
+	line := strings.Join(parts, strings.Repeat(" ", gap))
+	if selected {
+		return m.styles.Selected.Render(fit(line, m.width))
+	}
+	return line + strings.Repeat(" ", max(m.width-ansi.StringWidth(line), 0))
+}
+
+// pad truncates s to w cells (with an ellipsis) and pads it to w.
+func pad(s string, w int, right bool) string {
+	if w <= 0 {
+		return ""
+	}
+	s = ansi.Truncate(s, w, "…")
+	fill := strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+	if right {
+		return fill + s
+	}
+	return s + fill
+}
+
+// fit pads or truncates a plain line to exactly w cells.
+func fit(s string, w int) string { return pad(s, w, false) }

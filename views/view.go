@@ -1,0 +1,85 @@
+package views
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/keymap"
+	"github.com/manacore/opsdeck/views/theme"
+)
+
+// Common is what every view shares: passed explicitly, never global.
+type Common struct {
+	Theme *theme.Theme
+	Keys  *keymap.KeyMap
+	Now   func() time.Time
+}
+
+// View is the contract every screen fulfils.
+type View interface {
+	// Name is the palette command (":services"); Title the tab label.
+	Name() string
+	Title() string
+	SetSize(width, height int)
+	SetSnapshot(backend.Snapshot)
+	Update(tea.Msg) tea.Cmd
+	View() string
+	// ShortHelp and FullHelp list the view's own bindings (the root adds
+	// the global ones).
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	// Back undoes one level of the view's own state (clears an applied
+	// filter) and reports whether there was any; when there was none the
+	// root closes the view if it is a detail.
+	Back() bool
+	// Capturing reports that the view is reading text (a filter being
+	// typed), so the root must hand it every key, q and digits included.
+	Capturing() bool
+}
+
+// PushMsg asks the root to open a view on top of the current one (a
+// detail); esc pops it.
+type PushMsg struct{ View View }
+
+// ActionKind names an action on the fleet.
+type ActionKind string
+
+const (
+	ActionRestart  ActionKind = "restart"
+	ActionRollback ActionKind = "rollback"
+	ActionStop     ActionKind = "stop"
+	ActionStart    ActionKind = "start"
+	ActionLogs     ActionKind = "logs"
+)
+
+// ActionMsg is a view's request to act on a service; the root confirms,
+// checks read-only mode and dispatches it.
+type ActionMsg struct {
+	Kind    ActionKind
+	Service string
+}
+
+// actionFor maps a key press to the action it asks for, or "".
+func actionFor(k *keymap.KeyMap, msg tea.KeyPressMsg) ActionKind {
+	switch {
+	case key.Matches(msg, k.Logs):
+		return ActionLogs
+	case key.Matches(msg, k.Restart):
+		return ActionRestart
+	case key.Matches(msg, k.Rollback):
+		return ActionRollback
+	case key.Matches(msg, k.Stop):
+		return ActionStop
+	case key.Matches(msg, k.Start):
+		return ActionStart
+	}
+	return ""
+}
+
+// actionCmd wraps an action request as a command.
+func actionCmd(kind ActionKind, service string) tea.Cmd {
+	return func() tea.Msg { return ActionMsg{Kind: kind, Service: service} }
+}
