@@ -66,12 +66,8 @@ func New(opts Options) *Model {
 	c := views.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock()}
-	m.tabs = []views.View{views.NewOverview(c), views.NewServices(c)}
-	for i, v := range m.tabs {
-		if _, ok := opts.Keys.Views[v.Name()]; !ok {
-			opts.Keys.AddView(v.Name(), v.Title(), i+1)
-		}
-	}
+	m.tabs = newTabs(c)
+	registerTabs(opts.Keys, m.tabs)
 	if opts.ReadOnly {
 		opts.Keys.DropDangerous()
 	}
@@ -86,6 +82,25 @@ func New(opts Options) *Model {
 		return opts.Theme.Text.Render(text)
 	}
 	return m
+}
+
+// newTabs builds the top-level views in tab order.
+func newTabs(c views.Common) []views.View {
+	return []views.View{views.NewOverview(c), views.NewServices(c)}
+}
+
+// RegisterViews adds the view switch bindings (1, 2, ...) to k, so a config
+// can rebind them ("view.services") before the UI starts.
+func RegisterViews(k *keymap.KeyMap) {
+	registerTabs(k, newTabs(views.Common{Keys: k}))
+}
+
+func registerTabs(k *keymap.KeyMap, tabs []views.View) {
+	for i, v := range tabs {
+		if _, ok := k.Views[v.Name()]; !ok {
+			k.AddView(v.Name(), v.Title(), i+1)
+		}
+	}
 }
 
 // SnapshotMsg carries a new snapshot from the hub.

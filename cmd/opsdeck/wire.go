@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/poll"
+	"github.com/manacore/opsdeck/backend/sim"
+	"github.com/manacore/opsdeck/keymap"
+	"github.com/manacore/opsdeck/tui"
+)
+
+// app is everything the console needs, wired from the config.
+type app struct {
+	cfg    *config.Config
+	poller *poll.Poller
+	ui     tui.Options
+}
+
+// loadConfig finds and loads the config, or the embedded demo fleet.
+func loadConfig(flagPath string, getenv func(string) string) (*config.Config, error) {
+	path, err := config.Locate(flagPath, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if path == "" {
+		return config.Default(), nil
+	}
+	return config.Load(path)
+}
+
+func build(f flags, getenv func(string) string) (*app, error) {
+	cfg, err := loadConfig(f.config, getenv)
+	if err != nil {
+		return nil, err
+	}
+	keys := keymap.Default()
+	tui.RegisterViews(keys)
+	for _, b := range cfg.Keys {
+		if err := keys.Rebind(b.Action, b.Keys); err != nil {
+			return nil, cfg.ErrorAt(b.Pos, "%v", err)
+		}
+	}
+	if c := keys.Conflicts(); len(c) > 0 {
+		return nil, errors.New(cfg.File + ": keys: " + strings.Join(c, "; "))
+	}
+	clock, err := frozenClock(f.clock)
+	if err != nil {
+		return nil, err
+	}
+
+	pc := poll.Config{
+		Environment: cfg.Environment,
+		Thresholds:  cfg.Thresholds,
+		Services:    cfg.Services(),
+		Clock:       clock,
+	}
+	if s := cfg.Sources.Simulator; s != nil {
+		seed := s.Seed
+		if f.seed != 0 {
+			seed = f.seed
+		}
+		fleet := sim.New(sim.Config{
+			Seed:         seed,
+			Clock:        clock,
+			Services:     cfg.Services(),
+			Databases:    names(cfg.Databases, func(d config.Database) string { return d.Name }),
+			Dependencies: names(cfg.Dependencies, func(d config.Dependency) string { return d.Name }),
+			Profiles:     s.Profiles,
+			Thresholds:   cfg.Thresholds,
+		})
+		for _, src := range fleet.Sources() {
+			pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: s.Interval, Timeout: s.Timeout})
+		}
+		pc.Demo = true
+	}
+	p := poll.New(pc)
+	return &app{
+		cfg:    cfg,
+		poller: p,
+		ui:     tui.Options{Hub: p, Keys: keys, Clock: clock, ReadOnly: f.readOnly},
+	}, nil
+}
+
+func names[T any](xs []T, name func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = name(x)
+	}
+	return out
+}

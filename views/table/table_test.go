@@ -1,0 +1,154 @@
+package table
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manacore/opsdeck/keymap"
+)
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func typeText(m *Model, s string) {
+	for _, r := range s {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func fleet(n int) []Row {
+	var rows []Row
+	for i := range n {
+		name := fmt.Sprintf("svc-%02d", i)
+		rows = append(rows, Row{Key: name, Cells: []Cell{{Text: name}, {Text: fmt.Sprint(n - i), Num: float64(n - i), IsNum: true}}})
+	}
+	return rows
+}
+
+func newTable(w, h int) *Model {
+	m := New([]Column{{Title: "NAME", Width: 8, Flex: true}, {Title: "RPS", Width: 5, Right: true}}, keymap.Default(), Styles{})
+	m.SetSize(w, h)
+	return m
+}
+
+func selected(t *testing.T, m *Model) string {
+	t.Helper()
+	r, ok := m.Selected()
+	if !ok {
+		t.Fatal("nothing selected")
+	}
+	return r.Key
+}
+
+func TestSelectionFollowsRowAcrossRefresh(t *testing.T) {
+	m := newTable(40, 10)
+	m.SetRows(fleet(5))
+	m.Update(press("j"))
+	m.Update(press("j"))
+	if got := selected(t, m); got != "svc-02" {
+		t.Fatalf("selected %s", got)
+	}
+	rows := fleet(5)
+	rows[0], rows[4] = rows[4], rows[0] // a refresh reorders the data
+	m.SetRows(append([]Row{{Key: "new", Cells: []Cell{{Text: "new"}}}}, rows...))
+	if got := selected(t, m); got != "svc-02" {
+		t.Fatalf("selection jumped to %s after refresh", got)
+	}
+}
+
+func TestFilterNarrowsAndClears(t *testing.T) {
+	m := newTable(40, 10)
+	m.SetRows(fleet(12))
+	m.Update(press("/"))
+	if !m.Filtering() {
+		t.Fatal("/ did not start filtering")
+	}
+	typeText(m, "svc-1") // q, j, k typed here must not act as keys
+	if m.Len() != 2 {
+		t.Fatalf("filter kept %d rows, want 2", m.Len())
+	}
+	m.Update(press("enter"))
+	if m.Filtering() || m.FilterText() != "svc-1" {
+		t.Fatal("enter should apply the filter and leave input mode")
+	}
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "filter: svc-1 (2 of 12)") {
+		t.Fatalf("filter line missing:\n%s", v)
+	}
+	if !m.ClearFilter() || m.Len() != 12 || m.ClearFilter() {
+		t.Fatal("ClearFilter should clear once, then report nothing to clear")
+	}
+	m.Update(press("/"))
+	typeText(m, "zzz")
+	if v := ansi.Strip(m.View()); !strings.Contains(v, `nothing matches "zzz"`) {
+		t.Fatalf("empty result not explained:\n%s", v)
+	}
+	m.Update(press("esc"))
+	if m.Filtering() || m.Len() != 12 {
+		t.Fatal("esc while typing should drop the filter")
+	}
+}
+
+func TestSortCyclesColumnsAndReverses(t *testing.T) {
+	m := newTable(40, 10)
+	m.SetRows(fleet(3)) // svc-00 has RPS 3, svc-02 has RPS 1
+	m.Update(press("o")) // sort by NAME
+	m.Update(press("o")) // sort by RPS ascending
+	m.Update(press("g"))
+	if got := selected(t, m); got != "svc-02" {
+		t.Fatalf("lowest RPS first, got %s", got)
+	}
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "RPS↑") {
+		t.Fatalf("sort marker missing:\n%s", v)
+	}
+	m.Update(press("O"))
+	m.Update(press("g"))
+	if got := selected(t, m); got != "svc-00" {
+		t.Fatalf("reversed: highest RPS first, got %s", got)
+	}
+}
+
+func TestScrollKeepsCursorVisible(t *testing.T) {
+	m := newTable(30, 5) // header + 4 rows
+	m.SetRows(fleet(50))
+	m.Update(press("G"))
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "svc-49") || strings.Contains(v, "svc-00") {
+		t.Fatalf("bottom not visible after G:\n%s", v)
+	}
+	if n := strings.Count(v, "\n") + 1; n != 5 {
+		t.Fatalf("view has %d lines, want 5", n)
+	}
+}
+
+func TestLayoutDropsColumnsAndNeverOverflows(t *testing.T) {
+	cols := []Column{{Title: "A", Width: 10, Flex: true}, {Title: "B", Width: 10, Drop: 1}, {Title: "C", Width: 6}}
+	show, widths := layout(cols, 20)
+	if len(show) != 2 || show[1] != 2 {
+		t.Fatalf("column B should be dropped at width 20: %v", show)
+	}
+	if widths[0] != 12 {
+		t.Fatalf("flex column should take the spare width: %v", widths)
+	}
+	m := New(cols, keymap.Default(), Styles{})
+	m.SetRows([]Row{{Key: "x", Cells: []Cell{{Text: strings.Repeat("long ", 20)}, {Text: "b"}, {Text: "c"}}}})
+	for w := 0; w <= 60; w++ {
+		m.SetSize(w, 4)
+		for _, line := range strings.Split(m.View(), "\n") {
+			if ansi.StringWidth(line) > w {
+				t.Fatalf("width %d: line of %d cells: %q", w, ansi.StringWidth(line), line)
+			}
+		}
+	}
+}
