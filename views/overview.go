@@ -89,6 +89,7 @@ func (v *Overview) View() string {
 	out = append(out, "")
 	out = append(out, v.warnings(sum)...)
 	out = append(out, "")
+	out = append(out, v.pools(), v.dependencies(), "")
 	out = append(out, v.alerts(v.height-len(out))...)
 	if len(out) > v.height {
 		out = out[:v.height]
@@ -189,7 +190,7 @@ func (v *Overview) alerts(room int) []string {
 			break
 		}
 		st := severityStatus(a.Severity)
-		sev := fmt.Sprintf("%s %-8s", theme.Dot(st), strings.ToUpper(string(a.Severity)))
+		sev := fmt.Sprintf("%s %-8s", severityGlyph(a.Severity), strings.ToUpper(string(a.Severity)))
 		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), a.Service, a.Summary)
 		line = spread(fitLine(line, v.width-10), t.Subtle.Render(clock(a.Since)), v.width)
 		lines = append(lines, line)
@@ -197,8 +198,9 @@ func (v *Overview) alerts(room int) []string {
 	}
 	if shown < len(v.snap.Alerts) {
 		lines = append(lines, t.Subtle.Render(fmt.Sprintf("  … %d more (:alerts)", len(v.snap.Alerts)-shown)))
-	} else if critical == 0 && len(lines) < room {
-		lines = append(lines, t.OK.Render("○ No Critical Alerts"))
+	} else if f := v.snap.Feed(backend.FeedAlerts); critical == 0 && len(lines) < room && f.Err == "" && !f.UpdatedAt.IsZero() {
+		// Only claim there are no critical alerts when we know it.
+		lines = append(lines, t.OK.Render("✓ No Critical Alerts"))
 	}
 	return lines
 }
@@ -211,4 +213,55 @@ func severityStatus(s backend.Severity) backend.Status {
 		return backend.StatusWarn
 	}
 	return backend.StatusUnknown
+}
+
+// severityGlyph follows the seed's legend: 🚨 critical, ⚠️ warning, ℹ️ info,
+// as single-width symbols.
+func severityGlyph(s backend.Severity) string {
+	switch s {
+	case backend.SeverityCritical:
+		return "✖"
+	case backend.SeverityWarning:
+		return "▲"
+	}
+	return "ℹ"
+}
+
+// pools is a one-line DATABASE PERFORMANCE summary: each pool's use
+// against its maximum, coloured by the pool threshold.
+func (v *Overview) pools() string {
+	t := v.c.Theme
+	var parts []string
+	for _, db := range v.snap.Databases {
+		st := v.snap.Thresholds.PoolStatus(db)
+		use := dash
+		if db.Connections.Valid && db.MaxConnections.Valid {
+			use = fmt.Sprintf("%.0f/%.0f", db.Connections.V, db.MaxConnections.V)
+		}
+		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+db.Name)+" "+use)
+	}
+	return v.summaryLine("DATABASES", parts, backend.FeedDatabases)
+}
+
+// dependencies is a one-line EXTERNAL DEPENDENCIES summary.
+func (v *Overview) dependencies() string {
+	t := v.c.Theme
+	var parts []string
+	for _, d := range v.snap.Dependencies {
+		st := backend.StatusUp
+		if !d.Up {
+			st = backend.StatusDown
+		}
+		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+d.Name)+" "+num(d.LatencyMS, "%.0fms"))
+	}
+	return v.summaryLine("DEPENDENCIES", parts, backend.FeedDependencies)
+}
+
+func (v *Overview) summaryLine(title string, parts []string, f backend.Feed) string {
+	t := v.c.Theme
+	head := t.Title.Render(fmt.Sprintf("%-13s", title))
+	if len(parts) == 0 {
+		return fitLine(head+v.c.feedLine(v.snap, f), v.width)
+	}
+	return fitLine(head+strings.Join(parts, t.Subtle.Render(" · ")), v.width)
 }

@@ -102,7 +102,7 @@ func TestFilterNarrowsAndClears(t *testing.T) {
 
 func TestSortCyclesColumnsAndReverses(t *testing.T) {
 	m := newTable(40, 10)
-	m.SetRows(fleet(3)) // svc-00 has RPS 3, svc-02 has RPS 1
+	m.SetRows(fleet(3))  // svc-00 has RPS 3, svc-02 has RPS 1
 	m.Update(press("o")) // sort by NAME
 	m.Update(press("o")) // sort by RPS ascending
 	m.Update(press("g"))

@@ -1,0 +1,55 @@
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+
+VERSION = $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  = $(shell git rev-parse HEAD 2>/dev/null)
+DATE    = $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS  = -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+
+# Pinned tools are built into a cache outside the repo (go.mod is not touched).
+TOOLS_BIN := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/opsdeck-tools/bin
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(TOOLS_BIN)/staticcheck
+
+# Packages whose tests use teatest goldens (see `golden`).
+GOLDEN_PKGS := ./tui/ ./views/
+
+.PHONY: build run test testbed bench lint release-check golden clean
+
+build:
+	go build -trimpath -ldflags '$(LDFLAGS)' -o bin/opsdeck ./cmd/opsdeck
+
+run:
+	go run ./cmd/opsdeck $(ARGS)
+
+# ---- testbed hook ----------------------------------------------------------
+# Integration components (services the tests need) get started here later.
+# Currently a no-op; `test` depends on it so adding them needs no other change.
+testbed:
+	@:
+
+test: testbed
+	go vet ./...
+	go test -race -count=1 ./...
+
+bench:
+	go test -run '^$$' -bench . -benchmem ./... | tee bench.txt
+
+lint:
+	@bad="$$(gofmt -l .)"; if [[ -n "$$bad" ]]; then echo "gofmt -l: not formatted:"; echo "$$bad"; exit 1; fi
+	go vet ./...
+	@[[ "$$(go version -m $(STATICCHECK) 2>/dev/null | awk '$$1 == "mod" { print $$3 }')" == $(STATICCHECK_VERSION) ]] || \
+		(cd / && GOWORK=off GOBIN=$(TOOLS_BIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
+	$(STATICCHECK) ./...
+
+release-check:
+	scripts/release-check
+
+# Regenerate goldens. -update is a flag of the teatest/golden test binaries
+# only, so pass it one package at a time: a package whose tests don't define
+# it fails with "flag provided but not defined: -update".
+golden:
+	for p in $(GOLDEN_PKGS); do go test "$$p" -update; done
+
+clean:
+	rm -rf bin/ dist/ bench.txt

@@ -1,0 +1,188 @@
+// Package config loads opsdeck's YAML config: the fleet to watch (projects,
+// services, databases, external dependencies), the thresholds figures are
+// coloured against, the sources to poll and key rebindings.
+//
+// Every problem is reported as an *Error "file:line:col: message" pointing
+// at the offending node, so a tired on-call engineer can jump straight to
+// it. Decoding is strict: an unknown key is an error, never ignored, since
+// a misspelt key silently taking its default is how configs rot.
+//
+// Without a config file opsdeck runs on Default(), the embedded demo fleet
+// (default.yaml) on the simulator.
+package config
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/sim"
+)
+
+// Config is a loaded and validated config.
+type Config struct {
+	File         string // path it was loaded from, or "(embedded default)"
+	Environment  string
+	Thresholds   backend.Thresholds
+	Projects     []Project
+	Databases    []Database
+	Dependencies []Dependency
+	Sources      Sources
+	Keys         []KeyBinding // in file order
+}
+
+// Project is a group of services deployed together, e.g. chat.
+type Project struct {
+	Name     string
+	Services []ServiceSpec
+}
+
+// ServiceSpec is one configured service; Name is unique in the fleet.
+type ServiceSpec struct {
+	Component             backend.Component
+	Name, Host, HealthURL string
+}
+
+// Database is a database whose connection pool is watched.
+type Database struct{ Name, Host string }
+
+// Dependency is an external service the fleet relies on; Name is free text.
+type Dependency struct{ Name, URL string }
+
+// Sources are the backends to poll; nil means not configured.
+type Sources struct {
+	Simulator *Simulator
+}
+
+// Simulator is the deterministic simulated fleet.
+type Simulator struct {
+	Seed              int64
+	Interval, Timeout time.Duration
+	Profiles          map[string]sim.Profile // by service, database or dependency name
+}
+
+// KeyBinding rebinds one action; Pos is where its name stands in the file,
+// for ErrorAt when the keymap rejects it.
+type KeyBinding struct {
+	Action string
+	Keys   []string
+	Pos    Pos
+}
+
+// DefaultFile is Config.File for the embedded default.
+const DefaultFile = "(embedded default)"
+
+// maxSize bounds what Parse reads: a config is a few kilobytes, anything
+// near this is a wrong file.
+const maxSize = 1 << 20
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// Default is the embedded demo fleet. It panics only if default.yaml is
+// broken, which TestDefault guards.
+func Default() *Config {
+	c, err := Parse(DefaultFile, defaultYAML)
+	if err != nil {
+		panic("config: embedded default.yaml: " + err.Error())
+	}
+	return c
+}
+
+// Load reads and parses the config file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		// The path is already in Error.File; keep just the cause.
+		return nil, &Error{File: path, Msg: "cannot read config: " + unwrapPath(err).Error()}
+	}
+	return Parse(path, data)
+}
+
+// Parse parses and validates a config; file names it in errors. Every
+// error is an *Error.
+func Parse(file string, data []byte) (*Config, error) {
+	if len(data) > maxSize {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("config is larger than %d KiB; is this the right file?", maxSize>>10)}
+	}
+	f, err := parseYAML(data)
+	if err != nil {
+		return nil, fromYAML(file, nil, err)
+	}
+	var bodies []ast.Node
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			bodies = append(bodies, d.Body)
+		}
+	}
+	switch len(bodies) {
+	case 0:
+		return nil, &Error{File: file, Msg: "config is empty; it needs at least environment, projects and sources"}
+	case 1:
+	default:
+		p := posOf(bodies[1])
+		return nil, &Error{File: file, Line: p.Line, Col: p.Col, Msg: "a second YAML document (after ---); a config is a single document"}
+	}
+	root := bodies[0]
+	var raw rawConfig
+	if err := decodeYAML(root, &raw); err != nil {
+		return nil, fromYAML(file, root, err)
+	}
+	b := &builder{file: file, root: root}
+	c := b.build(&raw)
+	if err := b.first(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseYAML and decodeYAML are where goccy/go-yaml parses and decodes. A panic
+// inside the library is turned into an error: a bad config must never take
+// the console down with a stack trace.
+func parseYAML(data []byte) (f *ast.File, err error) {
+	defer recoverYAML(&err)
+	return parser.ParseBytes(data, 0)
+}
+
+func decodeYAML(root ast.Node, raw *rawConfig) (err error) {
+	defer recoverYAML(&err)
+	return yaml.NodeToValue(root, raw, yaml.DisallowUnknownField())
+}
+
+const panicMsg = "the YAML parser failed on this file"
+
+func recoverYAML(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s (%v); please report it", panicMsg, r)
+	}
+}
+
+// ErrorAt reports a problem found by another package (an unknown key
+// binding action, say) at p in this config's file.
+func (c *Config) ErrorAt(p Pos, format string, args ...any) error {
+	return &Error{File: c.File, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Services is the configured fleet as a skeleton in config order: identity
+// and health URL set, containers and metrics left for the sources.
+func (c *Config) Services() []backend.Service {
+	var out []backend.Service
+	for _, p := range c.Projects {
+		for _, s := range p.Services {
+			out = append(out, backend.Service{
+				Project:   p.Name,
+				Component: s.Component,
+				Name:      s.Name,
+				Host:      s.Host,
+				HealthURL: s.HealthURL,
+			})
+		}
+	}
+	return out
+}

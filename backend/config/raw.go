@@ -1,0 +1,62 @@
+package config
+
+import (
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/manacore/opsdeck/backend/sim"
+)
+
+// The raw types mirror the YAML as written. Pointers and strings stand in
+// for optional numbers and durations so that "omitted" can take a default
+// and a bad duration can be reported at its node (goccy's own duration
+// errors carry no position).
+type rawConfig struct {
+	Environment  string          `yaml:"environment"`
+	Thresholds   rawThresholds   `yaml:"thresholds"`
+	Projects     []rawProject    `yaml:"projects"`
+	Databases    []rawDatabase   `yaml:"databases"`
+	Dependencies []rawDependency `yaml:"dependencies"`
+	Sources      rawSources      `yaml:"sources"`
+	Keys         ast.Node        `yaml:"keys"` // walked by hand for order and positions
+}
+
+type rawThresholds struct {
+	P95Target    *string  `yaml:"p95_target"`
+	ErrorRatePct *float64 `yaml:"error_rate_pct"`
+	MemoryPct    *float64 `yaml:"memory_pct"`
+	CPUPct       *float64 `yaml:"cpu_pct"`
+	DBPoolPct    *float64 `yaml:"db_pool_pct"`
+}
+
+type rawProject struct {
+	Name     string       `yaml:"name"`
+	Services []rawService `yaml:"services"`
+}
+
+type rawService struct {
+	Component string `yaml:"component"`
+	Name      string `yaml:"name"`
+	Host      string `yaml:"host"`
+	HealthURL string `yaml:"health_url"`
+}
+
+type rawDatabase struct {
+	Name string `yaml:"name"`
+	Host string `yaml:"host"`
+}
+
+type rawDependency struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+}
+
+type rawSources struct {
+	Simulator *rawSimulator `yaml:"simulator"`
+}
+
+type rawSimulator struct {
+	Seed     *int64                 `yaml:"seed"`
+	Interval *string                `yaml:"interval"`
+	Timeout  *string                `yaml:"timeout"`
+	Profiles map[string]sim.Profile `yaml:"profiles"`
+}
