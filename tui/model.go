@@ -92,7 +92,7 @@ func newTabs(c views.Common) []views.View {
 // RegisterViews adds the view switch bindings (1, 2, ...) to k, so a config
 // can rebind them ("view.services") before the UI starts.
 func RegisterViews(k *keymap.KeyMap) {
-	registerTabs(k, newTabs(views.Common{Keys: k}))
+	registerTabs(k, newTabs(views.Common{Keys: k, Theme: theme.Default()}))
 }
 
 func registerTabs(k *keymap.KeyMap, tabs []views.View) {
