@@ -27,7 +27,7 @@ type Project struct {
 // NewProject returns the detail view of a project.
 func NewProject(c Common, project string) *Project {
 	cols := []table.Column{
-		{Title: "SERVICE", Width: 14},
+		{Title: "SERVICE", Width: 14, Flex: true},
 		{Title: "CONTAINER", Width: 16, Flex: true, Drop: 2},
 		{Title: "HOST", Width: 8, Drop: 3},
 		{Title: "VERSION", Width: 8},

@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/tui"
 )
 
@@ -74,7 +75,11 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	}
 	app, err := build(f, getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "opsdeck:", err)
+		// A config error already reads "file:line:col: message".
+		if ce := (*config.Error)(nil); !errors.As(err, &ce) {
+			fmt.Fprint(stderr, "opsdeck: ")
+		}
+		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
 

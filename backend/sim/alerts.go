@@ -1,0 +1,133 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// criticalFactor mirrors backend.Level: an error rate this many times over
+// its limit is critical.
+const criticalFactor = 2
+
+// alertMemory is when each active alert was first seen, keyed by name and
+// service, as Prometheus keeps an alert's activeAt while it stays active.
+// With the fleet's Fail/Delay settings it is the only state a fetch reads.
+type alertMemory struct {
+	since   map[string]time.Time
+	started bool // alerts have been evaluated once
+}
+
+// raise derives the active alerts from the figures at t against the
+// thresholds, the way the seed's Prometheus rules would. Figures keep to
+// their level's side of each threshold, so the set of alerts follows the
+// profiles; the numbers in their summaries move with the figures.
+func (f *Fleet) raise(t time.Time, metrics map[string]backend.Metrics) []backend.Alert {
+	th := f.th
+	var out []backend.Alert
+	add := func(name string, sev backend.Severity, service, summary string) {
+		out = append(out, backend.Alert{
+			Name:        name,
+			Severity:    sev,
+			Service:     service,
+			Summary:     summary,
+			State:       backend.AlertFiring,
+			Labels:      map[string]string{"alertname": name, "severity": string(sev), "service": service},
+			Annotations: map[string]string{"summary": summary},
+		})
+	}
+	for i := range f.services {
+		s := &f.services[i]
+		name := s.skel.Name
+		if s.down {
+			add("ServiceDown", backend.SeverityCritical, name,
+				fmt.Sprintf("Service Down (0/%d containers running)", len(s.lag)))
+			continue // no figures, and a dead service runs no slow queries
+		}
+		m := metrics[name]
+		if lim := th.MemoryPct; lim > 0 && m.MemPct.Valid && m.MemPct.V > lim {
+			add("HighMemoryUsage", backend.SeverityWarning, name,
+				fmt.Sprintf("High Memory Usage (%.0f%% > %s%%)", m.MemPct.V, num(lim)))
+		}
+		if lim := th.ErrorRatePct; lim > 0 && m.ErrorRatePct.Valid && m.ErrorRatePct.V > lim {
+			sev := backend.SeverityWarning
+			if m.ErrorRatePct.V > lim*criticalFactor {
+				sev = backend.SeverityCritical
+			}
+			add("HighErrorRate", sev, name,
+				fmt.Sprintf("High Error Rate (%.1f%% > %s%%)", m.ErrorRatePct.V, num(lim)))
+		}
+		if lim := ms(th.P95Target); lim > 0 && m.P95MS.Valid && m.P95MS.V > lim {
+			add("SlowResponses", backend.SeverityWarning, name,
+				fmt.Sprintf("Slow Responses (p95 %.0fms > %sms)", m.P95MS.V, num(lim)))
+		}
+		if s.slowQueryMS > 0 {
+			add("SlowQuery", backend.SeverityInfo, name,
+				fmt.Sprintf("Slow Query Detected (%sms)", num(s.slowQueryMS)))
+		}
+	}
+	f.remember(t, out)
+	sortAlerts(out)
+	return out
+}
+
+// num formats a limit without trailing zeros: 80, 1, 0.5.
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// remember sets each alert's Since from the memory and forgets alerts that
+// are no longer active. Alerts present at the first evaluation are
+// backdated by a hashed 2–6 minutes, so the demo opens on alerts that have
+// been firing a while rather than "since now"; an alert appearing later is
+// dated when it appears.
+func (f *Fleet) remember(t time.Time, alerts []backend.Alert) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := &f.alerts
+	next := make(map[string]time.Time, len(alerts))
+	for i := range alerts {
+		a := &alerts[i]
+		id := a.Name + "\x00" + a.Service
+		since, ok := m.since[id]
+		if !ok {
+			since = t
+			if !m.started {
+				back := 120 + newKey(f.seed, id).with("since").intn(241)
+				since = t.Add(-time.Duration(back) * time.Second)
+			}
+		}
+		next[id] = since
+		a.Since = since
+	}
+	m.since, m.started = next, true
+}
+
+var severityRank = map[backend.Severity]int{
+	backend.SeverityCritical: 0,
+	backend.SeverityWarning:  1,
+	backend.SeverityInfo:     2,
+}
+
+// sortAlerts orders as the seed's ACTIVE ALERTS panel: firing before
+// pending, then critical, warning, info, then newest first; service and
+// name break ties so the order never depends on map iteration.
+func sortAlerts(as []backend.Alert) {
+	sort.SliceStable(as, func(i, j int) bool {
+		a, b := as[i], as[j]
+		if (a.State == backend.AlertFiring) != (b.State == backend.AlertFiring) {
+			return a.State == backend.AlertFiring
+		}
+		if ra, rb := severityRank[a.Severity], severityRank[b.Severity]; ra != rb {
+			return ra < rb
+		}
+		if !a.Since.Equal(b.Since) {
+			return a.Since.After(b.Since)
+		}
+		if a.Service != b.Service {
+			return a.Service < b.Service
+		}
+		return a.Name < b.Name
+	})
+}

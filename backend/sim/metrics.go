@@ -1,0 +1,86 @@
+package sim
+
+import (
+	"math"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// historyPoints is the p95 sparkline: the last hour at one-minute steps.
+const historyPoints = 61
+
+// telemetry is the "prometheus" source's answer: metrics, p95 history and
+// uptime by service, the alerts they raise, databases and dependencies.
+func (f *Fleet) telemetry(t time.Time) backend.Partial {
+	n := len(f.services)
+	p := backend.Partial{
+		Metrics:    make(map[string]backend.Metrics, n),
+		P95History: make(map[string]backend.Series, n),
+		Uptime:     make(map[string]backend.Value, n),
+	}
+	sec := seconds(t)
+	for i := range f.services {
+		s := &f.services[i]
+		name := s.skel.Name
+		p.Uptime[name] = backend.Some(s.uptime)
+		if s.down {
+			// Prometheus cannot scrape a dead target: its figures are
+			// missing, not zero (a zero error rate would read as healthy).
+			continue
+		}
+		p.Metrics[name] = s.metrics(sec, f.th)
+		p.P95History[name] = s.history(t, f.th)
+	}
+	p.Alerts = f.raise(t, p.Metrics)
+	p.Databases = f.databases(t)
+	p.Dependencies = f.dependencies(t)
+	return p
+}
+
+// seconds is t as fractional Unix seconds, the waves' time axis.
+func seconds(t time.Time) float64 {
+	return float64(t.Unix()) + float64(t.Nanosecond())/1e9
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// p95At is the one function both the current p95 and its history use, so
+// the sparkline ends where the figure stands.
+func (s *service) p95At(sec float64, th backend.Thresholds) float64 {
+	return keepSide(s.p95.at(sec), s.p95.level, ms(th.P95Target))
+}
+
+// metrics are the service's figures at sec. Each is kept on its level's
+// side of its threshold, so the alerts are exactly the profiled ones.
+func (s *service) metrics(sec float64, th backend.Thresholds) backend.Metrics {
+	p95 := s.p95At(sec, th)
+	errPct := keepSide(s.errPct.at(sec), s.errPct.level, th.ErrorRatePct)
+	errPct = keepSide(errPct, s.errPct.level, th.ErrorRatePct*2) // the critical line
+	mem := clamp(keepSide(s.mem.at(sec), s.mem.level, th.MemoryPct), 0, 100)
+	cpu := keepSide(s.cpu.at(sec), s.cpu.level, th.CPUPct)
+	return backend.Metrics{
+		RPS:          backend.Some(math.Max(s.rps.at(sec), 0)),
+		ErrorRatePct: backend.Some(math.Max(errPct, 0)),
+		AvgLatencyMS: backend.Some(p95 * s.avgRatio),
+		P95MS:        backend.Some(p95),
+		CPUPct:       backend.Some(math.Max(cpu, 0)),
+		MemPct:       backend.Some(mem),
+		MemBytes:     backend.Some(math.Round(mem / 100 * s.kind.memLimit)),
+	}
+}
+
+// history is p95 over the last hour: Start is t−60 min truncated to the
+// minute, one point a minute, and the last point is the value at t itself
+// (less than a minute past the grid unless t is on the minute), so the
+// sparkline ends at the figure shown beside it.
+func (s *service) history(t time.Time, th backend.Thresholds) backend.Series {
+	start := t.Add(-time.Hour).Truncate(time.Minute)
+	from := seconds(start)
+	pts := make([]backend.Value, historyPoints)
+	for i := range historyPoints - 1 {
+		pts[i] = backend.Some(s.p95At(from+float64(60*i), th))
+	}
+	pts[historyPoints-1] = backend.Some(s.p95At(seconds(t), th))
+	return backend.Series{Start: start, Step: time.Minute, Points: pts}
+}
