@@ -193,6 +193,10 @@ func (v *Project) figures() []string {
 		texts = append(texts, f.Text)
 	}
 	findings := t.OK.Render("no findings")
+	if f := v.snap.Feed(backend.FeedMetrics); f.Err != "" || f.Stale {
+		// Say why the figures are missing or old, not "no findings".
+		findings = v.c.feedLine(v.snap, backend.FeedMetrics)
+	}
 	if len(texts) > 0 {
 		findings = t.Status(st).Render(strings.Join(texts, " · "))
 	}

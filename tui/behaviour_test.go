@@ -1,0 +1,170 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/views/theme"
+)
+
+func TestDemoHeaderShowsEnvironmentSourcesAndClock(t *testing.T) {
+	got := plain(sized(t, demoSnapshot(t), 120, 30, false))
+	first := strings.SplitN(got, "\n", 2)[0]
+	for _, want := range []string{"opsdeck", "production", "DEMO", "● docker", "● prometheus", "12:34:56 UTC"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("header %q lacks %q", first, want)
+		}
+	}
+}
+
+func TestFailingSourceMarksOnlyItsPanels(t *testing.T) {
+	m := sized(t, demoSnapshot(t, "prometheus"), 120, 30, false)
+	got := plain(m)
+	if !strings.Contains(got, "✖ prometheus") {
+		t.Errorf("header should show prometheus down:\n%s", got)
+	}
+	if !strings.Contains(got, "prometheus: connection refused") {
+		t.Errorf("the metrics panel should carry the source's error:\n%s", got)
+	}
+	typeKeys(m, "2")
+	got = plain(m)
+	if !strings.Contains(got, "docker · 0s ago") {
+		t.Errorf("inventory must stay live while prometheus is down:\n%s", got)
+	}
+}
+
+func TestStatusColoursMatchThresholds(t *testing.T) {
+	th := theme.Default()
+	m := sized(t, demoSnapshot(t), 120, 30, false)
+	typeKeys(m, "2")
+	raw := m.View().Content
+	// picture-backend runs at 85% memory against an 80% limit: its cell is
+	// WARN in the warning colour; chat's backend is UP in the OK colour.
+	if !strings.Contains(raw, th.Warn.Render(pad("▲ WARN", 8))) {
+		t.Error("picture's backend is not rendered as a warning")
+	}
+	if !strings.Contains(raw, th.OK.Render(pad("● UP", 8))) {
+		t.Error("healthy components are not rendered in the OK colour")
+	}
+}
+
+func pad(s string, n int) string { return s + strings.Repeat(" ", n-len([]rune(s))) }
+
+func TestReadOnlyHidesAndRefusesActions(t *testing.T) {
+	m := sized(t, demoSnapshot(t), 120, 30, true)
+	typeKeys(m, "2", "enter", "?")
+	help := plain(m)
+	if strings.Contains(help, "restart") || strings.Contains(help, "rollback") {
+		t.Fatalf("read-only help lists actions:\n%s", help)
+	}
+	if !strings.Contains(help, "logs") {
+		t.Fatalf("read-only help should keep safe keys:\n%s", help)
+	}
+	typeKeys(m, "esc", "r")
+	if got := plain(m); strings.Contains(got, "restart") {
+		t.Fatalf("r did something in read-only mode:\n%s", got)
+	}
+	// Even a forged action message is refused.
+	send(m, views.ActionMsg{Kind: views.ActionRestart, Service: "chat-backend"})
+	if got := plain(m); !strings.Contains(got, "read-only: restart chat-backend refused") {
+		t.Fatalf("forged action not refused:\n%s", got)
+	}
+}
+
+func TestEscClearsFilterThenClosesDetail(t *testing.T) {
+	m := sized(t, demoSnapshot(t), 100, 30, false)
+	typeKeys(m, "2", "enter")
+	if len(m.stack) != 1 {
+		t.Fatal("enter did not open the project detail")
+	}
+	typeKeys(m, "/")
+	typeText(m, "web")
+	typeKeys(m, "enter")
+	typeKeys(m, "esc")
+	if len(m.stack) != 1 {
+		t.Fatal("first esc should clear the filter, not close the detail")
+	}
+	typeKeys(m, "esc")
+	if len(m.stack) != 0 {
+		t.Fatal("second esc should close the detail")
+	}
+}
+
+func TestQuitKeysInsideFilterAreText(t *testing.T) {
+	m := sized(t, demoSnapshot(t), 100, 30, false)
+	typeKeys(m, "2", "/")
+	_, cmd := m.Update(press("q"))
+	for _, msg := range runAll(cmd) {
+		if _, quit := msg.(tea.QuitMsg); quit {
+			t.Fatal("q quit while typing a filter")
+		}
+	}
+	if !strings.Contains(plain(m), "/q") {
+		t.Fatalf("q was not typed into the filter:\n%s", plain(m))
+	}
+	_, cmd = m.Update(press("esc"))
+	_, cmd = m.Update(press("q"))
+	quit := false
+	for _, msg := range runAll(cmd) {
+		_, quit = msg.(tea.QuitMsg)
+	}
+	if !quit {
+		t.Fatal("q outside the filter should quit")
+	}
+}
+
+// runAll runs a command (and a batch's commands) and returns the messages.
+func runAll(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, runAll(c)...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+func TestPaletteRunsAliasesAndReportsUnknown(t *testing.T) {
+	m := sized(t, demoSnapshot(t), 100, 30, false)
+	typeKeys(m, ":")
+	typeText(m, "svc")
+	typeKeys(m, "enter")
+	if m.tabs[m.tab].Name() != "services" {
+		t.Fatal(":svc did not open services")
+	}
+	typeKeys(m, ":")
+	typeText(m, "nonsense")
+	typeKeys(m, "enter")
+	if !strings.Contains(plain(m), "unknown command :nonsense") {
+		t.Fatalf("unknown command not reported:\n%s", plain(m))
+	}
+	typeKeys(m, ":")
+	typeText(m, "ov")
+	typeKeys(m, "tab")
+	if got := m.palette.input.Value(); got != "overview" {
+		t.Fatalf("tab completed to %q", got)
+	}
+}
+
+func TestRefreshAsksTheHub(t *testing.T) {
+	m, hub := newModel(t, demoSnapshot(t), false)
+	send(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(m, tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
+	if n := hub.refreshes.Load(); n != 1 {
+		t.Fatalf("ctrl+r asked the hub %d times, want 1", n)
+	}
+	typeKeys(m, ":")
+	typeText(m, "refresh")
+	typeKeys(m, "enter")
+	if n := hub.refreshes.Load(); n != 2 {
+		t.Fatalf(":refresh did not ask the hub (count %d)", n)
+	}
+}

@@ -1,0 +1,99 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/views"
+)
+
+// These helpers drive the root model directly, without a program, for
+// screen goldens and the width sweep: deterministic and fast. Key-driven
+// flows through a real program are in flow_test.go (teatest).
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+// send applies msg and feeds back the messages of the commands it returns
+// that the root itself handles (push, action, notice). Other commands
+// (cursor blinks, timers, the snapshot wait) are not run: they would block
+// or tick.
+func send(m *Model, msg tea.Msg) {
+	_, cmd := m.Update(msg)
+	for _, next := range runCmd(cmd) {
+		send(m, next)
+	}
+}
+
+func runCmd(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(20 * time.Millisecond):
+		return nil
+	}
+	switch msg := msg.(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, runCmd(c)...)
+		}
+		return out
+	case views.PushMsg, views.ActionMsg, noticeMsg:
+		return []tea.Msg{msg}
+	}
+	return nil
+}
+
+// sized returns a model at w×h showing snap.
+func sized(t testing.TB, snap backend.Snapshot, w, h int, readOnly bool) *Model {
+	t.Helper()
+	m, _ := newModel(t, snap, readOnly)
+	send(m, tea.WindowSizeMsg{Width: w, Height: h})
+	send(m, SnapshotMsg{Snapshot: snap})
+	return m
+}
+
+func typeKeys(m *Model, keys ...string) {
+	for _, k := range keys {
+		send(m, press(k))
+	}
+}
+
+func typeText(m *Model, s string) {
+	for _, r := range s {
+		send(m, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// plain is the screen as a person reads it: ANSI stripped, trailing blanks
+// trimmed per line.
+func plain(m *Model) string {
+	lines := strings.Split(ansi.Strip(m.View().Content), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n") + "\n"
+}

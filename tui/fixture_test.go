@@ -1,0 +1,72 @@
+package tui
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/poll"
+	"github.com/manacore/opsdeck/backend/sim"
+	"github.com/manacore/opsdeck/keymap"
+)
+
+// testNow pins every clock in these tests: goldens must not depend on when
+// they run.
+var testNow = time.Date(2026, 11, 26, 12, 34, 56, 0, time.UTC)
+
+func fixedClock() time.Time { return testNow }
+
+// staticHub serves one snapshot, as a poller would right after a fetch.
+type staticHub struct {
+	snap      backend.Snapshot
+	refreshes atomic.Int32
+}
+
+func (h *staticHub) Subscribe(ctx context.Context) <-chan backend.Snapshot {
+	ch := make(chan backend.Snapshot, 1)
+	ch <- h.snap
+	go func() { <-ctx.Done(); close(ch) }()
+	return ch
+}
+
+func (h *staticHub) Refresh() { h.refreshes.Add(1) }
+
+// demoSnapshot is the embedded demo fleet fetched once from the simulator
+// at testNow; fail names sources to break, to show stale panels.
+func demoSnapshot(t testing.TB, fail ...string) backend.Snapshot {
+	t.Helper()
+	cfg := config.Default()
+	fleet := sim.New(sim.Config{
+		Seed:         cfg.Sources.Simulator.Seed,
+		Clock:        fixedClock,
+		Services:     cfg.Services(),
+		Databases:    []string{"chat", "picture", "manacore"},
+		Dependencies: []string{"Azure OpenAI", "Supabase (chat)", "Supabase (picture)", "Redis Cache"},
+		Profiles:     cfg.Sources.Simulator.Profiles,
+		Thresholds:   cfg.Thresholds,
+	})
+	for _, name := range fail {
+		fleet.Fail(name, errString("connection refused"))
+	}
+	pc := poll.Config{Environment: cfg.Environment, Demo: true, Thresholds: cfg.Thresholds, Services: cfg.Services(), Clock: fixedClock}
+	for _, src := range fleet.Sources() {
+		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: 2 * time.Second, Timeout: time.Second})
+	}
+	return poll.New(pc).Once(context.Background())
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+// newModel is the root model on the demo snapshot with a pinned clock.
+func newModel(t testing.TB, snap backend.Snapshot, readOnly bool) (*Model, *staticHub) {
+	t.Helper()
+	hub := &staticHub{snap: snap}
+	keys := keymap.Default()
+	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true})
+	return m, hub
+}
