@@ -5,21 +5,9 @@ import (
 	"testing"
 
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
-)
 
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
+	"github.com/manacore/opsdeck/keymap/keytest"
+)
 
 func TestDefaultsMatchRealKeyPresses(t *testing.T) {
 	k := Default()
@@ -34,7 +22,7 @@ func TestDefaultsMatchRealKeyPresses(t *testing.T) {
 		{"enter", k.Open, "open"}, {"l", k.Logs, "logs"}, {"r", k.Restart, "restart"},
 	}
 	for _, c := range cases {
-		if !key.Matches(press(c.key), c.b) {
+		if !key.Matches(keytest.Press(c.key), c.b) {
 			t.Errorf("%q does not trigger %s", c.key, c.name)
 		}
 	}
@@ -65,7 +53,7 @@ func TestRebind(t *testing.T) {
 	if err := k.Rebind("restart", []string{"x"}); err != nil {
 		t.Fatal(err)
 	}
-	if !key.Matches(press("x"), k.Restart) || key.Matches(press("r"), k.Restart) {
+	if !key.Matches(keytest.Press("x"), k.Restart) || key.Matches(keytest.Press("r"), k.Restart) {
 		t.Fatal("restart not moved to x")
 	}
 	if got := k.Restart.Help(); got.Key != "x" || got.Desc != "restart" {
@@ -89,7 +77,7 @@ func TestDropDangerous(t *testing.T) {
 	k := Default()
 	k.DropDangerous()
 	for _, b := range k.Actions() {
-		if b.Enabled() || key.Matches(press(b.Keys()[0]), b) {
+		if b.Enabled() || key.Matches(keytest.Press(b.Keys()[0]), b) {
 			t.Fatalf("%v still enabled in read-only mode", b.Keys())
 		}
 	}

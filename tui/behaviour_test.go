@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/manacore/opsdeck/keymap/keytest"
 	"github.com/manacore/opsdeck/views"
 	"github.com/manacore/opsdeck/views/theme"
 )
@@ -96,7 +97,7 @@ func TestEscClearsFilterThenClosesDetail(t *testing.T) {
 func TestQuitKeysInsideFilterAreText(t *testing.T) {
 	m := sized(t, demoSnapshot(t), 100, 30, false)
 	typeKeys(m, "2", "/")
-	_, cmd := m.Update(press("q"))
+	_, cmd := m.Update(keytest.Press("q"))
 	for _, msg := range runAll(cmd) {
 		if _, quit := msg.(tea.QuitMsg); quit {
 			t.Fatal("q quit while typing a filter")
@@ -105,8 +106,8 @@ func TestQuitKeysInsideFilterAreText(t *testing.T) {
 	if !strings.Contains(plain(m), "/q") {
 		t.Fatalf("q was not typed into the filter:\n%s", plain(m))
 	}
-	_, cmd = m.Update(press("esc"))
-	_, cmd = m.Update(press("q"))
+	_, cmd = m.Update(keytest.Press("esc"))
+	_, cmd = m.Update(keytest.Press("q"))
 	quit := false
 	for _, msg := range runAll(cmd) {
 		_, quit = msg.(tea.QuitMsg)
@@ -157,7 +158,7 @@ func TestPaletteRunsAliasesAndReportsUnknown(t *testing.T) {
 func TestRefreshAsksTheHub(t *testing.T) {
 	m, hub := newModel(t, demoSnapshot(t), false)
 	send(m, tea.WindowSizeMsg{Width: 100, Height: 30})
-	send(m, tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
+	send(m, keytest.Press("ctrl+r"))
 	if n := hub.refreshes.Load(); n != 1 {
 		t.Fatalf("ctrl+r asked the hub %d times, want 1", n)
 	}

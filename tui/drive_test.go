@@ -9,27 +9,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/keymap/keytest"
 	"github.com/manacore/opsdeck/views"
 )
 
 // These helpers drive the root model directly, without a program, for
 // screen goldens and the width sweep: deterministic and fast. Key-driven
 // flows through a real program are in flow_test.go (teatest).
-
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
 
 // send applies msg and feeds back the messages of the commands it returns
 // that the root itself handles (push, action, notice). Other commands
@@ -78,7 +64,7 @@ func sized(t testing.TB, snap backend.Snapshot, w, h int, readOnly bool) *Model 
 
 func typeKeys(m *Model, keys ...string) {
 	for _, k := range keys {
-		send(m, press(k))
+		send(m, keytest.Press(k))
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/charmbracelet/x/vt"
+
+	"github.com/manacore/opsdeck/keymap/keytest"
 )
 
 // term runs the root model in a real Bubble Tea program (teatest) and
@@ -49,14 +51,14 @@ func (tt *term) waitFor(want string) {
 
 func (tt *term) keys(keys ...string) {
 	for _, k := range keys {
-		tt.tm.Send(press(k))
+		tt.tm.Send(keytest.Press(k))
 	}
 }
 
 // quit ends the program with q and returns the final model.
 func (tt *term) quit() *Model {
 	tt.t.Helper()
-	tt.tm.Send(press("q"))
+	tt.tm.Send(keytest.Press("q"))
 	return tt.tm.FinalModel(tt.t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 }
 

@@ -9,18 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/keymap"
+	"github.com/manacore/opsdeck/keymap/keytest"
 )
-
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
 
 func typeText(m *Model, s string) {
 	for _, r := range s {
@@ -55,8 +45,8 @@ func selected(t *testing.T, m *Model) string {
 func TestSelectionFollowsRowAcrossRefresh(t *testing.T) {
 	m := newTable(40, 10)
 	m.SetRows(fleet(5))
-	m.Update(press("j"))
-	m.Update(press("j"))
+	m.Update(keytest.Press("j"))
+	m.Update(keytest.Press("j"))
 	if got := selected(t, m); got != "svc-02" {
 		t.Fatalf("selected %s", got)
 	}
@@ -71,7 +61,7 @@ func TestSelectionFollowsRowAcrossRefresh(t *testing.T) {
 func TestFilterNarrowsAndClears(t *testing.T) {
 	m := newTable(40, 10)
 	m.SetRows(fleet(12))
-	m.Update(press("/"))
+	m.Update(keytest.Press("/"))
 	if !m.Filtering() {
 		t.Fatal("/ did not start filtering")
 	}
@@ -79,7 +69,7 @@ func TestFilterNarrowsAndClears(t *testing.T) {
 	if m.Len() != 2 {
 		t.Fatalf("filter kept %d rows, want 2", m.Len())
 	}
-	m.Update(press("enter"))
+	m.Update(keytest.Press("enter"))
 	if m.Filtering() || m.FilterText() != "svc-1" {
 		t.Fatal("enter should apply the filter and leave input mode")
 	}
@@ -89,12 +79,12 @@ func TestFilterNarrowsAndClears(t *testing.T) {
 	if !m.ClearFilter() || m.Len() != 12 || m.ClearFilter() {
 		t.Fatal("ClearFilter should clear once, then report nothing to clear")
 	}
-	m.Update(press("/"))
+	m.Update(keytest.Press("/"))
 	typeText(m, "zzz")
 	if v := ansi.Strip(m.View()); !strings.Contains(v, `nothing matches "zzz"`) {
 		t.Fatalf("empty result not explained:\n%s", v)
 	}
-	m.Update(press("esc"))
+	m.Update(keytest.Press("esc"))
 	if m.Filtering() || m.Len() != 12 {
 		t.Fatal("esc while typing should drop the filter")
 	}
@@ -102,18 +92,18 @@ func TestFilterNarrowsAndClears(t *testing.T) {
 
 func TestSortCyclesColumnsAndReverses(t *testing.T) {
 	m := newTable(40, 10)
-	m.SetRows(fleet(3))  // svc-00 has RPS 3, svc-02 has RPS 1
-	m.Update(press("o")) // sort by NAME
-	m.Update(press("o")) // sort by RPS ascending
-	m.Update(press("g"))
+	m.SetRows(fleet(3))          // svc-00 has RPS 3, svc-02 has RPS 1
+	m.Update(keytest.Press("o")) // sort by NAME
+	m.Update(keytest.Press("o")) // sort by RPS ascending
+	m.Update(keytest.Press("g"))
 	if got := selected(t, m); got != "svc-02" {
 		t.Fatalf("lowest RPS first, got %s", got)
 	}
 	if v := ansi.Strip(m.View()); !strings.Contains(v, "RPS↑") {
 		t.Fatalf("sort marker missing:\n%s", v)
 	}
-	m.Update(press("O"))
-	m.Update(press("g"))
+	m.Update(keytest.Press("O"))
+	m.Update(keytest.Press("g"))
 	if got := selected(t, m); got != "svc-00" {
 		t.Fatalf("reversed: highest RPS first, got %s", got)
 	}
@@ -122,7 +112,7 @@ func TestSortCyclesColumnsAndReverses(t *testing.T) {
 func TestScrollKeepsCursorVisible(t *testing.T) {
 	m := newTable(30, 5) // header + 4 rows
 	m.SetRows(fleet(50))
-	m.Update(press("G"))
+	m.Update(keytest.Press("G"))
 	v := ansi.Strip(m.View())
 	if !strings.Contains(v, "svc-49") || strings.Contains(v, "svc-00") {
 		t.Fatalf("bottom not visible after G:\n%s", v)

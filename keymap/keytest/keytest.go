@@ -1,0 +1,24 @@
+// Package keytest builds key-press messages from their names for tests, the
+// way a terminal delivers them: "enter", "esc", "tab", "ctrl+c", or a
+// single printable character.
+package keytest
+
+import tea "charm.land/bubbletea/v2"
+
+// Press returns the key press for name.
+func Press(name string) tea.KeyPressMsg {
+	switch name {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+r":
+		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
+	}
+	r := []rune(name)[0]
+	return tea.KeyPressMsg{Code: r, Text: string(r)}
+}
