@@ -1,0 +1,115 @@
+// Package testbed gives integration tests the addresses of the local test
+// bed that `scripts/testbed up` starts on loopback (dockerd, Prometheus,
+// Alertmanager, PostgreSQL with postgres_exporter, blackbox_exporter, sshd
+// and a fleet of containers).
+//
+// The test bed writes its addresses to $OPSDECK_TESTBED_DIR/env (default
+// /tmp/opsdeck-testbed/env) as KEY=VALUE lines. A test asks for the keys it
+// needs with Need. When the test bed or a key is missing the test fails
+// under CI=true (a missing component must never pass as a skip there) and
+// is skipped otherwise, so `go test ./...` stays usable on a laptop.
+//
+// Integration test files carry the build tag "integration"; `make test`
+// starts the test bed and passes the tag.
+package testbed
+
+import (
+	"bufio"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Keys written by scripts/testbed.
+const (
+	DockerHost      = "OPSDECK_TB_DOCKER_HOST"     // e.g. unix:///tmp/opsdeck-testbed/docker.sock
+	PromURL         = "OPSDECK_TB_PROM_URL"        // http://127.0.0.1:19090
+	AlertmanagerURL = "OPSDECK_TB_AM_URL"          // http://127.0.0.1:19093
+	PGAddr          = "OPSDECK_TB_PG_ADDR"         // 127.0.0.1:15432
+	PGUser          = "OPSDECK_TB_PG_USER"         // superuser name
+	PGExporterURL   = "OPSDECK_TB_PG_EXPORTER_URL" // http://127.0.0.1:19187/metrics
+	BlackboxURL     = "OPSDECK_TB_BLACKBOX_URL"    // http://127.0.0.1:19115
+	SSHAddr         = "OPSDECK_TB_SSH_ADDR"        // 127.0.0.1:12222
+	SSHUser         = "OPSDECK_TB_SSH_USER"
+	SSHKey          = "OPSDECK_TB_SSH_KEY"         // private key file (unencrypted ed25519)
+	SSHKnownHosts   = "OPSDECK_TB_SSH_KNOWN_HOSTS" // known_hosts holding the sshd host key
+	FleetProject    = "OPSDECK_TB_FLEET_PROJECT"   // compose project label of the fleet containers
+	FleetServices   = "OPSDECK_TB_FLEET_SERVICES"  // comma-separated service=127.0.0.1:port list
+	Config          = "OPSDECK_TB_CONFIG"          // generated opsdeck config for the whole bed
+)
+
+// Dir is where the test bed keeps its state.
+func Dir() string {
+	if d := os.Getenv("OPSDECK_TESTBED_DIR"); d != "" {
+		return d
+	}
+	return "/tmp/opsdeck-testbed"
+}
+
+// Load reads the env file; process environment variables win over it.
+func Load() (map[string]string, error) {
+	vals := map[string]string{}
+	f, err := os.Open(filepath.Join(Dir(), "env"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if ok {
+			vals[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
+		}
+	}
+	for k := range vals {
+		if v, ok := os.LookupEnv(k); ok {
+			vals[k] = v
+		}
+	}
+	return vals, sc.Err()
+}
+
+// Need returns the values of keys, failing (CI) or skipping (elsewhere)
+// the test when the test bed is not up or lacks a key.
+func Need(t testing.TB, keys ...string) map[string]string {
+	t.Helper()
+	vals, err := Load()
+	missing := func(why string) {
+		t.Helper()
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("test bed component missing under CI: %s (run scripts/testbed up)", why)
+		}
+		t.Skipf("test bed not available: %s (run scripts/testbed up)", why)
+	}
+	if err != nil {
+		missing(err.Error())
+		return nil
+	}
+	for _, k := range keys {
+		if vals[k] == "" {
+			missing(k + " not set in " + filepath.Join(Dir(), "env"))
+			return nil
+		}
+	}
+	return vals
+}
+
+// Loopback fails the test unless addr (host:port or URL host) is on
+// 127.0.0.0/8 or ::1: tests never reach outside this machine.
+func Loopback(t testing.TB, hostport string) {
+	t.Helper()
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		t.Fatalf("refusing to test against %q: only 127.0.0.0/8 and ::1 are allowed", hostport)
+	}
+}
