@@ -55,9 +55,63 @@ type Database struct{ Name, Host string }
 // Dependency is an external service the fleet relies on; Name is free text.
 type Dependency struct{ Name, URL string }
 
-// Sources are the backends to poll; nil means not configured.
+// Sources are the backends to poll; nil (or empty) means not configured.
 type Sources struct {
-	Simulator *Simulator
+	Simulator    *Simulator
+	Docker       []Docker
+	Prometheus   *Prometheus
+	Alertmanager *Alertmanager
+	SSH          *SSH
+}
+
+// Schedule is how often a source is asked and how long one fetch may take.
+type Schedule struct {
+	Interval, Timeout time.Duration
+}
+
+// Docker is one Docker engine.
+type Docker struct {
+	Name string // shown as docker@<name>, and as the host of its services
+	Host string // unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host
+	Schedule
+}
+
+// Prometheus is the metrics source.
+type Prometheus struct {
+	URL          string
+	ServiceLabel string            // label that names the service, default "job"
+	Queries      map[string]string // PromQL overrides by figure name (see PromQueryNames)
+	Schedule
+}
+
+// Alertmanager is the alert source (API v2).
+type Alertmanager struct {
+	URL string
+	Schedule
+}
+
+// SSH holds what remote commands and ssh:// Docker engines connect with.
+type SSH struct {
+	KnownHosts    string   // required: host keys are always checked
+	IdentityFiles []string // private keys, tried after the agent
+	Agent         bool     // use $SSH_AUTH_SOCK (default true)
+	Hosts         []SSHHost
+}
+
+// SSHHost is a host reachable over SSH; Jump names another host used as
+// the bastion.
+type SSHHost struct {
+	Name, Addr, User, Jump string
+}
+
+// Host returns the SSH host with the given name.
+func (s *SSH) Host(name string) (SSHHost, bool) {
+	for _, h := range s.Hosts {
+		if h.Name == name {
+			return h, true
+		}
+	}
+	return SSHHost{}, false
 }
 
 // Simulator is the deterministic simulated fleet.

@@ -51,7 +51,46 @@ type rawDependency struct {
 }
 
 type rawSources struct {
-	Simulator *rawSimulator `yaml:"simulator"`
+	Simulator    *rawSimulator    `yaml:"simulator"`
+	Docker       []rawDocker      `yaml:"docker"`
+	Prometheus   *rawPrometheus   `yaml:"prometheus"`
+	Alertmanager *rawAlertmanager `yaml:"alertmanager"`
+	SSH          *rawSSH          `yaml:"ssh"`
+}
+
+type rawDocker struct {
+	Name     string  `yaml:"name"`
+	Host     string  `yaml:"host"`
+	Interval *string `yaml:"interval"`
+	Timeout  *string `yaml:"timeout"`
+}
+
+type rawPrometheus struct {
+	URL          string            `yaml:"url"`
+	ServiceLabel string            `yaml:"service_label"`
+	Interval     *string           `yaml:"interval"`
+	Timeout      *string           `yaml:"timeout"`
+	Queries      map[string]string `yaml:"queries"`
+}
+
+type rawAlertmanager struct {
+	URL      string  `yaml:"url"`
+	Interval *string `yaml:"interval"`
+	Timeout  *string `yaml:"timeout"`
+}
+
+type rawSSH struct {
+	KnownHosts    string       `yaml:"known_hosts"`
+	IdentityFiles []string     `yaml:"identity_files"`
+	Agent         *bool        `yaml:"agent"`
+	Hosts         []rawSSHHost `yaml:"hosts"`
+}
+
+type rawSSHHost struct {
+	Name string `yaml:"name"`
+	Addr string `yaml:"addr"`
+	User string `yaml:"user"`
+	Jump string `yaml:"jump"`
 }
 
 type rawSimulator struct {

@@ -264,33 +264,34 @@ func (b *builder) sources(r rawSources, c *Config) Sources {
 	if r.Simulator == nil && has(b.root, "sources", "simulator") {
 		r.Simulator = &rawSimulator{}
 	}
-	if r.Simulator == nil {
-		b.fail(b.at("sources"), "sources: configure at least one source to poll, e.g. sources: {simulator: {}} for the demo fleet")
+	if r.Simulator == nil && len(r.Docker) == 0 && r.Prometheus == nil && r.Alertmanager == nil {
+		b.fail(b.at("sources"), "sources: configure at least one source to poll (docker, prometheus, alertmanager), or sources: {simulator: {}} for the demo fleet")
 		return s
 	}
-	s.Simulator = b.simulator(r.Simulator, c)
+	if r.Simulator != nil {
+		s.Simulator = b.simulator(r.Simulator, c)
+	}
+	s.SSH = b.ssh(r.SSH)
+	s.Docker = b.docker(r.Docker, s.SSH)
+	s.Prometheus = b.prometheus(r.Prometheus)
+	s.Alertmanager = b.alertmanager(r.Alertmanager)
 	return s
 }
 
-func (b *builder) simulator(r *rawSimulator, c *Config) *Simulator {
-	sp := []any{"sources", "simulator"}
-	s := &Simulator{Seed: 1, Interval: 2 * time.Second, Profiles: r.Profiles}
-	if r.Seed != nil {
-		// The decoder would silently truncate 1.5 to 1.
-		if _, float := unwrap(b.node(path(sp, "seed")...)).(*ast.FloatNode); float {
-			b.fail(b.at(path(sp, "seed")...), "seed must be a whole number, e.g. 1")
-		}
-		s.Seed = *r.Seed
-	}
-	if r.Interval != nil {
-		s.Interval = b.duration(*r.Interval, "interval", path(sp, "interval")...)
+// schedule parses a source's interval and timeout. The timeout defaults to
+// defTimeout, or the interval when that is shorter, and may not exceed the
+// interval: a fetch must give up before the next one is due.
+func (b *builder) schedule(interval, timeout *string, defInterval, defTimeout time.Duration, sp []any) Schedule {
+	s := Schedule{Interval: defInterval}
+	if interval != nil {
+		s.Interval = b.duration(*interval, "interval", path(sp, "interval")...)
 		if s.Interval <= 0 {
 			b.fail(b.at(path(sp, "interval")...), "interval must be longer than 0, e.g. 2s")
 		}
 	}
-	s.Timeout = min(time.Second, s.Interval)
-	if r.Timeout != nil {
-		s.Timeout = b.duration(*r.Timeout, "timeout", path(sp, "timeout")...)
+	s.Timeout = min(defTimeout, s.Interval)
+	if timeout != nil {
+		s.Timeout = b.duration(*timeout, "timeout", path(sp, "timeout")...)
 		switch {
 		case s.Timeout <= 0:
 			b.fail(b.at(path(sp, "timeout")...), "timeout must be longer than 0, e.g. 1s")
@@ -298,6 +299,21 @@ func (b *builder) simulator(r *rawSimulator, c *Config) *Simulator {
 			b.fail(b.at(path(sp, "timeout")...), "timeout %v is longer than interval %v; a fetch must give up before the next one is due", s.Timeout, s.Interval)
 		}
 	}
+	return s
+}
+
+func (b *builder) simulator(r *rawSimulator, c *Config) *Simulator {
+	sp := []any{"sources", "simulator"}
+	s := &Simulator{Seed: 1, Profiles: r.Profiles}
+	if r.Seed != nil {
+		// The decoder would silently truncate 1.5 to 1.
+		if _, float := unwrap(b.node(path(sp, "seed")...)).(*ast.FloatNode); float {
+			b.fail(b.at(path(sp, "seed")...), "seed must be a whole number, e.g. 1")
+		}
+		s.Seed = *r.Seed
+	}
+	sch := b.schedule(r.Interval, r.Timeout, 2*time.Second, time.Second, sp)
+	s.Interval, s.Timeout = sch.Interval, sch.Timeout
 	if s.Profiles == nil {
 		s.Profiles = map[string]sim.Profile{}
 	}

@@ -1,0 +1,156 @@
+package config
+
+import (
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// PromQueryNames are the figures whose PromQL sources.prometheus.queries
+// can override; backend/prom documents each default.
+var PromQueryNames = []string{
+	"rps", "error_rate_pct", "p95_seconds", "avg_latency_seconds", "cpu_pct", "memory_pct", "memory_bytes", "uptime_pct",
+	"p95_range", "db_up", "db_connections", "db_max_connections", "db_avg_query_seconds", "db_slow_queries",
+	"db_cache_hit_pct", "dep_up", "dep_latency_seconds", "dep_success_pct",
+}
+
+// labelRE is a Prometheus label name.
+var labelRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+
+func (b *builder) docker(rs []rawDocker, ssh *SSH) []Docker {
+	var out []Docker
+	seen := map[string]Pos{}
+	for i, r := range rs {
+		dp := []any{"sources", "docker", i}
+		d := Docker{Name: r.Name, Host: strings.TrimSpace(r.Host)}
+		if d.Name == "" {
+			d.Name = "local"
+		}
+		if b.name("docker engine", d.Name, path(dp, "name")) {
+			b.unique(seen, "docker engine", d.Name, b.at(path(dp, "name")...))
+		}
+		if d.Host == "" {
+			d.Host = "unix:///var/run/docker.sock"
+		}
+		b.dockerHost(d.Host, ssh, path(dp, "host"))
+		d.Schedule = b.schedule(r.Interval, r.Timeout, 2*time.Second, 2*time.Second, dp)
+		out = append(out, d)
+	}
+	return out
+}
+
+// dockerHost accepts the engine addresses the Docker CLI does, and ssh://
+// only when the ssh section can check the host key.
+func (b *builder) dockerHost(h string, ssh *SSH, where []any) {
+	u, err := url.Parse(h)
+	if err != nil {
+		b.fail(b.at(where...), "docker host %q is not a URL; write unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host", h)
+		return
+	}
+	switch u.Scheme {
+	case "unix":
+		if u.Path == "" {
+			b.fail(b.at(where...), "docker host %q names no socket path, e.g. unix:///var/run/docker.sock", h)
+		}
+	case "tcp":
+		if u.Host == "" {
+			b.fail(b.at(where...), "docker host %q has no host:port", h)
+		}
+	case "ssh":
+		if u.Host == "" {
+			b.fail(b.at(where...), "docker host %q has no host", h)
+		} else if ssh == nil {
+			b.fail(b.at(where...), "docker host %q uses ssh, so sources.ssh with known_hosts is required (host keys are always checked)", h)
+		}
+	default:
+		b.fail(b.at(where...), "docker host %q: scheme must be unix, tcp or ssh", h)
+	}
+}
+
+func (b *builder) prometheus(r *rawPrometheus) *Prometheus {
+	if r == nil {
+		return nil
+	}
+	sp := []any{"sources", "prometheus"}
+	p := &Prometheus{URL: strings.TrimSpace(r.URL), ServiceLabel: r.ServiceLabel, Queries: r.Queries}
+	if p.URL == "" {
+		b.fail(b.at(sp...), "sources.prometheus.url is required, e.g. http://127.0.0.1:9090")
+	}
+	b.url(p.URL, "url", path(sp, "url"))
+	if p.ServiceLabel == "" {
+		p.ServiceLabel = "job"
+	}
+	if !labelRE.MatchString(p.ServiceLabel) {
+		b.fail(b.at(path(sp, "service_label")...), "service_label %q is not a Prometheus label name", p.ServiceLabel)
+	}
+	for name, q := range p.Queries {
+		if !slices.Contains(PromQueryNames, name) {
+			b.fail(b.keyAt(path(sp, "queries", name)...), "unknown query %q%s", name, didYouMean(name, PromQueryNames))
+		} else if strings.TrimSpace(q) == "" {
+			b.fail(b.at(path(sp, "queries", name)...), "query %q is empty; leave it out to keep the default", name)
+		}
+	}
+	p.Schedule = b.schedule(r.Interval, r.Timeout, 5*time.Second, 3*time.Second, sp)
+	return p
+}
+
+func (b *builder) alertmanager(r *rawAlertmanager) *Alertmanager {
+	if r == nil {
+		return nil
+	}
+	sp := []any{"sources", "alertmanager"}
+	a := &Alertmanager{URL: strings.TrimSpace(r.URL)}
+	if a.URL == "" {
+		b.fail(b.at(sp...), "sources.alertmanager.url is required, e.g. http://127.0.0.1:9093")
+	}
+	b.url(a.URL, "url", path(sp, "url"))
+	a.Schedule = b.schedule(r.Interval, r.Timeout, 5*time.Second, 3*time.Second, sp)
+	return a
+}
+
+func (b *builder) ssh(r *rawSSH) *SSH {
+	if r == nil {
+		return nil
+	}
+	sp := []any{"sources", "ssh"}
+	s := &SSH{KnownHosts: strings.TrimSpace(r.KnownHosts), IdentityFiles: r.IdentityFiles, Agent: true}
+	if r.Agent != nil {
+		s.Agent = *r.Agent
+	}
+	if s.KnownHosts == "" {
+		b.fail(b.at(sp...), "sources.ssh.known_hosts is required: opsdeck never connects to a host whose key it cannot check (e.g. ~/.ssh/known_hosts)")
+	}
+	for i, f := range s.IdentityFiles {
+		if strings.TrimSpace(f) == "" {
+			b.fail(b.at(path(sp, "identity_files", i)...), "identity file path is empty")
+		}
+	}
+	seen := map[string]Pos{}
+	for i, h := range r.Hosts {
+		hp := path(sp, "hosts", i)
+		if b.name("ssh host", h.Name, path(hp, "name")) {
+			b.unique(seen, "ssh host", h.Name, b.at(path(hp, "name")...))
+		}
+		if host, port, err := net.SplitHostPort(h.Addr); err != nil || host == "" || port == "" {
+			b.fail(b.at(path(hp, "addr")...), "addr %q must be host:port, e.g. db-1.internal:22", h.Addr)
+		} else {
+			b.host(host, path(hp, "addr"))
+		}
+		if h.User != "" && !nameRE.MatchString(h.User) {
+			b.fail(b.at(path(hp, "user")...), "user %q: %s", h.User, nameRule)
+		}
+		s.Hosts = append(s.Hosts, SSHHost{Name: h.Name, Addr: h.Addr, User: h.User, Jump: h.Jump})
+	}
+	for i, h := range s.Hosts {
+		if h.Jump == "" {
+			continue
+		}
+		if _, ok := s.Host(h.Jump); !ok || h.Jump == h.Name {
+			b.fail(b.at(path(sp, "hosts", i, "jump")...), "jump host %q is not another host under sources.ssh.hosts", h.Jump)
+		}
+	}
+	return s
+}
