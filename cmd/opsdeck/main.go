@@ -38,20 +38,27 @@ type flags struct {
 	readOnly bool
 	noColor  bool
 	version  bool
+	json     bool // status only
+}
+
+// commonFlags are the flags every subcommand takes: where the fleet is
+// and how to pin the simulator.
+func commonFlags(fs *flag.FlagSet, f *flags) {
+	fs.StringVar(&f.config, "config", "", "config file (default: $OPSDECK_CONFIG, then $XDG_CONFIG_HOME/opsdeck/config.yaml, then the built-in demo fleet)")
+	fs.Int64Var(&f.seed, "seed", 0, "simulator seed (overrides sources.simulator.seed)")
+	fs.StringVar(&f.clock, "clock", "", "freeze the clock at this RFC 3339 time (reproducible demo screens)")
 }
 
 func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	var f flags
 	fs := flag.NewFlagSet("opsdeck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&f.config, "config", "", "config file (default: $OPSDECK_CONFIG, then $XDG_CONFIG_HOME/opsdeck/config.yaml, then the built-in demo fleet)")
-	fs.Int64Var(&f.seed, "seed", 0, "simulator seed (overrides sources.simulator.seed)")
-	fs.StringVar(&f.clock, "clock", "", "freeze the clock at this RFC 3339 time (reproducible demo screens)")
+	commonFlags(fs, &f)
 	fs.BoolVar(&f.readOnly, "read-only", false, "hide and refuse every action on the fleet")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colours (NO_COLOR is honoured too)")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: opsdeck [flags]\n\nA terminal operations console for on-call engineers.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: opsdeck [flags]\n       opsdeck status [--json] [flags]\n\nA terminal operations console for on-call engineers.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	return f, fs.Parse(args)
@@ -62,6 +69,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "status" {
+		return runStatus(args[1:], stdout, stderr, getenv)
+	}
 	f, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -75,16 +85,13 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	}
 	app, err := build(f, getenv)
 	if err != nil {
-		// A config error already reads "file:line:col: message".
-		if ce := (*config.Error)(nil); !errors.As(err, &ce) {
-			fmt.Fprint(stderr, "opsdeck: ")
-		}
-		fmt.Fprintln(stderr, err)
-		return exitUsage
+		return reportBuildError(stderr, err)
 	}
 
+	defer app.close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	app.start(ctx)
 	go app.poller.Run(ctx)
 
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
@@ -97,6 +104,16 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return 1
 	}
 	return 0
+}
+
+// reportBuildError prints why the console cannot start and returns the
+// usage exit code. A config error already reads "file:line:col: message".
+func reportBuildError(stderr io.Writer, err error) int {
+	if ce := (*config.Error)(nil); !errors.As(err, &ce) {
+		fmt.Fprint(stderr, "opsdeck: ")
+	}
+	fmt.Fprintln(stderr, err)
+	return exitUsage
 }
 
 func versionString() string {

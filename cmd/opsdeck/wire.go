@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/backend/poll"
@@ -16,6 +18,33 @@ type app struct {
 	cfg    *config.Config
 	poller *poll.Poller
 	ui     tui.Options
+	// runners are background loops of sources (event streams) that must
+	// run beside the poller; closers release connections on exit.
+	runners []func(context.Context)
+	closers []func() error
+	jobs    []poll.Job
+}
+
+// start runs the sources' background loops until ctx ends.
+func (a *app) start(ctx context.Context) {
+	for _, r := range a.runners {
+		go r(ctx)
+	}
+}
+
+func (a *app) close() {
+	for _, c := range a.closers {
+		_ = c()
+	}
+}
+
+// maxTimeout is the longest fetch timeout of any source.
+func (a *app) maxTimeout() time.Duration {
+	var d time.Duration
+	for _, j := range a.jobs {
+		d = max(d, j.Timeout)
+	}
+	return d
 }
 
 // loadConfig finds and loads the config, or the embedded demo fleet.
@@ -79,6 +108,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	return &app{
 		cfg:    cfg,
 		poller: p,
+		jobs:   pc.Jobs,
 		ui:     tui.Options{Hub: p, Keys: keys, Clock: clock, ReadOnly: f.readOnly},
 	}, nil
 }

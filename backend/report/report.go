@@ -1,0 +1,235 @@
+// Package report turns a snapshot into the stable, documented status
+// contract of `opsdeck status`: JSON for scripts, a table for people, and
+// the exit code cron jobs act on.
+//
+// The JSON field names are a contract (snake_case, documented in the
+// README); add fields, never rename them. A value no source could give is
+// null, never a made-up zero.
+package report
+
+import (
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// Status is the whole report.
+type Status struct {
+	Environment  string       `json:"environment"`
+	Demo         bool         `json:"demo"`
+	GeneratedAt  time.Time    `json:"generated_at"`
+	Sources      []Source     `json:"sources"`
+	Services     []Service    `json:"services"`
+	Alerts       []Alert      `json:"alerts"`
+	Databases    []Database   `json:"databases"`
+	Dependencies []Dependency `json:"dependencies"`
+}
+
+// Source is one backend's health.
+type Source struct {
+	Name      string     `json:"name"`
+	Kind      string     `json:"kind"`
+	OK        bool       `json:"ok"`
+	Error     *string    `json:"error"`
+	UpdatedAt *time.Time `json:"updated_at"`
+}
+
+// Service is one service; state and health are the worst of its
+// containers, version and started_at those of its first container.
+type Service struct {
+	Project   string         `json:"project"`
+	Component string         `json:"component"`
+	Name      string         `json:"name"`
+	Host      *string        `json:"host"`
+	State     *string        `json:"state"`
+	Health    *string        `json:"health"`
+	Version   *string        `json:"version"`
+	StartedAt *time.Time     `json:"started_at"`
+	Restarts  *int           `json:"restarts"`
+	Status    backend.Status `json:"status"`
+	Findings  []string       `json:"findings"`
+	RPS       backend.Value  `json:"rps"`
+	ErrorRate backend.Value  `json:"error_rate"` // percent of requests failing
+	P95MS     backend.Value  `json:"p95_ms"`
+	CPUPct    backend.Value  `json:"cpu_pct"`
+	MemBytes  backend.Value  `json:"mem_bytes"`
+}
+
+// Alert is one active alert.
+type Alert struct {
+	Name     string    `json:"name"`
+	Severity string    `json:"severity"`
+	Service  string    `json:"service"`
+	Summary  string    `json:"summary"`
+	State    string    `json:"state"`
+	Since    time.Time `json:"since"`
+}
+
+// Database is one database's pool and query figures.
+type Database struct {
+	Name           string         `json:"name"`
+	Up             bool           `json:"up"`
+	Status         backend.Status `json:"status"`
+	Connections    backend.Value  `json:"connections"`
+	MaxConnections backend.Value  `json:"max_connections"`
+	AvgQueryMS     backend.Value  `json:"avg_query_ms"`
+	SlowQueries    backend.Value  `json:"slow_queries"`
+	CacheHitRatio  backend.Value  `json:"cache_hit_ratio"` // 0..1
+}
+
+// Dependency is one external dependency probe.
+type Dependency struct {
+	Name         string        `json:"name"`
+	Up           bool          `json:"up"`
+	LatencyMS    backend.Value `json:"latency_ms"`
+	SuccessRatio backend.Value `json:"success_ratio"` // 0..1
+	CheckedAt    *time.Time    `json:"checked_at"`
+}
+
+// FromSnapshot builds the report.
+func FromSnapshot(s backend.Snapshot) Status {
+	r := Status{
+		Environment:  s.Environment,
+		Demo:         s.Demo,
+		GeneratedAt:  s.At.UTC(),
+		Sources:      []Source{},
+		Services:     []Service{},
+		Alerts:       []Alert{},
+		Databases:    []Database{},
+		Dependencies: []Dependency{},
+	}
+	for _, src := range s.Sources {
+		r.Sources = append(r.Sources, Source{
+			Name: src.Name, Kind: src.Kind, OK: src.OK,
+			Error: strPtr(src.Err), UpdatedAt: timePtr(src.UpdatedAt),
+		})
+	}
+	for _, svc := range s.Services {
+		r.Services = append(r.Services, service(svc, s.Thresholds))
+	}
+	for _, a := range s.Alerts {
+		r.Alerts = append(r.Alerts, Alert{
+			Name: a.Name, Severity: string(a.Severity), Service: a.Service,
+			Summary: a.Summary, State: string(a.State), Since: a.Since.UTC(),
+		})
+	}
+	for _, db := range s.Databases {
+		r.Databases = append(r.Databases, Database{
+			Name: db.Name, Up: db.Up, Status: s.Thresholds.PoolStatus(db),
+			Connections: db.Connections, MaxConnections: db.MaxConnections,
+			AvgQueryMS: db.AvgQueryMS, SlowQueries: db.SlowQueries,
+			CacheHitRatio: ratio(db.CacheHitPct),
+		})
+	}
+	for _, d := range s.Dependencies {
+		r.Dependencies = append(r.Dependencies, Dependency{
+			Name: d.Name, Up: d.Up, LatencyMS: d.LatencyMS,
+			SuccessRatio: ratio(d.SuccessPct), CheckedAt: timePtr(d.CheckedAt),
+		})
+	}
+	return r
+}
+
+func service(svc backend.Service, th backend.Thresholds) Service {
+	st, why := th.Assess(svc)
+	out := Service{
+		Project: svc.Project, Component: string(svc.Component), Name: svc.Name,
+		Host: strPtr(svc.Host), Status: st, Findings: []string{},
+		RPS: svc.Metrics.RPS, ErrorRate: svc.Metrics.ErrorRatePct, P95MS: svc.Metrics.P95MS,
+		CPUPct: svc.Metrics.CPUPct, MemBytes: svc.Metrics.MemBytes,
+	}
+	for _, f := range why {
+		out.Findings = append(out.Findings, f.Text)
+	}
+	if len(svc.Containers) == 0 {
+		return out
+	}
+	first := svc.Containers[0]
+	state, health, restarts := first.State, first.Health, 0
+	for _, c := range svc.Containers {
+		if c.State != backend.StateRunning {
+			state = c.State
+		}
+		if healthRank(c.Health) > healthRank(health) {
+			health = c.Health
+		}
+		restarts += c.Restarts
+	}
+	out.State = strPtr(string(state))
+	out.Health = strPtr(string(health))
+	out.Version = strPtr(first.Version)
+	out.StartedAt = timePtr(first.StartedAt)
+	out.Restarts = &restarts
+	return out
+}
+
+func healthRank(h backend.Health) int {
+	switch h {
+	case backend.HealthUnhealthy:
+		return 3
+	case backend.HealthStarting:
+		return 2
+	case backend.HealthHealthy:
+		return 1
+	}
+	return 0
+}
+
+// ratio turns a percentage into 0..1, keeping a missing value missing.
+func ratio(pct backend.Value) backend.Value {
+	if !pct.Valid {
+		return pct
+	}
+	return backend.Some(pct.V / 100)
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// Exit codes of `opsdeck status`.
+const (
+	ExitHealthy     = 0 // everything up, nothing firing
+	ExitDegraded    = 1 // a service, database or dependency is not up, or an alert fires
+	ExitUnreachable = 2 // a source could not be reached (also: config errors)
+)
+
+// ExitCode is what `opsdeck status` exits with: a source that cannot be
+// reached wins (the picture is incomplete), then any degradation.
+func (r Status) ExitCode() int {
+	for _, s := range r.Sources {
+		if !s.OK {
+			return ExitUnreachable
+		}
+	}
+	if len(r.Alerts) > 0 {
+		return ExitDegraded
+	}
+	for _, s := range r.Services {
+		if s.Status != backend.StatusUp {
+			return ExitDegraded
+		}
+	}
+	for _, d := range r.Databases {
+		if d.Status == backend.StatusWarn || d.Status == backend.StatusDown {
+			return ExitDegraded
+		}
+	}
+	for _, d := range r.Dependencies {
+		if !d.Up {
+			return ExitDegraded
+		}
+	}
+	return ExitHealthy
+}

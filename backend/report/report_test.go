@@ -1,0 +1,123 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func snapshot() backend.Snapshot {
+	return backend.Snapshot{
+		Environment: "prod", At: now, Thresholds: backend.DefaultThresholds(),
+		Sources: []backend.SourceStatus{
+			{Name: "docker@local", Kind: "docker", OK: true, UpdatedAt: now, LastAttempt: now},
+			{Name: "prometheus", Kind: "prometheus", OK: true, UpdatedAt: now, LastAttempt: now},
+		},
+		Services: []backend.Service{
+			{Project: "chat", Component: backend.ComponentBackend, Name: "chat-backend", Host: "prod-1",
+				Containers: []backend.Container{
+					{Name: "chat-backend-1", State: backend.StateRunning, Health: backend.HealthHealthy, Version: "v1.6.0", StartedAt: now.Add(-time.Hour), Restarts: 1},
+					{Name: "chat-backend-2", State: backend.StateRunning, Health: backend.HealthUnhealthy, Version: "v1.6.0", StartedAt: now.Add(-time.Hour), Restarts: 2},
+				},
+				Metrics: backend.Metrics{RPS: backend.Some(120), ErrorRatePct: backend.Some(0.5), P95MS: backend.Some(420)}},
+			{Project: "chat", Component: backend.ComponentWeb, Name: "chat-web"},
+		},
+		Databases:    []backend.DBPool{{Name: "chat", Up: true, Connections: backend.Some(8), MaxConnections: backend.Some(10), CacheHitPct: backend.Some(98.5)}},
+		Dependencies: []backend.Dependency{{Name: "Redis Cache", Up: true, LatencyMS: backend.Some(2), SuccessPct: backend.Some(100), CheckedAt: now}},
+	}
+}
+
+// TestJSONContract pins the field names scripts rely on and that missing
+// values are null.
+func TestJSONContract(t *testing.T) {
+	b, err := json.Marshal(FromSnapshot(snapshot()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(v any) []string {
+		var out []string
+		for k := range v.(map[string]any) {
+			out = append(out, k)
+		}
+		slices.Sort(out)
+		return out
+	}
+	want := map[string][]string{
+		"":             {"alerts", "databases", "demo", "dependencies", "environment", "generated_at", "services", "sources"},
+		"sources":      {"error", "kind", "name", "ok", "updated_at"},
+		"services":     {"component", "cpu_pct", "error_rate", "findings", "health", "host", "mem_bytes", "name", "p95_ms", "project", "restarts", "rps", "started_at", "state", "status", "version"},
+		"databases":    {"avg_query_ms", "cache_hit_ratio", "connections", "max_connections", "name", "slow_queries", "status", "up"},
+		"dependencies": {"checked_at", "latency_ms", "name", "success_ratio", "up"},
+	}
+	for section, fields := range want {
+		var obj any = doc
+		if section != "" {
+			obj = doc[section].([]any)[0]
+		}
+		if got := keys(obj); !slices.Equal(got, fields) {
+			t.Errorf("%s fields = %v, want %v", section, got, fields)
+		}
+	}
+	svc := doc["services"].([]any)
+	web := svc[1].(map[string]any)
+	for _, k := range []string{"rps", "p95_ms", "state", "version", "restarts", "started_at", "cpu_pct"} {
+		if web[k] != nil {
+			t.Errorf("chat-web %s = %v, want null (no source gave it)", k, web[k])
+		}
+	}
+	be := svc[0].(map[string]any)
+	if be["health"] != "unhealthy" || be["restarts"] != 3.0 || be["status"] != "down" || be["rps"] != 120.0 {
+		t.Errorf("chat-backend worst health, summed restarts, status: %v", be)
+	}
+	if r := doc["databases"].([]any)[0].(map[string]any)["cache_hit_ratio"]; r != 0.985 {
+		t.Errorf("cache_hit_ratio = %v, want 0.985", r)
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	healthy := snapshot()
+	healthy.Services = healthy.Services[:1]
+	healthy.Services[0].Containers = healthy.Services[0].Containers[:1]
+	healthy.Databases[0].Connections = backend.Some(5)
+	if got := FromSnapshot(healthy).ExitCode(); got != ExitHealthy {
+		t.Fatalf("healthy fleet exit %d", got)
+	}
+	firing := healthy
+	firing.Alerts = []backend.Alert{{Name: "X", Severity: backend.SeverityInfo}}
+	if got := FromSnapshot(firing).ExitCode(); got != ExitDegraded {
+		t.Fatalf("firing alert exit %d", got)
+	}
+	if got := FromSnapshot(snapshot()).ExitCode(); got != ExitDegraded {
+		t.Fatalf("unhealthy container exit %d", got)
+	}
+	down := snapshot()
+	down.Sources = append([]backend.SourceStatus(nil), down.Sources...)
+	down.Sources[1].OK, down.Sources[1].Err = false, "connection refused"
+	if got := FromSnapshot(down).ExitCode(); got != ExitUnreachable {
+		t.Fatalf("unreachable source exit %d", got)
+	}
+}
+
+func TestTable(t *testing.T) {
+	var buf bytes.Buffer
+	if err := FromSnapshot(snapshot()).WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"opsdeck status · prod", "chat-backend", "DOWN", "chat-backend-2 unhealthy", "chat-web", "8/10", "98.5%", "Redis Cache", "(none)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
