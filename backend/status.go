@@ -1,5 +1,7 @@
 package backend
 
+import "fmt"
+
 // Status is the verdict shown as a coloured dot: the seed's legend
 // (🟢 healthy, 🟡 warning, 🔴 down, ⚪ unknown) without emoji, whose cell
 // width differs between terminals.
@@ -50,4 +52,16 @@ func rank(s Status) int {
 		return 3
 	}
 	return 1
+}
+
+// UnmarshalText reads a status name, so the JSON of `opsdeck status` round
+// trips.
+func (s *Status) UnmarshalText(b []byte) error {
+	for _, st := range []Status{StatusUnknown, StatusUp, StatusWarn, StatusDown} {
+		if st.String() == string(b) {
+			*s = st
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown status %q", b)
 }
