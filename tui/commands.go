@@ -22,6 +22,7 @@ func (m *Model) commands() []command {
 var viewAliases = map[string][]string{
 	"overview": {"ov", "home"},
 	"services": {"svc", "s"},
+	"fleet":    {"hosts", "all"},
 }
 
 // run executes a palette command.

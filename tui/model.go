@@ -86,7 +86,7 @@ func New(opts Options) *Model {
 
 // newTabs builds the top-level views in tab order.
 func newTabs(c views.Common) []views.View {
-	return []views.View{views.NewOverview(c), views.NewServices(c)}
+	return []views.View{views.NewOverview(c), views.NewServices(c), views.NewFleet(c)}
 }
 
 // RegisterViews adds the view switch bindings (1, 2, ...) to k, so a config

@@ -24,6 +24,7 @@ var screens = []screen{
 	{name: "overview"},
 	{name: "services", keys: []string{"2"}},
 	{name: "project", keys: []string{"2", "j", "enter"}},
+	{name: "fleet", keys: []string{"3"}},
 	{name: "help", keys: []string{"?"}},
 	{name: "palette", keys: []string{":"}, text: "ser"},
 	{name: "filter", keys: []string{"2", "/"}, text: "pic"},
