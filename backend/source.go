@@ -40,6 +40,15 @@ type Partial struct {
 	Dependencies []Dependency
 }
 
+// IncompleteError is returned by a Fetch that got some of its figures but
+// not all (one PromQL query failed, say). The poller keeps the partial it
+// came with, so the figures that did arrive stay live, and shows the error
+// on the source.
+type IncompleteError struct{ Err error }
+
+func (e *IncompleteError) Error() string { return e.Err.Error() }
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
 // SourceStatus is the health of one source as of the snapshot.
 type SourceStatus struct {
 	Name        string

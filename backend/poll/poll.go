@@ -11,6 +11,7 @@ package poll
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -191,7 +192,15 @@ func (p *Poller) fetch(ctx context.Context, j *job) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	j.status.LastAttempt = now
-	if err != nil {
+	var incomplete *backend.IncompleteError
+	if errors.As(err, &incomplete) {
+		// Some figures arrived: keep them, and say what is missing.
+		j.fails = 0
+		j.partial = part
+		j.status.OK = false
+		j.status.Err = err.Error()
+		j.status.UpdatedAt = now
+	} else if err != nil {
 		// Keep the last good data: a stale figure marked stale is more use
 		// at 3 a.m. than an empty panel.
 		j.fails++

@@ -56,6 +56,10 @@ func (f *fakeSource) Fetch(ctx context.Context) (backend.Partial, error) {
 			return backend.Partial{}, ctx.Err()
 		}
 	}
+	var inc *backend.IncompleteError
+	if errors.As(err, &inc) {
+		return f.part, err
+	}
 	if err != nil {
 		return backend.Partial{}, err
 	}
@@ -265,5 +269,18 @@ func TestSubscriptionIsLatestWinsAndClosesWithContext(t *testing.T) {
 		}
 	case <-time.After(time.Second):
 		t.Fatal("channel not closed after cancel")
+	}
+}
+
+func TestIncompleteFetchKeepsWhatArrived(t *testing.T) {
+	met := metricsSource()
+	met.set(&backend.IncompleteError{Err: errors.New("p95: bad_data")}, 0)
+	_, ch := start(t, Config{Jobs: []Job{{Source: met, Interval: time.Hour}}})
+	s := waitFor(t, ch, "incomplete fetch", func(s backend.Snapshot) bool { return s.Sources[0].Err != "" })
+	if s.Sources[0].Err != "p95: bad_data" || s.Sources[0].UpdatedAt.IsZero() {
+		t.Fatalf("status %+v", s.Sources[0])
+	}
+	if len(s.Alerts) != 1 {
+		t.Fatal("the figures that arrived must be kept")
 	}
 }
