@@ -48,31 +48,37 @@ func Dir() string {
 	return "/tmp/opsdeck-testbed"
 }
 
-// Load reads the env file; process environment variables win over it.
+// Load reads the env file, then lets OPSDECK_TB_* variables of the process
+// environment add to or override it (so a test can point at another
+// component without a test bed). It fails only when neither gives anything.
 func Load() (map[string]string, error) {
 	vals := map[string]string{}
-	f, err := os.Open(filepath.Join(Dir(), "env"))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	f, fileErr := os.Open(filepath.Join(Dir(), "env"))
+	if fileErr == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if k, v, ok := strings.Cut(line, "="); ok {
+				vals[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
+			}
 		}
-		k, v, ok := strings.Cut(line, "=")
-		if ok {
-			vals[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
+		if err := sc.Err(); err != nil {
+			return nil, err
 		}
 	}
-	for k := range vals {
-		if v, ok := os.LookupEnv(k); ok {
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "OPSDECK_TB_") {
 			vals[k] = v
 		}
 	}
-	return vals, sc.Err()
+	if len(vals) == 0 && fileErr != nil {
+		return nil, fileErr
+	}
+	return vals, nil
 }
 
 // Need returns the values of keys, failing (CI) or skipping (elsewhere)
