@@ -344,7 +344,17 @@ func newConn(h Host, cl *xssh.Client) *conn {
 	return cn
 }
 
+// alive is false once the connection has ended, or once we have decided
+// to end it: a Run whose session breaks because keepalive closed the
+// connection must report the keepalive, even if the Wait goroutine has not
+// noticed yet.
 func (cn *conn) alive() bool {
+	cn.mu.Lock()
+	closing := cn.reason != nil
+	cn.mu.Unlock()
+	if closing {
+		return false
+	}
 	select {
 	case <-cn.done:
 		return false

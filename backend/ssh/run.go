@@ -173,7 +173,15 @@ func exitCode(werr error, exited bool, cn *conn) (int, error) {
 		// x/crypto reports a torn-down connection as a missing status.
 		return -1, fmt.Errorf("%w while the command ran", cn.lost())
 	case errors.As(werr, &missing):
-		return -1, errors.New("the command ended without an exit status")
+		// A connection torn down by the network also ends its sessions
+		// without a status, slightly before the client notices the
+		// connection itself is gone: give it a moment to tell the two apart.
+		select {
+		case <-cn.done:
+			return -1, fmt.Errorf("%w while the command ran", cn.lost())
+		case <-time.After(time.Second):
+			return -1, errors.New("the command ended without an exit status")
+		}
 	default:
 		return -1, werr
 	}
