@@ -9,6 +9,7 @@ import (
 	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/sim"
+	"github.com/manacore/opsdeck/backend/ssh"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/tui"
 )
@@ -23,6 +24,7 @@ type app struct {
 	runners []func(context.Context)
 	closers []func() error
 	jobs    []poll.Job
+	ssh     *ssh.Client
 }
 
 // start runs the sources' background loops until ctx ends.
@@ -79,6 +81,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 		return nil, err
 	}
 
+	a := &app{cfg: cfg}
 	pc := poll.Config{
 		Environment: cfg.Environment,
 		Thresholds:  cfg.Thresholds,
@@ -104,13 +107,14 @@ func build(f flags, getenv func(string) string) (*app, error) {
 		}
 		pc.Demo = true
 	}
-	p := poll.New(pc)
-	return &app{
-		cfg:    cfg,
-		poller: p,
-		jobs:   pc.Jobs,
-		ui:     tui.Options{Hub: p, Keys: keys, Clock: clock, ReadOnly: f.readOnly},
-	}, nil
+	if err := a.addRealSources(cfg, &pc); err != nil {
+		a.close()
+		return nil, err
+	}
+	a.poller = poll.New(pc)
+	a.jobs = pc.Jobs
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly}
+	return a, nil
 }
 
 func names[T any](xs []T, name func(T) string) []string {

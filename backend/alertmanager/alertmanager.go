@@ -1,0 +1,170 @@
+// Package alertmanager is a backend.Source over the Alertmanager API v2
+// (active alerts), plus the silence calls the incident actions need.
+//
+// It uses plain net/http and encoding/json rather than the go-swagger
+// client: four calls do not justify the go-openapi dependency tree, and a
+// lenient decoder (unknown fields ignored) survives Alertmanager upgrades.
+// API v1 was removed in Alertmanager 0.27, so v2 is the only option.
+package alertmanager
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// Config describes one Alertmanager.
+type Config struct {
+	Name   string // source name, default "alertmanager"
+	URL    string // e.g. http://127.0.0.1:9093 (a path prefix is kept)
+	Client *http.Client
+}
+
+// Client talks to one Alertmanager. It holds no mutable state, so it is
+// safe for concurrent use.
+type Client struct {
+	name string
+	base *url.URL
+	http *http.Client
+	now  func() time.Time
+}
+
+var _ backend.Source = (*Client)(nil)
+
+// New validates the config; it does not touch the network.
+func New(cfg Config) (*Client, error) {
+	if cfg.Name == "" {
+		cfg.Name = "alertmanager"
+	}
+	u, err := url.Parse(strings.TrimSpace(cfg.URL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("alertmanager url %q: want http://host:port or https://host:port", cfg.URL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("alertmanager url %q: a query or fragment is not allowed", cfg.URL)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	hc := cfg.Client
+	if hc == nil {
+		// No client timeout: every call is bounded by its ctx.
+		hc = &http.Client{}
+	}
+	return &Client{name: cfg.Name, base: u, http: hc, now: time.Now}, nil
+}
+
+// Name implements backend.Source.
+func (c *Client) Name() string { return c.name }
+
+// Kind implements backend.Source.
+func (c *Client) Kind() string { return "alertmanager" }
+
+// Feeds implements backend.Source.
+func (c *Client) Feeds() []backend.Feed { return []backend.Feed{backend.FeedAlerts} }
+
+// apiAlert is the part of a gettableAlert the console reads.
+type apiAlert struct {
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+	StartsAt    time.Time         `json:"startsAt"`
+	Status      struct {
+		State string `json:"state"` // unprocessed | active | suppressed
+	} `json:"status"`
+}
+
+// Fetch implements backend.Source: the alerts that are firing and neither
+// silenced nor inhibited, most urgent first.
+func (c *Client) Fetch(ctx context.Context) (backend.Partial, error) {
+	q := url.Values{"active": {"true"}, "silenced": {"false"}, "inhibited": {"false"}}
+	var items []apiAlert
+	if err := c.do(ctx, "alerts", http.MethodGet, c.endpoint(q, "alerts"), nil, &items); err != nil {
+		return backend.Partial{}, err
+	}
+	out := make([]backend.Alert, 0, len(items))
+	for _, a := range items {
+		// Muted by a time interval: Alertmanager still lists it.
+		if a.Status.State == "suppressed" {
+			continue
+		}
+		out = append(out, convert(a))
+	}
+	sortAlerts(out)
+	return backend.Partial{Alerts: out}, nil
+}
+
+func convert(a apiAlert) backend.Alert {
+	l, an := a.Labels, a.Annotations
+	return backend.Alert{
+		Name:     l["alertname"],
+		Severity: severity(l["severity"]),
+		Service:  first(l["service"], l["job"]),
+		Summary:  first(an["summary"], an["description"], l["alertname"]),
+		// Alertmanager only receives alerts Prometheus fires; pending
+		// ones never leave Prometheus.
+		State:       backend.AlertFiring,
+		Since:       a.StartsAt,
+		Labels:      l,
+		Annotations: an,
+	}
+}
+
+// severity reads the severity label; anything unknown counts as a warning,
+// so an unlabelled alert is neither lost among infos nor paging as critical.
+func severity(s string) backend.Severity {
+	switch sev := backend.Severity(strings.ToLower(s)); sev {
+	case backend.SeverityCritical, backend.SeverityWarning, backend.SeverityInfo:
+		return sev
+	}
+	return backend.SeverityWarning
+}
+
+// sortAlerts orders firing before pending, critical before warning before
+// info, newest first, then by name so the order is stable between polls.
+func sortAlerts(as []backend.Alert) {
+	rank := func(a backend.Alert) (int, int) {
+		st := 1
+		if a.State == backend.AlertFiring {
+			st = 0
+		}
+		sev := 2
+		switch a.Severity {
+		case backend.SeverityCritical:
+			sev = 0
+		case backend.SeverityWarning:
+			sev = 1
+		}
+		return st, sev
+	}
+	slices.SortStableFunc(as, func(a, b backend.Alert) int {
+		as, av := rank(a)
+		bs, bv := rank(b)
+		if as != bs {
+			return as - bs
+		}
+		if av != bv {
+			return av - bv
+		}
+		if c := b.Since.Compare(a.Since); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Service, b.Service)
+	})
+}
+
+func first(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

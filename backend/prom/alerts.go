@@ -1,0 +1,109 @@
+package prom
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/common/model"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// convertAlerts maps Prometheus' /api/v1/alerts to backend alerts (firing
+// and pending; inactive ones are dropped), sorted like the seed's ACTIVE
+// ALERTS panel. The service is the service label, else "service", else
+// "job".
+func convertAlerts(in []v1.Alert, serviceLabel string) []backend.Alert {
+	out := make([]backend.Alert, 0, len(in))
+	for _, a := range in {
+		var state backend.AlertState
+		switch a.State {
+		case v1.AlertStateFiring:
+			state = backend.AlertFiring
+		case v1.AlertStatePending:
+			state = backend.AlertPending
+		default:
+			continue
+		}
+		labels, ann := plain(a.Labels), plain(a.Annotations)
+		out = append(out, backend.Alert{
+			Name:        labels["alertname"],
+			Severity:    severity(labels["severity"]),
+			Service:     first(labels[serviceLabel], labels["service"], labels["job"]),
+			Summary:     first(ann["summary"], ann["description"], labels["alertname"]),
+			State:       state,
+			Since:       a.ActiveAt,
+			Labels:      labels,
+			Annotations: ann,
+		})
+	}
+	sortAlerts(out)
+	return out
+}
+
+// sortAlerts orders alerts firing before pending, then critical, warning,
+// info, then newest first, then by name and service so the order is
+// stable between polls.
+func sortAlerts(as []backend.Alert) {
+	slices.SortStableFunc(as, func(a, b backend.Alert) int {
+		if d := stateRank(a.State) - stateRank(b.State); d != 0 {
+			return d
+		}
+		if d := severityRank(a.Severity) - severityRank(b.Severity); d != 0 {
+			return d
+		}
+		if c := b.Since.Compare(a.Since); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Service, b.Service)
+	})
+}
+
+func stateRank(s backend.AlertState) int {
+	if s == backend.AlertFiring {
+		return 0
+	}
+	return 1
+}
+
+func severityRank(s backend.Severity) int {
+	switch s {
+	case backend.SeverityCritical:
+		return 0
+	case backend.SeverityWarning:
+		return 1
+	}
+	return 2
+}
+
+// severity reads the severity label; anything unknown counts as a warning,
+// so an unlabelled alert is neither lost among infos nor paging as critical.
+func severity(s string) backend.Severity {
+	switch sev := backend.Severity(strings.ToLower(s)); sev {
+	case backend.SeverityCritical, backend.SeverityWarning, backend.SeverityInfo:
+		return sev
+	}
+	return backend.SeverityWarning
+}
+
+func plain(ls model.LabelSet) map[string]string {
+	out := make(map[string]string, len(ls))
+	for k, v := range maps.All(ls) {
+		out[string(k)] = string(v)
+	}
+	return out
+}
+
+func first(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

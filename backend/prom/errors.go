@@ -1,0 +1,132 @@
+package prom
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+)
+
+// FigureError is one failed request of a Fetch: Figure is the query's
+// config name (e.g. "p95_seconds", see Names) or "alerts".
+type FigureError struct {
+	Figure string
+	Err    error
+}
+
+// Error is what Fetch and P95Range return when requests fail. Its text is
+// written for the person on call: one line, the server, the figures and
+// Prometheus' own reason, with one cause said once however many figures it
+// hit ("prometheus 127.0.0.1:9090: connection refused").
+type Error struct {
+	Source string // "prometheus 127.0.0.1:9090"
+	Failed []FigureError
+	All    bool // no request succeeded
+}
+
+func (e *Error) Error() string {
+	type group struct {
+		why     string
+		figures []string
+	}
+	var groups []*group
+	byWhy := map[string]*group{}
+	for _, f := range e.Failed {
+		why := describe(f.Err)
+		g := byWhy[why]
+		if g == nil {
+			g = &group{why: why}
+			byWhy[why] = g
+			groups = append(groups, g)
+		}
+		g.figures = append(g.figures, f.Figure)
+	}
+	if e.All && len(groups) == 1 && len(e.Failed) > 1 {
+		return e.Source + ": " + groups[0].why
+	}
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		parts[i] = strings.Join(g.figures, ", ") + ": " + g.why
+	}
+	return e.Source + ": " + strings.Join(parts, "; ")
+}
+
+// Unwrap lets errors.Is see the causes (context.DeadlineExceeded, …).
+func (e *Error) Unwrap() []error {
+	out := make([]error, len(e.Failed))
+	for i, f := range e.Failed {
+		out[i] = f.Err
+	}
+	return out
+}
+
+// Figures lists the names of the failed figures.
+func (e *Error) Figures() []string {
+	out := make([]string, len(e.Failed))
+	for i, f := range e.Failed {
+		out[i] = f.Figure
+	}
+	return out
+}
+
+// describe says why one request failed, without the request URL and
+// transport noise the Go error carries.
+func describe(err error) string {
+	var apiErr *v1.Error
+	switch {
+	case errors.As(err, &apiErr):
+		return describeAPI(apiErr)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer before the deadline"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "cannot resolve " + dnsErr.Name + ": " + dnsErr.Err
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err.Error()
+	}
+	return err.Error()
+}
+
+// describeAPI renders a client_golang API error. For 400/422 the client
+// decodes Prometheus' envelope itself; for other statuses (503 timeout,
+// 500 internal, a proxy's 502) it keeps the raw body in Detail, which is
+// decoded here when it is an envelope and shortened when it is not.
+func describeAPI(e *v1.Error) string {
+	if e.Detail == "" {
+		return e.Error()
+	}
+	var env struct {
+		ErrorType string `json:"errorType"`
+		Error     string `json:"error"`
+	}
+	if json.Unmarshal([]byte(e.Detail), &env) == nil && env.Error != "" {
+		return env.ErrorType + ": " + env.Error
+	}
+	return e.Msg + ": " + firstLine(e.Detail, 120)
+}
+
+// firstLine shortens a body to its first non-empty line of at most n bytes.
+func firstLine(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
+}

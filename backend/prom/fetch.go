@@ -1,0 +1,250 @@
+package prom
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/common/model"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// maxPoints is Prometheus' limit on points per series of a range query
+// (web/api/v1 queryRange rejects more with bad_data).
+const maxPoints = 11000
+
+// Fetch implements backend.Source. It sends QueryCount() requests, at most
+// Concurrency at a time, all evaluated at the same instant so the figures
+// of one refresh agree. If some fail, the figures that arrived are returned
+// with a *backend.IncompleteError wrapping an *Error that names the failed
+// ones; if all fail, the *Error alone.
+func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
+	now := s.now()
+	opts := timeoutOption(ctx)
+	hStart, hEnd, hStep := s.historyWindow(now)
+
+	results := make([]model.Value, len(s.figures))
+	var (
+		hist   model.Value
+		alerts v1.AlertsResult
+		failed = make([]error, len(s.figures)+2) // figures, history, alerts
+	)
+	g := new(errgroup.Group)
+	g.SetLimit(Concurrency)
+	for i, f := range s.figures {
+		g.Go(func() error {
+			results[i], _, _, failed[i] = s.api.Query(ctx, f.expr, now, opts...)
+			return nil // a failed figure must not cancel the others
+		})
+	}
+	g.Go(func() error {
+		hist, _, _, failed[len(s.figures)] = s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, opts...)
+		return nil
+	})
+	if s.cfg.Queries.Alerts {
+		g.Go(func() error {
+			alerts, failed[len(s.figures)+1] = s.api.Alerts(ctx)
+			return nil
+		})
+	}
+	_ = g.Wait()
+
+	var errs []FigureError
+	for i, err := range failed {
+		if err == nil {
+			continue
+		}
+		key := keyAlerts
+		switch {
+		case i < len(s.figures):
+			key = s.figures[i].key
+		case i == len(s.figures):
+			key = keyP95Range
+		}
+		errs = append(errs, FigureError{Figure: key, Err: err})
+	}
+	if len(errs) == s.QueryCount() {
+		return backend.Partial{}, &Error{Source: s.label(), Failed: errs, All: true}
+	}
+
+	part := s.assemble(results)
+	part.P95History = s.keepServices(toSeries(hist, s.cfg.ServiceLabel, hStart, hEnd, hStep, 1000))
+	if s.cfg.Queries.Alerts && failed[len(s.figures)+1] == nil {
+		part.Alerts = convertAlerts(alerts.Alerts, s.cfg.ServiceLabel)
+	}
+	if len(errs) > 0 {
+		return part, &backend.IncompleteError{Err: &Error{Source: s.label(), Failed: errs}}
+	}
+	return part, nil
+}
+
+// P95Range returns the p95 latency of every service in milliseconds (like
+// Metrics.P95MS and the sparkline history) from start to end in steps of
+// step, from ONE range query (the 24h chart). Series are aligned on start;
+// points without data are missing.
+func (s *Source) P95Range(ctx context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, error) {
+	switch {
+	case step <= 0:
+		return nil, fmt.Errorf("p95 range: step must be positive, got %s", step)
+	case end.Before(start):
+		return nil, fmt.Errorf("p95 range: end %s is before start %s", end.Format(time.RFC3339), start.Format(time.RFC3339))
+	case end.Sub(start)/step >= maxPoints:
+		minStep := (end.Sub(start) + (maxPoints-1)*time.Second - 1) / (maxPoints - 1) / time.Second * time.Second
+		return nil, fmt.Errorf("p95 range: %s in steps of %s exceeds Prometheus' %d points per series; use a step of at least %s",
+			end.Sub(start), step, maxPoints, minStep)
+	}
+	v, _, _, err := s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: start, End: end, Step: step}, timeoutOption(ctx)...)
+	if err != nil {
+		return nil, &Error{Source: s.label(), Failed: []FigureError{{keyP95Range, err}}, All: true}
+	}
+	return s.keepServices(toSeries(v, s.cfg.ServiceLabel, start, end, step, 1000)), nil
+}
+
+// label names the server in errors.
+func (s *Source) label() string { return "prometheus " + s.host }
+
+// historyWindow is the sparkline grid: HistoryRange ending at the last
+// whole step, so consecutive refreshes share points instead of shifting
+// every sample by a few seconds.
+func (s *Source) historyWindow(now time.Time) (start, end time.Time, step time.Duration) {
+	step = s.cfg.HistoryRange / historySteps
+	end = now.Truncate(step)
+	return end.Add(-historySteps * step), end, step
+}
+
+// timeoutOption passes the caller's deadline on to Prometheus, so a query
+// the console has given up on stops using the server too. Prometheus wants
+// a duration it can parse, hence whole seconds.
+func timeoutOption(ctx context.Context) []v1.Option {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return nil
+	}
+	d := time.Until(dl).Truncate(time.Second)
+	if d < time.Second {
+		return nil
+	}
+	return []v1.Option{v1.WithTimeout(d)}
+}
+
+// assemble joins the figure results by service, database and dependency.
+func (s *Source) assemble(results []model.Value) backend.Partial {
+	idx := map[string]map[string]sample{}
+	var svcRes, dbRes, depRes []map[string]sample
+	for i, f := range s.figures {
+		var m map[string]sample
+		switch f.kind {
+		case perService:
+			m = byLabel(results[i], s.cfg.ServiceLabel)
+			svcRes = append(svcRes, m)
+		case perDatabase:
+			m = byLabel(results[i], "datname")
+			dbRes = append(dbRes, m)
+		case perDependency:
+			m = byLabel(results[i], "instance")
+			depRes = append(depRes, m)
+		}
+		idx[f.key] = m
+	}
+
+	part := backend.Partial{Metrics: map[string]backend.Metrics{}, Uptime: map[string]backend.Value{}}
+	services := s.cfg.Services
+	if len(services) == 0 {
+		services = labelValues(svcRes)
+	}
+	for _, name := range services {
+		get := func(key string) backend.Value { return value(idx[key], name) }
+		part.Metrics[name] = backend.Metrics{
+			RPS:          get(keyRPS),
+			ErrorRatePct: get(keyErrorRate),
+			P95MS:        ms(get(keyP95)),
+			AvgLatencyMS: ms(get(keyAvgLatency)),
+			CPUPct:       get(keyCPU),
+			MemPct:       get(keyMemPct),
+			MemBytes:     get(keyMemBytes),
+		}
+		part.Uptime[name] = get(keyUptime)
+	}
+
+	databases := s.cfg.Databases
+	if len(databases) == 0 {
+		databases = labelValues(dbRes)
+	}
+	for _, db := range databases {
+		get := func(key string) backend.Value {
+			if _, ok := idx[key][db]; ok {
+				return value(idx[key], db)
+			}
+			return value(idx[key], "") // per-exporter figure: applies to every database
+		}
+		up := get(keyDBUp)
+		part.Databases = append(part.Databases, backend.DBPool{
+			Name:           db,
+			Up:             up.Valid && up.V == 1,
+			Connections:    get(keyDBConns),
+			MaxConnections: get(keyDBMaxConns),
+			AvgQueryMS:     ms(get(keyDBAvgQuery)),
+			SlowQueries:    get(keyDBSlow),
+			CacheHitPct:    get(keyDBCacheHit),
+		})
+	}
+
+	for _, d := range s.dependencies(depRes) {
+		get := func(key string) (backend.Value, sample) {
+			for _, inst := range []string{d.url, strings.TrimSuffix(d.url, "/"), d.url + "/"} {
+				if smp, ok := idx[key][inst]; ok {
+					return backend.Some(smp.v), smp
+				}
+			}
+			return backend.None(), sample{}
+		}
+		up, probe := get(keyDepUp)
+		lat, _ := get(keyDepLatency)
+		ok, _ := get(keyDepSuccess)
+		part.Dependencies = append(part.Dependencies, backend.Dependency{
+			Name:       d.name,
+			Up:         up.Valid && up.V == 1,
+			LatencyMS:  ms(lat),
+			SuccessPct: ok,
+			CheckedAt:  probe.at,
+		})
+	}
+	return part
+}
+
+type dependency struct{ name, url string }
+
+// dependencies lists the configured dependencies by name, or, when none
+// are configured, every probed instance under its URL.
+func (s *Source) dependencies(results []map[string]sample) []dependency {
+	var out []dependency
+	for name, u := range s.cfg.Dependencies {
+		out = append(out, dependency{name, u})
+	}
+	if len(out) == 0 {
+		for _, inst := range labelValues(results) {
+			out = append(out, dependency{inst, inst})
+		}
+	}
+	slices.SortFunc(out, func(a, b dependency) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+// keepServices drops series of services the config does not name.
+func (s *Source) keepServices(m map[string]backend.Series) map[string]backend.Series {
+	if len(s.cfg.Services) == 0 {
+		return m
+	}
+	out := make(map[string]backend.Series, len(s.cfg.Services))
+	for _, name := range s.cfg.Services {
+		if ser, ok := m[name]; ok {
+			out[name] = ser
+		}
+	}
+	return out
+}

@@ -1,0 +1,395 @@
+//go:build integration
+
+package prom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/testbed"
+)
+
+// The test bed's data contract (scripts/testbed, scripts/fleetsvc).
+var (
+	tbServices  = []string{"chat-backend", "chat-web", "picture-backend"}
+	tbDatabases = []string{"chat", "picture", "manacore"}
+	tbDeps      = map[string]string{
+		"chat-backend health":    "http://127.0.0.1:18081/api/health",
+		"chat-web health":        "http://127.0.0.1:18082/api/health",
+		"picture-backend health": "http://127.0.0.1:18083/api/health",
+	}
+	// Live traffic: every request of a service takes exactly this long.
+	tbLatencyMS = map[string]float64{"chat-backend": 80, "chat-web": 40, "picture-backend": 400}
+	tbRPS       = map[string]float64{"chat-backend": 20, "chat-web": 10, "picture-backend": 5}
+	// Backfilled history: every observation at 0.2 s / 0.03 s / 0.7 s.
+	tbBackfillP95MS = map[string]float64{"chat-backend": 242.5, "chat-web": 47.5, "picture-backend": 975}
+	tbBuckets       = []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5}
+)
+
+const backfillEnd = "OPSDECK_TB_BACKFILL_END"
+
+// tbSource is a Source on the test bed's Prometheus (or on url, a proxy in
+// front of it).
+func tbSource(t *testing.T, promURL string, edit func(*Config)) *Source {
+	t.Helper()
+	u, err := url.Parse(promURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testbed.Loopback(t, u.Host)
+	cfg := Config{URL: promURL, ServiceLabel: "service", Services: tbServices, Databases: tbDatabases, Dependencies: tbDeps}
+	if edit != nil {
+		edit(&cfg)
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// expectedP95 is histogram_quantile(0.95) of a histogram whose every
+// observation is at lat seconds: linear interpolation inside its bucket.
+func expectedP95(lat float64) float64 {
+	lo := 0.0
+	for _, hi := range tbBuckets {
+		if lat <= hi {
+			return lo + (hi-lo)*0.95
+		}
+		lo = hi
+	}
+	return lo
+}
+
+func near(v backend.Value, want, tol float64) bool { return v.Valid && math.Abs(v.V-want) <= tol }
+
+// eventually fetches until ok accepts the result or the wait is over.
+func eventually(t *testing.T, s *Source, wait time.Duration, ok func(backend.Partial) bool) backend.Partial {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		part, err := s.Fetch(ctx)
+		cancel()
+		if err == nil && ok(part) {
+			return part
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no acceptable answer within %s; last error %v; last data %+v", wait, err, part)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
+func TestIntegrationP95RangeMatchesBackfill(t *testing.T) {
+	env := testbed.Need(t, testbed.PromURL, backfillEnd)
+	endSec, err := strconv.ParseInt(env[backfillEnd], 10, 64)
+	if err != nil {
+		t.Fatalf("%s=%q: %v", backfillEnd, env[backfillEnd], err)
+	}
+	s := tbSource(t, env[testbed.PromURL], nil)
+	// The last two hours of the backfill, well past its first 5 minutes
+	// (rate needs two samples) and before the live data starts.
+	end := time.Unix(endSec, 0)
+	start := end.Add(-2 * time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	got, err := s.P95Range(ctx, start, end, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for svc, want := range tbBackfillP95MS {
+		ser := got[svc]
+		if len(ser.Points) != 121 || !ser.Start.Equal(start) || ser.Step != time.Minute {
+			t.Fatalf("%s: start %s step %s points %d", svc, ser.Start, ser.Step, len(ser.Points))
+		}
+		for i, p := range ser.Points {
+			if !near(p, want, 0.5) {
+				t.Errorf("%s at %s: %+v ms, want %g ms", svc, start.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), p, want)
+				break
+			}
+		}
+	}
+	if len(got) != len(tbServices) {
+		t.Errorf("series for %d services, want %d: %v", len(got), len(tbServices), got)
+	}
+}
+
+func TestIntegrationLiveFigures(t *testing.T) {
+	env := testbed.Need(t, testbed.PromURL)
+	s := tbSource(t, env[testbed.PromURL], nil)
+	// The backfill ends 65 minutes before the bed came up; from that, how
+	// long the live traffic has run (unknown: assume young).
+	var bedAge time.Duration
+	if end, err := strconv.ParseInt(env[backfillEnd], 10, 64); err == nil {
+		bedAge = time.Since(time.Unix(end, 0).Add(65 * time.Minute))
+	}
+	// A young test bed has no rate yet, and its first minute has no point
+	// on the history's minute grid: wait for every figure. The error rate
+	// is a ratio of two extrapolated rates over a window that may be only
+	// partly filled, so it is waited for too rather than sampled once.
+	part := eventually(t, s, 90*time.Second, func(p backend.Partial) bool {
+		for _, svc := range tbServices {
+			m := p.Metrics[svc]
+			if !m.RPS.Valid || !m.ErrorRatePct.Valid || !m.P95MS.Valid || !m.AvgLatencyMS.Valid || !p.P95History[svc].Last().Valid {
+				return false
+			}
+		}
+		return near(p.Metrics["picture-backend"].ErrorRatePct, 10, 1)
+	})
+	for _, svc := range tbServices {
+		m := part.Metrics[svc]
+		if want := 1000 * expectedP95(tbLatencyMS[svc]/1000); !near(m.P95MS, want, 0.5) {
+			t.Errorf("%s p95 %+v ms, want %g (interpolated in its bucket)", svc, m.P95MS, want)
+		}
+		if !near(m.AvgLatencyMS, tbLatencyMS[svc], 0.5) {
+			t.Errorf("%s avg latency %+v ms, want %g", svc, m.AvgLatencyMS, tbLatencyMS[svc])
+		}
+		// rate() over a 5m window that is not yet full reads low (the
+		// increase is divided by the whole window), so an absolute check
+		// holds only for a bed older than 5 minutes. The services started
+		// together, so their ratios hold from the start.
+		if ref := part.Metrics["chat-backend"].RPS; !m.RPS.Valid || m.RPS.V <= 0 || m.RPS.V > tbRPS[svc]*1.15 ||
+			math.Abs(m.RPS.V/ref.V-tbRPS[svc]/tbRPS["chat-backend"]) > 0.15*tbRPS[svc]/tbRPS["chat-backend"] {
+			t.Errorf("%s rps %+v (chat-backend %+v), want ≤ %g and in the ratio %g:%g", svc, m.RPS, ref, tbRPS[svc], tbRPS[svc], tbRPS["chat-backend"])
+		}
+		if bedAge > 7*time.Minute && !near(m.RPS, tbRPS[svc], 0.15*tbRPS[svc]) {
+			t.Errorf("%s rps %+v on a bed %s old, want %g ± 15%%", svc, m.RPS, bedAge.Round(time.Second), tbRPS[svc])
+		}
+		if u := part.Uptime[svc]; !u.Valid || u.V <= 0 || u.V > 100 {
+			t.Errorf("%s uptime %+v", svc, u)
+		}
+		// The last hour is all live traffic (the backfill ends 65m before
+		// the bed started), so every point there is is the live p95.
+		h := part.P95History[svc]
+		if len(h.Points) != 61 || h.Step != time.Minute {
+			t.Errorf("%s history: %d points, step %s", svc, len(h.Points), h.Step)
+		}
+		for i, p := range h.Points {
+			if want := 1000 * expectedP95(tbLatencyMS[svc]/1000); p.Valid && !near(p, want, 0.5) {
+				t.Errorf("%s history point %d: %g ms, want %g", svc, i, p.V, want)
+				break
+			}
+		}
+		// No cAdvisor in the test bed: resource figures are missing, not 0.
+		if m.CPUPct.Valid || m.MemPct.Valid || m.MemBytes.Valid {
+			t.Logf("%s resource figures present (cAdvisor added?): %+v", svc, m)
+		}
+	}
+	if !near(part.Metrics["chat-backend"].ErrorRatePct, 0, 0) || !near(part.Metrics["chat-web"].ErrorRatePct, 0, 0) {
+		t.Errorf("error rates of the error-free services: %+v / %+v", part.Metrics["chat-backend"].ErrorRatePct, part.Metrics["chat-web"].ErrorRatePct)
+	}
+	if er := part.Metrics["picture-backend"].ErrorRatePct; !near(er, 10, 1) {
+		t.Errorf("picture-backend error rate %+v, want 10 ± 1 %%", er)
+	}
+
+	t.Logf("metrics: %+v", part.Metrics)
+	t.Logf("databases: %+v", part.Databases)
+	t.Logf("dependencies: %+v", part.Dependencies)
+	if len(part.Databases) != 3 {
+		t.Fatalf("databases: %+v", part.Databases)
+	}
+	for _, db := range part.Databases {
+		if !db.Up || !near(db.MaxConnections, 20, 0) || !db.Connections.Valid {
+			t.Errorf("database %+v", db)
+		}
+	}
+
+	if len(part.Dependencies) != 3 {
+		t.Fatalf("dependencies: %+v", part.Dependencies)
+	}
+	now := time.Now()
+	for _, d := range part.Dependencies {
+		age := now.Sub(d.CheckedAt)
+		if !d.Up || !d.LatencyMS.Valid || d.LatencyMS.V <= 0 || !d.SuccessPct.Valid || age < -time.Second || age > 30*time.Second {
+			t.Errorf("dependency %+v (checked %s ago)", d, age)
+		}
+	}
+}
+
+// countingProxy is a reverse proxy in front of the real Prometheus that
+// counts what passes through.
+func countingProxy(t *testing.T, target string) (*httptest.Server, *atomic.Int64) {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	rp := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func TestIntegrationQueryCountThroughProxy(t *testing.T) {
+	env := testbed.Need(t, testbed.PromURL)
+	srv, n := countingProxy(t, env[testbed.PromURL])
+	var counts []int64
+	for _, extra := range []int{0, 100, 1000} {
+		s := tbSource(t, srv.URL, func(c *Config) {
+			c.Services = append([]string(nil), tbServices...)
+			for i := range extra {
+				c.Services = append(c.Services, fmt.Sprintf("ghost-%d", i))
+			}
+		})
+		n.Store(0)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		part, err := s.Fetch(ctx)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := n.Load(); got != int64(s.QueryCount()) {
+			t.Errorf("%d services: %d requests reached Prometheus, QueryCount says %d", len(part.Metrics), got, s.QueryCount())
+		}
+		counts = append(counts, n.Load())
+		if m := part.Metrics["ghost-0"]; m.RPS.Valid {
+			t.Errorf("unknown service got a figure: %+v", m)
+		}
+	}
+	if counts[0] != 18 || counts[1] != 18 || counts[2] != 18 {
+		t.Errorf("requests per fetch for 3/103/1003 services: %v, want 18 each", counts)
+	}
+
+	// Prometheus' own alerts: one more request, and the test bed's
+	// always-firing rule.
+	s := tbSource(t, srv.URL, func(c *Config) { c.Queries.Alerts = true })
+	part := eventually(t, s, 30*time.Second, func(p backend.Partial) bool {
+		for _, a := range p.Alerts {
+			if a.Name == "TestbedAlwaysFiring" && a.State == backend.AlertFiring && a.Severity == backend.SeverityInfo {
+				return true
+			}
+		}
+		return false
+	})
+	n.Store(0)
+	if _, err := s.Fetch(context.Background()); err != nil || n.Load() != 19 || s.QueryCount() != 19 {
+		t.Errorf("with alerts: %d requests, QueryCount %d, err %v", n.Load(), s.QueryCount(), err)
+	}
+	t.Logf("alerts from Prometheus: %d", len(part.Alerts))
+}
+
+func TestIntegrationBadQueryIsReadableAndPartial(t *testing.T) {
+	env := testbed.Need(t, testbed.PromURL)
+	s := tbSource(t, env[testbed.PromURL], func(c *Config) {
+		c.Queries.P95Seconds = `histogram_quantile(0.95, sum by ({{.Label}} (rate(http_request_duration_seconds_bucket[5m])))`
+	})
+	part, err := s.Fetch(context.Background())
+	var inc *backend.IncompleteError
+	if !errors.As(err, &inc) {
+		t.Fatalf("want an incomplete fetch, got %v", err)
+	}
+	host := strings.TrimPrefix(env[testbed.PromURL], "http://")
+	if prefix := "prometheus " + host + ": p95_seconds: bad_data: "; !strings.HasPrefix(err.Error(), prefix) || !strings.Contains(err.Error(), "parse error") {
+		t.Errorf("error %q, want it to start with %q and say parse error", err, prefix)
+	}
+	if len(part.Databases) != 3 || !part.Databases[0].Up {
+		t.Errorf("the figures that worked are lost: %+v", part.Databases)
+	}
+}
+
+func TestIntegrationPrometheusDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	s := tbSource(t, "http://"+addr, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	part, err := s.Fetch(ctx)
+	if want := "prometheus " + addr + ": connection refused"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	if len(part.Metrics) != 0 {
+		t.Errorf("data from a server that is down: %+v", part)
+	}
+}
+
+// TestIntegrationDBConnectionsGrow opens N sessions with psql and waits for
+// the next scrapes to show them in db_connections.
+func TestIntegrationDBConnectionsGrow(t *testing.T) {
+	env := testbed.Need(t, testbed.PromURL, testbed.PGAddr, testbed.PGUser)
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		t.Skip("psql not installed")
+	}
+	host, port, err := net.SplitHostPort(env[testbed.PGAddr])
+	if err != nil {
+		t.Fatal(err)
+	}
+	testbed.Loopback(t, env[testbed.PGAddr])
+	s := tbSource(t, env[testbed.PromURL], func(c *Config) { c.Databases = []string{"chat"} })
+	conns := func() backend.Value {
+		part, err := s.Fetch(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return part.Databases[0].Connections
+	}
+	base := conns()
+	if !base.Valid {
+		t.Fatalf("chat connections missing: %+v", base)
+	}
+
+	const n = 3
+	appName := fmt.Sprintf("opsdeck-prom-it-%d", os.Getpid())
+	pg := func(ctx context.Context, sql string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, psql, "-h", host, "-p", port, "-U", env[testbed.PGUser], "-d", "chat", "-Atqc", sql)
+		cmd.Env = append(os.Environ(), "PGAPPNAME="+appName, "PGCONNECT_TIMEOUT=5")
+		return cmd
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var sleepers []*exec.Cmd
+	t.Cleanup(func() {
+		cancel() // kills the psql clients this test started
+		for _, c := range sleepers {
+			_ = c.Wait()
+		}
+		// The server keeps a killed client's backend until pg_sleep ends;
+		// end them now so other tests see the pool as it was.
+		c := pg(context.Background(), fmt.Sprintf("select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = '%s'", appName))
+		c.Env = append(os.Environ(), "PGAPPNAME=opsdeck-prom-it-cleanup", "PGCONNECT_TIMEOUT=5")
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Logf("terminating the test's sessions: %v: %s", err, out)
+		}
+	})
+	for range n {
+		c := pg(ctx, "select pg_sleep(60)")
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sleepers = append(sleepers, c)
+	}
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		v := conns()
+		if v.Valid && v.V >= base.V+n {
+			t.Logf("chat connections %g -> %g", base.V, v.V)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chat connections %+v, want ≥ %g + %d after opening %d sessions", v, base.V, n, n)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}

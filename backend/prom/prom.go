@@ -1,0 +1,134 @@
+// Package prom is a backend.Source over the Prometheus HTTP API
+// (client_golang/api/prometheus/v1, v1.25 signatures).
+//
+// Cost does not grow with the fleet: every figure is one group-by instant
+// query for all services (or databases, or probes), the sparkline history
+// is one range query, so a Fetch sends QueryCount() requests whatever the
+// number of services. They run concurrently, at most four at a time, under
+// the caller's context.
+//
+// A figure a service is absent from, or that evaluates to NaN/±Inf, is
+// missing (backend.Value{}), never 0: "no data" must not read as "no errors".
+package prom
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/api"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// Config describes one Prometheus server and what to ask it.
+type Config struct {
+	Name         string // source name shown in the header, default "prometheus"
+	URL          string // e.g. http://127.0.0.1:9090 (a path prefix is kept)
+	ServiceLabel string // label naming the service, default "job"
+	Queries      Queries
+	// Services, Databases and Dependencies name what the console shows;
+	// series for other names are ignored. When a list is empty every name
+	// found in the results is reported instead.
+	Services     []string
+	Databases    []string
+	Dependencies map[string]string // dependency name -> probed URL (blackbox instance label)
+	HistoryRange time.Duration     // p95 sparkline window, default 1h; step = range/60
+	Client       *http.Client      // optional, e.g. for tests
+}
+
+// Concurrency bounds the requests of one Fetch in flight.
+const Concurrency = 4
+
+// historySteps is the sparkline resolution: step = HistoryRange/60, so the
+// history has 61 points from now-range to now, like the simulator's.
+const historySteps = 60
+
+// labelRE is a Prometheus label name.
+var labelRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+
+// Source is a backend.Source over one Prometheus server. It holds no
+// mutable state, so it is safe for concurrent use.
+type Source struct {
+	cfg      Config
+	host     string // for errors: "prometheus 127.0.0.1:9090: ..."
+	api      v1.API
+	figures  []figure
+	p95Range string
+	now      func() time.Time // tests pin the clock
+}
+
+var _ backend.Source = (*Source)(nil)
+
+// New validates the config and renders the queries; it does not touch the
+// network.
+func New(cfg Config) (*Source, error) {
+	if cfg.Name == "" {
+		cfg.Name = "prometheus"
+	}
+	if cfg.ServiceLabel == "" {
+		cfg.ServiceLabel = "job"
+	}
+	if !labelRE.MatchString(cfg.ServiceLabel) {
+		return nil, fmt.Errorf("service label %q is not a Prometheus label name", cfg.ServiceLabel)
+	}
+	if cfg.HistoryRange <= 0 {
+		cfg.HistoryRange = time.Hour
+	}
+	if cfg.HistoryRange < historySteps*time.Second {
+		return nil, fmt.Errorf("history range %s is too short: at least %s (one point per second)", cfg.HistoryRange, historySteps*time.Second)
+	}
+	u, err := url.Parse(strings.TrimSpace(cfg.URL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("prometheus url %q: want http://host:port or https://host:port", cfg.URL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("prometheus url %q: a query or fragment is not allowed", cfg.URL)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	figures, p95Range, err := cfg.Queries.render(cfg.ServiceLabel)
+	if err != nil {
+		return nil, err
+	}
+	c, err := api.NewClient(api.Config{Address: u.String(), Client: cfg.Client})
+	if err != nil {
+		return nil, fmt.Errorf("prometheus url %q: %v", cfg.URL, err)
+	}
+	cfg.Services = slices.Clone(cfg.Services)
+	cfg.Databases = slices.Clone(cfg.Databases)
+	return &Source{
+		cfg: cfg, host: u.Host, api: v1.NewAPI(c),
+		figures: figures, p95Range: p95Range, now: time.Now,
+	}, nil
+}
+
+// Name implements backend.Source.
+func (s *Source) Name() string { return s.cfg.Name }
+
+// Kind implements backend.Source.
+func (s *Source) Kind() string { return "prometheus" }
+
+// Feeds implements backend.Source.
+func (s *Source) Feeds() []backend.Feed {
+	f := []backend.Feed{backend.FeedMetrics, backend.FeedDatabases, backend.FeedDependencies}
+	if s.cfg.Queries.Alerts {
+		f = append(f, backend.FeedAlerts)
+	}
+	return f
+}
+
+// QueryCount is the number of requests one Fetch sends: one per figure,
+// one for the p95 history, and one for the alerts when enabled. It does
+// not depend on the number of services, databases or dependencies.
+func (s *Source) QueryCount() int {
+	n := len(s.figures) + 1
+	if s.cfg.Queries.Alerts {
+		n++
+	}
+	return n
+}

@@ -1,0 +1,96 @@
+//go:build integration
+
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/manacore/opsdeck/backend/report"
+	"github.com/manacore/opsdeck/backend/testbed"
+)
+
+// TestStatusAgainstTestbed runs `opsdeck status --json` against the real
+// local fleet: real containers on dockerd, real Prometheus, Alertmanager,
+// PostgreSQL with postgres_exporter and blackbox_exporter.
+func TestStatusAgainstTestbed(t *testing.T) {
+	tb := testbed.Need(t, testbed.Config)
+	code, out, errOut := runCLI(t, os.Getenv, "status", "--json", "--config", tb[testbed.Config])
+	var rep report.Status
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("exit %d, stderr %q, not JSON: %v", code, errOut, err)
+	}
+	for _, s := range rep.Sources {
+		if !s.OK {
+			t.Errorf("source %s failed: %v", s.Name, *s.Error)
+		}
+	}
+	// picture-backend answers 10% of its requests with 500 and the always
+	// firing test alert is active: degraded, not unreachable.
+	if code != report.ExitDegraded {
+		t.Fatalf("exit %d, want 1 (stderr %q)", code, errOut)
+	}
+	byName := map[string]report.Service{}
+	for _, s := range rep.Services {
+		byName[s.Name] = s
+	}
+	for _, name := range []string{"chat-backend", "chat-web", "picture-backend"} {
+		s, ok := byName[name]
+		if !ok {
+			t.Fatalf("%s not discovered: %+v", name, rep.Services)
+		}
+		if s.State == nil || *s.State != "running" || s.Version == nil || *s.Version != "v1.0.0" || s.Host == nil {
+			t.Errorf("%s: state %v version %v host %v", name, s.State, s.Version, s.Host)
+		}
+	}
+	var firing []string
+	for _, a := range rep.Alerts {
+		firing = append(firing, a.Name)
+	}
+	if !strings.Contains(strings.Join(firing, ","), "TestbedAlwaysFiring") {
+		t.Errorf("alerts %v lack TestbedAlwaysFiring", firing)
+	}
+	if len(rep.Databases) != 3 || !rep.Databases[0].MaxConnections.Valid || rep.Databases[0].MaxConnections.V != 20 {
+		t.Errorf("databases %+v", rep.Databases)
+	}
+	if len(rep.Dependencies) != 1 || !rep.Dependencies[0].Up {
+		t.Errorf("dependencies %+v", rep.Dependencies)
+	}
+}
+
+// TestStatusWithPrometheusDown: a source that cannot be reached marks
+// only itself, and status says so with exit 2.
+func TestStatusWithPrometheusDown(t *testing.T) {
+	tb := testbed.Need(t, testbed.Config)
+	cfg, err := os.ReadFile(tb[testbed.Config])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Port 9 (discard) on loopback: nothing listens there.
+	broken := strings.Replace(string(cfg), "http://127.0.0.1:19090", "http://127.0.0.1:9", 1)
+	path := filepath.Join(t.TempDir(), "broken.yaml")
+	if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI(t, os.Getenv, "status", "--json", "--config", path)
+	var rep report.Status
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if code != report.ExitUnreachable {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	for _, s := range rep.Sources {
+		if (s.Kind == "prometheus") == s.OK {
+			t.Errorf("source %s ok=%v: only prometheus should fail", s.Name, s.OK)
+		}
+	}
+	for _, s := range rep.Services {
+		if s.State == nil || s.RPS.Valid {
+			t.Errorf("%s: docker state must stay, metrics must be null: state %v rps %v", s.Name, s.State, s.RPS)
+		}
+	}
+}

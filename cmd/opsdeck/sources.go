@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/alertmanager"
+	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/docker"
+	"github.com/manacore/opsdeck/backend/poll"
+	"github.com/manacore/opsdeck/backend/prom"
+	"github.com/manacore/opsdeck/backend/ssh"
+)
+
+// realSources wires the configured Docker engines, Prometheus and
+// Alertmanager into poll jobs. Docker engines also get a background loop
+// (their events stream) and a closer.
+func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
+	s := cfg.Sources
+	for _, d := range s.Docker {
+		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name}
+		if strings.HasPrefix(d.Host, "ssh://") {
+			dial, err := a.sshDialer(cfg, d.Host)
+			if err != nil {
+				return fmt.Errorf("docker engine %q: %w", d.Name, err)
+			}
+			dc.Dialer = dial
+		}
+		eng, err := docker.New(dc)
+		if err != nil {
+			return fmt.Errorf("docker engine %q: %w", d.Name, err)
+		}
+		a.runners = append(a.runners, func(ctx context.Context) { _ = eng.Run(ctx) })
+		a.closers = append(a.closers, eng.Close)
+		pc.Jobs = append(pc.Jobs, poll.Job{Source: eng, Interval: d.Interval, Timeout: d.Timeout})
+	}
+	if p := s.Prometheus; p != nil {
+		deps := map[string]string{}
+		for _, d := range cfg.Dependencies {
+			if d.URL != "" {
+				deps[d.Name] = d.URL
+			}
+		}
+		q := prom.DefaultQueries()
+		// Without an Alertmanager, Prometheus' own alerts are shown.
+		q.Alerts = s.Alertmanager == nil
+		for name, expr := range p.Queries {
+			if err := q.Set(name, expr); err != nil {
+				return fmt.Errorf("%s: sources.prometheus.queries.%s: %w", cfg.File, name, err)
+			}
+		}
+		src, err := prom.New(prom.Config{
+			URL: p.URL, ServiceLabel: p.ServiceLabel, Queries: q,
+			Services:     serviceNames(cfg.Services()),
+			Databases:    names(cfg.Databases, func(d config.Database) string { return d.Name }),
+			Dependencies: deps,
+		})
+		if err != nil {
+			return fmt.Errorf("prometheus: %w", err)
+		}
+		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: p.Interval, Timeout: p.Timeout})
+	}
+	if am := s.Alertmanager; am != nil {
+		src, err := alertmanager.New(alertmanager.Config{URL: am.URL})
+		if err != nil {
+			return fmt.Errorf("alertmanager: %w", err)
+		}
+		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: am.Interval, Timeout: am.Timeout})
+	}
+	return nil
+}
+
+// sshClient is the one SSH client of the process (connections are pooled
+// per host), built on first use from sources.ssh.
+func (a *app) sshClient(cfg *config.Config) (*ssh.Client, error) {
+	if a.ssh != nil {
+		return a.ssh, nil
+	}
+	sc := cfg.Sources.SSH
+	if sc == nil {
+		return nil, fmt.Errorf("sources.ssh is not configured")
+	}
+	var ids []string
+	for _, f := range sc.IdentityFiles {
+		ids = append(ids, expandHome(f))
+	}
+	cl, err := ssh.NewClient(ssh.Config{KnownHosts: expandHome(sc.KnownHosts), IdentityFiles: ids, UseAgent: sc.Agent})
+	if err != nil {
+		return nil, err
+	}
+	a.ssh = cl
+	a.closers = append(a.closers, cl.Close)
+	return cl, nil
+}
+
+// sshHost resolves a host name of sources.ssh.hosts (with its jump chain),
+// or a plain host[:port] with the given user.
+func sshHost(sc *config.SSH, name, user string) ssh.Host {
+	if h, ok := sc.Host(name); ok {
+		out := ssh.Host{Name: h.Name, Addr: h.Addr, User: h.User}
+		if out.User == "" {
+			out.User = user
+		}
+		if h.Jump != "" {
+			j := sshHost(sc, h.Jump, user)
+			out.Jump = &j
+		}
+		return out
+	}
+	addr := name
+	if _, _, err := net.SplitHostPort(name); err != nil {
+		addr = net.JoinHostPort(name, "22")
+	}
+	return ssh.Host{Name: name, Addr: addr, User: user}
+}
+
+// sshDialer reaches the Docker engine of ssh://user@host[:port] through
+// opsdeck's own SSH layer, with the same host-key rules as every command.
+func (a *app) sshDialer(cfg *config.Config, host string) (func(ctx context.Context, network, addr string) (net.Conn, error), error) {
+	cl, err := a.sshClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(host)
+	if err != nil {
+		return nil, err
+	}
+	h := sshHost(cfg.Sources.SSH, u.Host, u.User.Username())
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return cl.Dial(ctx, h, network, addr)
+	}, nil
+}
+
+func serviceNames(svcs []backend.Service) []string {
+	out := make([]string, len(svcs))
+	for i, s := range svcs {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// expandHome turns a leading ~/ into the user's home directory.
+func expandHome(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
+}
