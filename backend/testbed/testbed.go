@@ -37,6 +37,7 @@ const (
 	SSHKnownHosts   = "OPSDECK_TB_SSH_KNOWN_HOSTS" // known_hosts holding the sshd host key
 	FleetProject    = "OPSDECK_TB_FLEET_PROJECT"   // compose project label of the fleet containers
 	FleetServices   = "OPSDECK_TB_FLEET_SERVICES"  // comma-separated service=127.0.0.1:port list
+	DepTarget       = "OPSDECK_TB_DEP_TARGET"      // container=probed URL of a dependency only one test stops
 	Config          = "OPSDECK_TB_CONFIG"          // generated opsdeck config for the whole bed
 )
 
