@@ -164,3 +164,18 @@ func TestFeedState(t *testing.T) {
 		t.Fatalf("last update %v", s.LastUpdate())
 	}
 }
+
+func TestMergeJoinsAServiceFoundOnSeveralEngines(t *testing.T) {
+	inventory := []Service{
+		{Project: "chat", Name: "chat-backend", Host: "prod-1", Containers: []Container{running("chat-backend-1")}},
+		{Project: "chat", Name: "chat-backend", Host: "prod-2", Containers: []Container{running("chat-backend-2")}},
+		{Project: "chat", Name: "chat-backend", Host: "prod-1", Containers: []Container{running("chat-backend-3")}},
+	}
+	out := Merge(nil, inventory, Partial{})
+	if len(out) != 1 || len(out[0].Containers) != 3 || out[0].Host != "prod-1,prod-2" {
+		t.Fatalf("merged %+v", out)
+	}
+	if len(inventory[0].Containers) != 1 {
+		t.Fatal("Merge must not modify the inventory it was given")
+	}
+}

@@ -1,7 +1,9 @@
 package backend
 
 import (
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -112,10 +114,28 @@ func (s Snapshot) Projects() []string {
 // unknown), then services the inventory discovered that the config does not
 // name, sorted by project and name. Metrics, history and uptime are joined
 // by service name.
+//
+// A service found on several engines (the same service on two hosts) is
+// one service with the containers of all of them; its host is the list of
+// their hosts.
 func Merge(configured []Service, inventory []Service, p Partial) []Service {
 	byName := make(map[string]Service, len(inventory))
+	var order []string
 	for _, svc := range inventory {
-		byName[svc.Name] = svc
+		prev, seen := byName[svc.Name]
+		if !seen {
+			order = append(order, svc.Name)
+			byName[svc.Name] = svc
+			continue
+		}
+		prev.Containers = append(slices.Clip(prev.Containers), svc.Containers...)
+		if svc.Host != "" && !slices.Contains(strings.Split(prev.Host, ","), svc.Host) {
+			prev.Host = strings.TrimPrefix(prev.Host+","+svc.Host, ",")
+		}
+		if svc.LastDeploy.After(prev.LastDeploy) {
+			prev.LastDeploy = svc.LastDeploy
+		}
+		byName[svc.Name] = prev
 	}
 	out := make([]Service, 0, len(configured)+len(inventory))
 	used := make(map[string]bool, len(configured))
@@ -134,10 +154,10 @@ func Merge(configured []Service, inventory []Service, p Partial) []Service {
 		out = append(out, svc)
 	}
 	var extra []Service
-	for _, svc := range inventory {
-		if !used[svc.Name] {
-			used[svc.Name] = true
-			extra = append(extra, svc)
+	for _, name := range order {
+		if !used[name] {
+			used[name] = true
+			extra = append(extra, byName[name])
 		}
 	}
 	sort.SliceStable(extra, func(i, j int) bool {

@@ -1,0 +1,97 @@
+//go:build integration
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/manacore/opsdeck/backend/report"
+	"github.com/manacore/opsdeck/backend/testbed"
+)
+
+// TestDockerEngineOverSSH reaches the test bed's dockerd at ssh://…
+// through opsdeck's own SSH layer (strict host keys against the bed's
+// known_hosts, key auth) and discovers the fleet there.
+func TestDockerEngineOverSSH(t *testing.T) {
+	tb := testbed.Need(t, testbed.DockerHost, testbed.SSHAddr, testbed.SSHUser, testbed.SSHKey, testbed.SSHKnownHosts)
+	testbed.Loopback(t, tb[testbed.SSHAddr])
+	sock, ok := strings.CutPrefix(tb[testbed.DockerHost], "unix://")
+	if !ok {
+		t.Fatalf("the bed's engine is not on a unix socket: %s", tb[testbed.DockerHost])
+	}
+	cfg := fmt.Sprintf(`environment: ssh-test
+projects:
+  - name: chat
+    services:
+      - {component: backend, name: chat-backend}
+sources:
+  docker:
+    - {name: remote, host: "ssh://%s@tb-ssh%s"}
+  ssh:
+    known_hosts: %s
+    identity_files: [%s]
+    agent: false
+    hosts:
+      - {name: tb-ssh, addr: "%s"}
+`, tb[testbed.SSHUser], sock, tb[testbed.SSHKnownHosts], tb[testbed.SSHKey], tb[testbed.SSHAddr])
+	path := filepath.Join(t.TempDir(), "ssh.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, os.Getenv, "status", "--json", "--config", path)
+	var rep report.Status
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("exit %d, stderr %q: %v", code, errOut, err)
+	}
+	if len(rep.Sources) != 1 || !rep.Sources[0].OK {
+		t.Fatalf("docker over ssh failed: %+v (stderr %q)", rep.Sources, errOut)
+	}
+	for _, s := range rep.Services {
+		if s.Name == "chat-backend" {
+			if s.State == nil || *s.State != "running" || s.Host == nil || *s.Host != "remote" {
+				t.Fatalf("chat-backend over ssh: state %v host %v", s.State, s.Host)
+			}
+			return
+		}
+	}
+	t.Fatalf("chat-backend not discovered over ssh: %+v", rep.Services)
+}
+
+// TestDockerOverSSHRefusesUnknownHostKey: the same engine behind a
+// known_hosts that lacks the server's key is refused, never reached.
+func TestDockerOverSSHRefusesUnknownHostKey(t *testing.T) {
+	tb := testbed.Need(t, testbed.DockerHost, testbed.SSHAddr, testbed.SSHUser, testbed.SSHKey)
+	sock, _ := strings.CutPrefix(tb[testbed.DockerHost], "unix://")
+	empty := filepath.Join(t.TempDir(), "known_hosts")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`environment: ssh-test
+projects: [{name: chat, services: [{component: backend}]}]
+sources:
+  docker: [{name: remote, host: "ssh://%s@tb-ssh%s"}]
+  ssh:
+    known_hosts: %s
+    identity_files: [%s]
+    agent: false
+    hosts: [{name: tb-ssh, addr: "%s"}]
+`, tb[testbed.SSHUser], sock, empty, tb[testbed.SSHKey], tb[testbed.SSHAddr])
+	path := filepath.Join(t.TempDir(), "ssh.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI(t, os.Getenv, "status", "--json", "--config", path)
+	var rep report.Status
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if code != report.ExitUnreachable || rep.Sources[0].OK || rep.Sources[0].Error == nil || !strings.Contains(*rep.Sources[0].Error, "SHA256:") {
+		t.Fatalf("exit %d, source %+v: want a refusal showing the offered fingerprint", code, rep.Sources[0])
+	}
+	t.Logf("refused: %s", *rep.Sources[0].Error)
+}
