@@ -179,3 +179,12 @@ func TestMergeJoinsAServiceFoundOnSeveralEngines(t *testing.T) {
 		t.Fatal("Merge must not modify the inventory it was given")
 	}
 }
+
+func TestMetricsFillTakesOnlyMissingFigures(t *testing.T) {
+	prom := Metrics{RPS: Some(10), CPUPct: Some(50)}
+	stats := Metrics{CPUPct: Some(99), MemBytes: Some(1 << 20)}
+	got := prom.Fill(stats)
+	if got.RPS != Some(10) || got.CPUPct != Some(50) || got.MemBytes != Some(1<<20) || got.P95MS.Valid {
+		t.Fatalf("fill: %+v", got)
+	}
+}

@@ -62,6 +62,24 @@ type Metrics struct {
 	MemBytes     Value
 }
 
+// Fill returns m with every missing figure taken from o: two sources of
+// metrics (Prometheus and Docker stats) complete each other, and the one
+// merged first wins where both have a figure.
+func (m Metrics) Fill(o Metrics) Metrics {
+	for _, f := range []struct {
+		dst *Value
+		src Value
+	}{
+		{&m.RPS, o.RPS}, {&m.ErrorRatePct, o.ErrorRatePct}, {&m.AvgLatencyMS, o.AvgLatencyMS},
+		{&m.P95MS, o.P95MS}, {&m.CPUPct, o.CPUPct}, {&m.MemPct, o.MemPct}, {&m.MemBytes, o.MemBytes},
+	} {
+		if !f.dst.Valid {
+			*f.dst = f.src
+		}
+	}
+	return m
+}
+
 // Service is one component of a project (e.g. chat-backend), with the
 // containers that run it and its metrics.
 type Service struct {

@@ -30,7 +30,9 @@ func (p *Poller) buildLocked() backend.Snapshot {
 			case backend.FeedInventory:
 				inventory = append(inventory, part.Services...)
 			case backend.FeedMetrics:
-				maps.Copy(metrics.Metrics, part.Metrics)
+				for name, m := range part.Metrics {
+					metrics.Metrics[name] = metrics.Metrics[name].Fill(m)
+				}
 				maps.Copy(metrics.P95History, part.P95History)
 				maps.Copy(metrics.Uptime, part.Uptime)
 			case backend.FeedAlerts:

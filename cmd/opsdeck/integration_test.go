@@ -45,6 +45,13 @@ func TestStatusAgainstTestbed(t *testing.T) {
 		if s.State == nil || *s.State != "running" || s.Version == nil || *s.Version != "v1.0.0" || s.Host == nil {
 			t.Errorf("%s: state %v version %v host %v", name, s.State, s.Version, s.Host)
 		}
+		// The bed has no cAdvisor: CPU and memory come from Docker stats.
+		if !s.CPUPct.Valid || !s.MemBytes.Valid || s.MemBytes.V <= 0 {
+			t.Errorf("%s: cpu %v mem %v, want figures from docker stats", name, s.CPUPct, s.MemBytes)
+		}
+		if !s.RPS.Valid || !s.P95MS.Valid {
+			t.Errorf("%s: rps %v p95 %v, want figures from prometheus", name, s.RPS, s.P95MS)
+		}
 	}
 	var firing []string
 	for _, a := range rep.Alerts {

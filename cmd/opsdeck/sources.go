@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/alertmanager"
@@ -23,8 +24,12 @@ import (
 // (their events stream) and a closer.
 func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 	s := cfg.Sources
+	// Stats jobs go last: figures merge in job order and Prometheus (with
+	// cAdvisor) wins where both give one.
+	var statsJobs []poll.Job
+	defer func() { pc.Jobs = append(pc.Jobs, statsJobs...) }()
 	for _, d := range s.Docker {
-		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name}
+		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name, StatsConcurrency: 8}
 		if strings.HasPrefix(d.Host, "ssh://") {
 			dial, err := a.sshDialer(cfg, d.Host)
 			if err != nil {
@@ -39,6 +44,9 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 		a.runners = append(a.runners, func(ctx context.Context) { _ = eng.Run(ctx) })
 		a.closers = append(a.closers, eng.Close)
 		pc.Jobs = append(pc.Jobs, poll.Job{Source: eng, Interval: d.Interval, Timeout: d.Timeout})
+		// Stats are the expensive Docker call (seconds per batch on Engine
+		// 20.10): a slower cadence than state, bounded concurrency.
+		statsJobs = append(statsJobs, poll.Job{Source: eng.StatsSource(), Interval: statsInterval, Timeout: statsTimeout})
 	}
 	if p := s.Prometheus; p != nil {
 		deps := map[string]string{}
@@ -136,6 +144,12 @@ func (a *app) sshDialer(cfg *config.Config, host string) (func(ctx context.Conte
 		return cl.Dial(ctx, h, network, addr)
 	}, nil
 }
+
+// The cadence of container stats, slower than state by design.
+const (
+	statsInterval = 15 * time.Second
+	statsTimeout  = 12 * time.Second
+)
 
 func serviceNames(svcs []backend.Service) []string {
 	out := make([]string, len(svcs))

@@ -48,8 +48,10 @@ sources:
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("exit %d, stderr %q: %v", code, errOut, err)
 	}
-	if len(rep.Sources) != 1 || !rep.Sources[0].OK {
-		t.Fatalf("docker over ssh failed: %+v (stderr %q)", rep.Sources, errOut)
+	for _, src := range rep.Sources {
+		if !src.OK {
+			t.Fatalf("docker over ssh failed: %+v (stderr %q)", rep.Sources, errOut)
+		}
 	}
 	for _, s := range rep.Services {
 		if s.Name == "chat-backend" {
