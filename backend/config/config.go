@@ -47,6 +47,10 @@ type Project struct {
 type ServiceSpec struct {
 	Component             backend.Component
 	Name, Host, HealthURL string
+	// Compose is "project/service" of the containers that run this
+	// service, when their compose labels do not already name it
+	// "<project>-<component>" (see backend/docker.DefaultResolve).
+	Compose string
 }
 
 // Database is a database whose connection pool is watched.

@@ -38,6 +38,7 @@ type rawService struct {
 	Name      string `yaml:"name"`
 	Host      string `yaml:"host"`
 	HealthURL string `yaml:"health_url"`
+	Compose   string `yaml:"compose"`
 }
 
 type rawDatabase struct {

@@ -24,6 +24,9 @@ var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 const nameRule = "use 1-63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit; " +
 	"names are used in shell commands, so nothing else is allowed"
 
+// composeRE is a compose project or service name.
+var composeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+
 // Hosts are ssh/docker targets: host names, IPv4 or IPv6 addresses.
 var hostRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$`)
 
@@ -140,7 +143,7 @@ func (b *builder) projects(rs []rawProject) []Project {
 		}
 		for j, rsv := range rp.Services {
 			sp := path(pp, "services", j)
-			s := ServiceSpec{Component: backend.Component(rsv.Component), Name: rsv.Name, Host: rsv.Host, HealthURL: rsv.HealthURL}
+			s := ServiceSpec{Component: backend.Component(rsv.Component), Name: rsv.Name, Host: rsv.Host, HealthURL: rsv.HealthURL, Compose: rsv.Compose}
 			switch {
 			case rsv.Component == "":
 				b.fail(b.at(path(sp, "component")...), "service needs a component: one of %s", components())
@@ -165,6 +168,12 @@ func (b *builder) projects(rs []rawProject) []Project {
 			}
 			b.host(s.Host, path(sp, "host"))
 			b.url(s.HealthURL, "health_url", path(sp, "health_url"))
+			if s.Compose != "" {
+				proj, svc, ok := strings.Cut(s.Compose, "/")
+				if !ok || !composeRE.MatchString(proj) || !composeRE.MatchString(svc) {
+					b.fail(b.at(path(sp, "compose")...), "compose %q must be project/service as in the labels com.docker.compose.project and .service, e.g. chat/api", s.Compose)
+				}
+			}
 			p.Services = append(p.Services, s)
 		}
 		out = append(out, p)

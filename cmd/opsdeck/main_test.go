@@ -127,3 +127,26 @@ func TestDemoWiringAndSeed(t *testing.T) {
 		t.Fatalf("different seeds gave the same figure %s", a)
 	}
 }
+
+func TestComposeOverrides(t *testing.T) {
+	path := writeConfig(t, `environment: x
+projects:
+  - name: chat
+    services:
+      - {component: backend, name: chat-api, compose: chatstack/api}
+      - {component: web}
+sources: {simulator: {}}
+`)
+	f, _ := parseFlags([]string{"--config", path}, &bytes.Buffer{})
+	a, err := build(f, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolve := composeOverrides(a.cfg)
+	if name, comp, ok := resolve("chatstack", "api"); !ok || name != "chat-api" || comp != "backend" {
+		t.Fatalf("override: %q %q %v", name, comp, ok)
+	}
+	if _, _, ok := resolve("chat", "web"); ok {
+		t.Fatal("services without compose: must fall back to the default naming")
+	}
+}

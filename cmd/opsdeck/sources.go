@@ -29,7 +29,7 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 	var statsJobs []poll.Job
 	defer func() { pc.Jobs = append(pc.Jobs, statsJobs...) }()
 	for _, d := range s.Docker {
-		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name, StatsConcurrency: 8}
+		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name, StatsConcurrency: 8, Resolve: composeOverrides(cfg)}
 		if strings.HasPrefix(d.Host, "ssh://") {
 			dial, err := a.sshDialer(cfg, d.Host)
 			if err != nil {
@@ -143,6 +143,31 @@ func (a *app) sshDialer(cfg *config.Config, host string) (func(ctx context.Conte
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		return cl.Dial(ctx, h, network, addr)
 	}, nil
+}
+
+// composeOverrides maps the compose labels named by services' compose:
+// keys to those services, for fleets whose compose names differ from
+// "<project>-<component>".
+func composeOverrides(cfg *config.Config) func(project, service string) (string, backend.Component, bool) {
+	type target struct {
+		name string
+		comp backend.Component
+	}
+	by := map[string]target{}
+	for _, p := range cfg.Projects {
+		for _, s := range p.Services {
+			if s.Compose != "" {
+				by[s.Compose] = target{s.Name, s.Component}
+			}
+		}
+	}
+	if len(by) == 0 {
+		return nil
+	}
+	return func(project, service string) (string, backend.Component, bool) {
+		t, ok := by[project+"/"+service]
+		return t.name, t.comp, ok
+	}
 }
 
 // The cadence of container stats, slower than state by design.
