@@ -188,3 +188,25 @@ func TestMetricsFillTakesOnlyMissingFigures(t *testing.T) {
 		t.Fatalf("fill: %+v", got)
 	}
 }
+
+func TestSortAlerts(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	as := []Alert{
+		{Name: "old-warning", Severity: SeverityWarning, State: AlertFiring, Since: t0},
+		{Name: "pending-critical", Severity: SeverityCritical, State: AlertPending, Since: t0.Add(time.Hour)},
+		{Name: "info", Severity: SeverityInfo, State: AlertFiring, Since: t0.Add(time.Hour)},
+		{Name: "new-warning", Severity: SeverityWarning, State: AlertFiring, Since: t0.Add(time.Minute)},
+		{Name: "critical", Severity: SeverityCritical, State: AlertFiring, Since: t0},
+	}
+	SortAlerts(as)
+	var got []string
+	for _, a := range as {
+		got = append(got, a.Name)
+	}
+	want := []string{"critical", "new-warning", "old-warning", "info", "pending-critical"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("order %v, want %v", got, want)
+		}
+	}
+}

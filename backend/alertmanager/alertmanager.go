@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -94,7 +93,7 @@ func (c *Client) Fetch(ctx context.Context) (backend.Partial, error) {
 		}
 		out = append(out, convert(a))
 	}
-	sortAlerts(out)
+	backend.SortAlerts(out)
 	return backend.Partial{Alerts: out}, nil
 }
 
@@ -122,42 +121,6 @@ func severity(s string) backend.Severity {
 		return sev
 	}
 	return backend.SeverityWarning
-}
-
-// sortAlerts orders firing before pending, critical before warning before
-// info, newest first, then by name so the order is stable between polls.
-func sortAlerts(as []backend.Alert) {
-	rank := func(a backend.Alert) (int, int) {
-		st := 1
-		if a.State == backend.AlertFiring {
-			st = 0
-		}
-		sev := 2
-		switch a.Severity {
-		case backend.SeverityCritical:
-			sev = 0
-		case backend.SeverityWarning:
-			sev = 1
-		}
-		return st, sev
-	}
-	slices.SortStableFunc(as, func(a, b backend.Alert) int {
-		as, av := rank(a)
-		bs, bv := rank(b)
-		if as != bs {
-			return as - bs
-		}
-		if av != bv {
-			return av - bv
-		}
-		if c := b.Since.Compare(a.Since); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Service, b.Service)
-	})
 }
 
 func first(vals ...string) string {

@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
-	"syscall"
+
+	"github.com/manacore/opsdeck/backend/neterr"
 )
 
 // maxBody caps what is read of a response: a console polling every few
@@ -70,12 +67,12 @@ func (c *Client) do(ctx context.Context, op, method string, u *url.URL, body any
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return &Error{Server: c.base.Host, Op: op, Msg: describe(err), Err: err}
+		return &Error{Server: c.base.Host, Op: op, Msg: neterr.Describe(err), Err: err}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return &Error{Server: c.base.Host, Op: op, Status: resp.StatusCode, Msg: "reading the answer: " + describe(err), Err: err}
+		return &Error{Server: c.base.Host, Op: op, Status: resp.StatusCode, Msg: "reading the answer: " + neterr.Describe(err), Err: err}
 	}
 	if resp.StatusCode/100 != 2 {
 		return &Error{Server: c.base.Host, Op: op, Status: resp.StatusCode, Msg: resp.Status + ": " + reason(data)}
@@ -96,52 +93,16 @@ func (c *Client) do(ctx context.Context, op, method string, u *url.URL, body any
 func reason(body []byte) string {
 	var s string
 	if json.Unmarshal(body, &s) == nil && s != "" {
-		return firstLine(s, 200)
+		return neterr.FirstLine(s, 200)
 	}
 	var m struct {
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(body, &m) == nil && m.Message != "" {
-		return firstLine(m.Message, 200)
+		return neterr.FirstLine(m.Message, 200)
 	}
-	if t := firstLine(string(body), 120); t != "" {
+	if t := neterr.FirstLine(string(body), 120); t != "" {
 		return t
 	}
 	return "empty answer"
-}
-
-// describe says why a request got no answer, without the URL and transport
-// noise of the Go error.
-func describe(err error) string {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer before the deadline"
-	case errors.Is(err, context.Canceled):
-		return "canceled"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		return "connection reset"
-	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return fmt.Sprintf("cannot resolve %s: %s", dnsErr.Name, dnsErr.Err)
-	}
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
-		return urlErr.Err.Error()
-	}
-	return err.Error()
-}
-
-// firstLine shortens text to its first line of at most n bytes.
-func firstLine(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = strings.TrimSpace(s[:i])
-	}
-	if len(s) > n {
-		s = strings.ToValidUTF8(s[:n], "") + "…"
-	}
-	return s
 }

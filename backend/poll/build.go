@@ -44,6 +44,7 @@ func (p *Poller) buildLocked() backend.Snapshot {
 			}
 		}
 	}
+	backend.SortAlerts(s.Alerts) // one order across all alert sources
 	s.Services = backend.Merge(p.cfg.Services, inventory, metrics)
 	return s
 }

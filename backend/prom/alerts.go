@@ -2,7 +2,6 @@ package prom
 
 import (
 	"maps"
-	"slices"
 	"strings"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
@@ -39,46 +38,8 @@ func convertAlerts(in []v1.Alert, serviceLabel string) []backend.Alert {
 			Annotations: ann,
 		})
 	}
-	sortAlerts(out)
+	backend.SortAlerts(out)
 	return out
-}
-
-// sortAlerts orders alerts firing before pending, then critical, warning,
-// info, then newest first, then by name and service so the order is
-// stable between polls.
-func sortAlerts(as []backend.Alert) {
-	slices.SortStableFunc(as, func(a, b backend.Alert) int {
-		if d := stateRank(a.State) - stateRank(b.State); d != 0 {
-			return d
-		}
-		if d := severityRank(a.Severity) - severityRank(b.Severity); d != 0 {
-			return d
-		}
-		if c := b.Since.Compare(a.Since); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Service, b.Service)
-	})
-}
-
-func stateRank(s backend.AlertState) int {
-	if s == backend.AlertFiring {
-		return 0
-	}
-	return 1
-}
-
-func severityRank(s backend.Severity) int {
-	switch s {
-	case backend.SeverityCritical:
-		return 0
-	case backend.SeverityWarning:
-		return 1
-	}
-	return 2
 }
 
 // severity reads the severity label; anything unknown counts as a warning,

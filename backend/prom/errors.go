@@ -1,15 +1,13 @@
 package prom
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"net"
-	"net/url"
 	"strings"
-	"syscall"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+
+	"github.com/manacore/opsdeck/backend/neterr"
 )
 
 // FigureError is one failed request of a Fetch: Figure is the query's
@@ -78,27 +76,10 @@ func (e *Error) Figures() []string {
 // transport noise the Go error carries.
 func describe(err error) string {
 	var apiErr *v1.Error
-	switch {
-	case errors.As(err, &apiErr):
+	if errors.As(err, &apiErr) {
 		return describeAPI(apiErr)
-	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer before the deadline"
-	case errors.Is(err, context.Canceled):
-		return "canceled"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		return "connection reset"
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return "cannot resolve " + dnsErr.Name + ": " + dnsErr.Err
-	}
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
-		return urlErr.Err.Error()
-	}
-	return err.Error()
+	return neterr.Describe(err)
 }
 
 // describeAPI renders a client_golang API error. For 400/422 the client
@@ -116,17 +97,5 @@ func describeAPI(e *v1.Error) string {
 	if json.Unmarshal([]byte(e.Detail), &env) == nil && env.Error != "" {
 		return env.ErrorType + ": " + env.Error
 	}
-	return e.Msg + ": " + firstLine(e.Detail, 120)
-}
-
-// firstLine shortens a body to its first non-empty line of at most n bytes.
-func firstLine(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = strings.TrimSpace(s[:i])
-	}
-	if len(s) > n {
-		s = strings.ToValidUTF8(s[:n], "") + "…"
-	}
-	return s
+	return e.Msg + ": " + neterr.FirstLine(e.Detail, 120)
 }

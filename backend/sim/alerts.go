@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 
@@ -70,7 +69,7 @@ func (f *Fleet) raise(t time.Time, metrics map[string]backend.Metrics) []backend
 		}
 	}
 	f.remember(t, out)
-	sortAlerts(out)
+	backend.SortAlerts(out)
 	return out
 }
 
@@ -102,32 +101,4 @@ func (f *Fleet) remember(t time.Time, alerts []backend.Alert) {
 		a.Since = since
 	}
 	m.since, m.started = next, true
-}
-
-var severityRank = map[backend.Severity]int{
-	backend.SeverityCritical: 0,
-	backend.SeverityWarning:  1,
-	backend.SeverityInfo:     2,
-}
-
-// sortAlerts orders as the seed's ACTIVE ALERTS panel: firing before
-// pending, then critical, warning, info, then newest first; service and
-// name break ties so the order never depends on map iteration.
-func sortAlerts(as []backend.Alert) {
-	sort.SliceStable(as, func(i, j int) bool {
-		a, b := as[i], as[j]
-		if (a.State == backend.AlertFiring) != (b.State == backend.AlertFiring) {
-			return a.State == backend.AlertFiring
-		}
-		if ra, rb := severityRank[a.Severity], severityRank[b.Severity]; ra != rb {
-			return ra < rb
-		}
-		if !a.Since.Equal(b.Since) {
-			return a.Since.After(b.Since)
-		}
-		if a.Service != b.Service {
-			return a.Service < b.Service
-		}
-		return a.Name < b.Name
-	})
 }

@@ -300,7 +300,7 @@ func TestSortAlerts(t *testing.T) {
 		{Name: "c", Severity: backend.SeverityCritical, State: backend.AlertFiring, Since: at(0)},
 		{Name: "w-new", Severity: backend.SeverityWarning, State: backend.AlertFiring, Since: at(1)},
 	}
-	sortAlerts(as)
+	backend.SortAlerts(as)
 	var names []string
 	for _, a := range as {
 		names = append(names, a.Name)
