@@ -346,17 +346,41 @@ func TestIntegrationDBConnectionsGrow(t *testing.T) {
 		}
 		return part.Databases[0].Connections
 	}
-	base := conns()
-	if !base.Valid {
-		t.Fatalf("chat connections missing: %+v", base)
-	}
-
 	const n = 3
 	appName := fmt.Sprintf("opsdeck-prom-it-%d", os.Getpid())
 	pg := func(ctx context.Context, sql string) *exec.Cmd {
 		cmd := exec.CommandContext(ctx, psql, "-h", host, "-p", port, "-U", env[testbed.PGUser], "-d", "chat", "-Atqc", sql)
 		cmd.Env = append(os.Environ(), "PGAPPNAME="+appName, "PGCONNECT_TIMEOUT=5")
 		return cmd
+	}
+	// The baseline is what PostgreSQL itself counts now (less our own
+	// session), once Prometheus agrees: a scrape from before an earlier
+	// run's sessions ended would otherwise make the growth look smaller
+	// (or larger) than it is.
+	real := func() float64 {
+		c := pg(context.Background(), "select count(*) - 1 from pg_stat_activity where datname = 'chat'")
+		c.Env = append(os.Environ(), "PGAPPNAME=opsdeck-prom-it-count", "PGCONNECT_TIMEOUT=5")
+		out, err := c.Output()
+		if err != nil {
+			t.Fatalf("counting sessions: %v", err)
+		}
+		var v float64
+		if _, err := fmt.Sscan(string(out), &v); err != nil {
+			t.Fatalf("counting sessions: %q: %v", out, err)
+		}
+		return v
+	}
+	var base backend.Value
+	settle := time.Now().Add(40 * time.Second)
+	for {
+		want := real()
+		if base = conns(); base.Valid && base.V == want {
+			break
+		}
+		if time.Now().After(settle) {
+			t.Fatalf("prometheus says %+v chat connections, postgres %g", base, want)
+		}
+		time.Sleep(2 * time.Second)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var sleepers []*exec.Cmd

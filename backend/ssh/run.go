@@ -142,7 +142,11 @@ func (c *Client) Run(ctx context.Context, h Host, cmd Command, out func(Line)) (
 func stop(sess *xssh.Session, stdin io.WriteCloser, waitc <-chan error, cn *conn) (error, bool) {
 	_ = sess.Signal(xssh.SIGTERM)
 	// In a goroutine: on a stalled connection even a tiny write may block.
-	go func() { _, _ = io.WriteString(stdin, termLine) }()
+	wrote := make(chan struct{})
+	go func() {
+		_, _ = io.WriteString(stdin, termLine)
+		close(wrote)
+	}()
 	t := time.NewTimer(killGrace)
 	defer t.Stop()
 	var werr error
@@ -153,7 +157,14 @@ func stop(sess *xssh.Session, stdin io.WriteCloser, waitc <-chan error, cn *conn
 	case <-t.C:
 	case <-cn.done:
 	}
-	_ = stdin.Close()
+	// x/crypto's channel does not allow CloseWrite during a Write: send
+	// EOF only once the TERM line is out. A write still blocked means the
+	// connection is stalled; closing the session ends the channel anyway.
+	select {
+	case <-wrote:
+		_ = stdin.Close()
+	default:
+	}
 	_ = sess.Close()
 	return werr, exited
 }
