@@ -106,7 +106,7 @@ func TestQuitKeysInsideFilterAreText(t *testing.T) {
 	if !strings.Contains(plain(m), "/q") {
 		t.Fatalf("q was not typed into the filter:\n%s", plain(m))
 	}
-	_, cmd = m.Update(keytest.Press("esc"))
+	m.Update(keytest.Press("esc"))
 	_, cmd = m.Update(keytest.Press("q"))
 	quit := false
 	for _, msg := range runAll(cmd) {

@@ -142,7 +142,7 @@ func (b *builder) ssh(r *rawSSH) *SSH {
 		if h.User != "" && !nameRE.MatchString(h.User) {
 			b.fail(b.at(path(hp, "user")...), "user %q: %s", h.User, nameRule)
 		}
-		s.Hosts = append(s.Hosts, SSHHost{Name: h.Name, Addr: h.Addr, User: h.User, Jump: h.Jump})
+		s.Hosts = append(s.Hosts, SSHHost(h))
 	}
 	for i, h := range s.Hosts {
 		if h.Jump == "" {

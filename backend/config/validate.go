@@ -242,7 +242,7 @@ func (b *builder) databases(rs []rawDatabase) []Database {
 			b.unique(seen, "database", r.Name, b.at(path(dp, "name")...))
 		}
 		b.host(r.Host, path(dp, "host"))
-		out = append(out, Database{Name: r.Name, Host: r.Host})
+		out = append(out, Database(r))
 	}
 	return out
 }

@@ -9,9 +9,10 @@ import (
 	"sync"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
+
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
-	"github.com/docker/docker/client"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/manacore/opsdeck/backend"
@@ -238,7 +239,7 @@ func (e *Engine) refresh(ctx context.Context, id string) error {
 // not a compose service container.
 func (e *Engine) inspect(ctx context.Context, id string) (entry, bool, error) {
 	in, err := e.cli.ContainerInspect(ctx, id)
-	if client.IsErrNotFound(err) {
+	if cerrdefs.IsNotFound(err) {
 		return entry{}, false, nil
 	}
 	if err != nil {

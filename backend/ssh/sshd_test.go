@@ -78,7 +78,7 @@ var (
 	bedOnce sync.Once
 	theBed  *bed
 	bedErr  error
-	skipErr = errors.New("sshd not installed")
+	errSkip = errors.New("sshd not installed")
 )
 
 func TestMain(m *testing.M) {
@@ -94,7 +94,7 @@ func TestMain(m *testing.M) {
 func need(t testing.TB) *bed {
 	t.Helper()
 	bedOnce.Do(func() { theBed, bedErr = startBed() })
-	if errors.Is(bedErr, skipErr) {
+	if errors.Is(bedErr, errSkip) {
 		missing(t, bedErr.Error()+" ("+sshdPath+"; apt-get install openssh-server)")
 	}
 	if bedErr != nil {
@@ -113,7 +113,7 @@ func missing(t testing.TB, what string) {
 
 func startBed() (*bed, error) {
 	if _, err := os.Stat(sshdPath); err != nil {
-		return nil, fmt.Errorf("%w: %v", skipErr, err)
+		return nil, fmt.Errorf("%w: %v", errSkip, err)
 	}
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil { // privilege separation dir
 		return nil, err
