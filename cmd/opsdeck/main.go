@@ -95,8 +95,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	go app.poller.Run(ctx)
 
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
-	if f.noColor || getenv("NO_COLOR") != "" {
-		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	if profile, pinned := colorProfile(f, getenv); pinned {
+		opts = append(opts, tea.WithColorProfile(profile))
 	}
 	p := tea.NewProgram(tui.New(app.ui), opts...)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
@@ -114,6 +114,16 @@ func reportBuildError(stderr io.Writer, err error) int {
 	}
 	fmt.Fprintln(stderr, err)
 	return exitUsage
+}
+
+// colorProfile pins the Ascii profile (bold and reverse, no colour) for
+// --no-color and NO_COLOR (any non-empty value, as no-color.org says);
+// otherwise Bubble Tea detects the terminal's.
+func colorProfile(f flags, getenv func(string) string) (colorprofile.Profile, bool) {
+	if f.noColor || getenv("NO_COLOR") != "" {
+		return colorprofile.Ascii, true
+	}
+	return 0, false
 }
 
 func versionString() string {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/colorprofile"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -148,5 +150,17 @@ sources: {simulator: {}}
 	}
 	if _, _, ok := resolve("chat", "web"); ok {
 		t.Fatal("services without compose: must fall back to the default naming")
+	}
+}
+
+func TestNoColor(t *testing.T) {
+	if p, pinned := colorProfile(flags{noColor: true}, env(nil)); !pinned || p != colorprofile.Ascii {
+		t.Fatalf("--no-color: %v %v", p, pinned)
+	}
+	if p, pinned := colorProfile(flags{}, env(map[string]string{"NO_COLOR": "1"})); !pinned || p != colorprofile.Ascii {
+		t.Fatalf("NO_COLOR: %v %v", p, pinned)
+	}
+	if _, pinned := colorProfile(flags{}, env(nil)); pinned {
+		t.Fatal("without either the terminal's profile must be detected")
 	}
 }
