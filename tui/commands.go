@@ -20,9 +20,13 @@ func (m *Model) commands() []command {
 
 // viewAliases are the short names k9s users type.
 var viewAliases = map[string][]string{
-	"overview": {"ov", "home"},
-	"services": {"svc", "s"},
-	"fleet":    {"hosts", "all"},
+	"overview":     {"ov", "home"},
+	"services":     {"svc", "s"},
+	"fleet":        {"hosts", "all"},
+	"alerts":       {"a", "al"},
+	"databases":    {"db", "dbs", "pg"},
+	"dependencies": {"deps", "dep"},
+	"resources":    {"res", "top"},
 }
 
 // run executes a palette command.

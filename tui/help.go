@@ -36,8 +36,9 @@ func (m *Model) helpView(w, h int) string {
 			keys  []key.Binding
 		}{"Global", k.Global()},
 	)
-	lines := []string{t.Title.Render("KEY BINDINGS") + t.Subtle.Render("  (? or esc to close; remap under keys: in the config)")}
+	title := t.Title.Render("KEY BINDINGS") + t.Subtle.Render("  (? or esc to close; remap under keys: in the config)")
 	seen := map[string]bool{}
+	var blocks [][]string
 	for _, g := range groups {
 		var rows []string
 		for _, b := range g.keys {
@@ -50,37 +51,63 @@ func (m *Model) helpView(w, h int) string {
 		if len(rows) == 0 {
 			continue
 		}
-		if g.title != "" {
-			lines = append(lines, "", t.Bold.Render(g.title))
+		if g.title != "" || len(blocks) == 0 {
+			blocks = append(blocks, []string{t.Bold.Render(orText(g.title, m.active().Title()))})
 		}
-		lines = append(lines, rows...)
+		last := len(blocks) - 1
+		blocks[last] = append(blocks[last], rows...)
 	}
-	return columns(lines, w, h)
+	// The title spans the width; the groups flow into columns below it.
+	return title + "\n\n" + flow(blocks, w, h-2)
+}
+
+// flow lays groups of lines out in columns of at most h rows, starting a
+// new column rather than splitting a group, so help fits at 80x24.
+func flow(blocks [][]string, w, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	var cols [][]string
+	var cur []string
+	for _, b := range blocks {
+		need := len(b)
+		if len(cur) > 0 {
+			need++ // blank line between groups
+		}
+		if len(cur) > 0 && len(cur)+need > h {
+			cols, cur = append(cols, cur), nil
+		}
+		if len(cur) > 0 {
+			cur = append(cur, "")
+		}
+		cur = append(cur, b...)
+	}
+	if len(cur) > 0 {
+		cols = append(cols, cur)
+	}
+	out := make([]string, 0, h)
+	for r := 0; r < h; r++ {
+		var line string
+		for _, c := range cols {
+			cell := ""
+			if r < len(c) {
+				cell = c[r]
+			}
+			line += padRight(cell, colWidth(c))
+		}
+		out = append(out, ansi.Truncate(strings.TrimRight(line, " "), w, "…"))
+	}
+	return strings.Join(out, "\n")
+}
+
+func colWidth(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		n = max(n, ansi.StringWidth(l))
+	}
+	return n + 3
 }
 
 func padRight(s string, n int) string {
 	return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 1))
-}
-
-// columns flows lines into as many columns as the width allows so help
-// fits at 80x24.
-func columns(lines []string, w, h int) string {
-	if h <= 0 || len(lines) <= h {
-		return strings.Join(lines, "\n")
-	}
-	colW := 0
-	for _, l := range lines {
-		colW = max(colW, ansi.StringWidth(l))
-	}
-	colW += 2
-	ncol := max(w/colW, 1)
-	out := make([]string, h)
-	for i, l := range lines {
-		c, r := i/h, i%h
-		if c >= ncol {
-			break
-		}
-		out[r] += padRight(l, colW)
-	}
-	return strings.Join(out, "\n")
 }

@@ -86,7 +86,10 @@ func New(opts Options) *Model {
 
 // newTabs builds the top-level views in tab order.
 func newTabs(c views.Common) []views.View {
-	return []views.View{views.NewOverview(c), views.NewServices(c), views.NewFleet(c)}
+	return []views.View{
+		views.NewOverview(c), views.NewServices(c), views.NewFleet(c),
+		views.NewAlerts(c), views.NewDatabases(c), views.NewDependencies(c), views.NewResources(c),
+	}
 }
 
 // RegisterViews adds the view switch bindings (1, 2, ...) to k, so a config

@@ -59,7 +59,7 @@ func (v *Fleet) ShortHelp() []key.Binding {
 }
 
 func (v *Fleet) FullHelp() [][]key.Binding {
-	return [][]key.Binding{v.ShortHelp(), v.c.Keys.Navigation()}
+	return [][]key.Binding{v.ShortHelp()}
 }
 
 func (v *Fleet) SetSnapshot(s backend.Snapshot) {

@@ -64,7 +64,7 @@ func (v *Project) ShortHelp() []key.Binding {
 }
 
 func (v *Project) FullHelp() [][]key.Binding {
-	return [][]key.Binding{v.ShortHelp(), {v.c.Keys.Sort, v.c.Keys.Reverse}, v.c.Keys.Navigation()}
+	return [][]key.Binding{v.ShortHelp(), {v.c.Keys.Sort, v.c.Keys.Reverse}}
 }
 
 func (v *Project) services() []backend.Service {

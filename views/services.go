@@ -54,7 +54,7 @@ func (v *Services) ShortHelp() []key.Binding {
 }
 
 func (v *Services) FullHelp() [][]key.Binding {
-	return [][]key.Binding{v.ShortHelp(), v.c.Keys.Navigation()}
+	return [][]key.Binding{v.ShortHelp()}
 }
 
 // SetSnapshot rebuilds the rows; the selection stays on its project.
