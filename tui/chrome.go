@@ -51,21 +51,31 @@ func orText(s, def string) string {
 	return s
 }
 
-// tabBar shows the view switch keys and, when a detail is open, where we are.
+// tabBar shows the view switch keys and, when a detail is open, where we
+// are. When the titles do not fit, inactive tabs show only their key.
 func (m *Model) tabBar() string {
 	t := m.opts.Theme
-	var parts []string
-	for i, v := range m.tabs {
-		label := fmt.Sprintf("%s %s", keyLabel(m.opts.Keys.Views[v.Name()].Keys()), v.Title())
-		if i == m.tab {
-			parts = append(parts, t.TabActive.Render(label))
-		} else {
-			parts = append(parts, t.Tab.Render(label))
+	render := func(short bool) string {
+		var b strings.Builder
+		for i, v := range m.tabs {
+			k := keyLabel(m.opts.Keys.Views[v.Name()].Keys())
+			switch {
+			case i == m.tab:
+				b.WriteString(t.TabActive.Render(k + " " + v.Title()))
+			case short:
+				b.WriteString(t.Tab.Render(k))
+			default:
+				b.WriteString(t.Tab.Render(k + " " + v.Title()))
+			}
 		}
+		for _, v := range m.stack {
+			b.WriteString(t.Subtle.Render(" › ") + t.Bold.Render(v.Title()))
+		}
+		return b.String()
 	}
-	line := strings.Join(parts, "")
-	for _, v := range m.stack {
-		line += t.Subtle.Render(" › ") + t.Bold.Render(v.Title())
+	line := render(false)
+	if ansi.StringWidth(line) > m.width {
+		line = render(true)
 	}
 	return ansi.Truncate(line, m.width, "…")
 }

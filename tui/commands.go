@@ -23,6 +23,7 @@ var viewAliases = map[string][]string{
 	"overview":     {"ov", "home"},
 	"services":     {"svc", "s"},
 	"fleet":        {"hosts", "all"},
+	"latency":      {"lat", "p95"},
 	"alerts":       {"a", "al"},
 	"databases":    {"db", "dbs", "pg"},
 	"dependencies": {"deps", "dep"},

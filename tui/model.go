@@ -87,7 +87,7 @@ func New(opts Options) *Model {
 // newTabs builds the top-level views in tab order.
 func newTabs(c views.Common) []views.View {
 	return []views.View{
-		views.NewOverview(c), views.NewServices(c), views.NewFleet(c),
+		views.NewOverview(c), views.NewServices(c), views.NewFleet(c), views.NewLatency(c),
 		views.NewAlerts(c), views.NewDatabases(c), views.NewDependencies(c), views.NewResources(c),
 	}
 }

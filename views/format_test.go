@@ -46,3 +46,21 @@ func TestSpreadDropsRightWhenTooNarrow(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestSparkline(t *testing.T) {
+	pts := []backend.Value{backend.Some(0), backend.Some(250), backend.None(), backend.Some(500), backend.Some(1000)}
+	// Scale from the lowest point (0) to max(target 500, max 1000).
+	if got := sparkline(pts, 500, 60); got != "▁▂ ▄█" {
+		t.Fatalf("got %q", got)
+	}
+	if got := sparkline(pts, 500, 2); got != "▁█" {
+		t.Fatalf("newest n only, scaled from their lowest: %q", got)
+	}
+	flat := []backend.Value{backend.Some(460), backend.Some(480), backend.Some(470)}
+	if got := sparkline(flat, 500, 10); got != "▁▄▂" {
+		t.Fatalf("a series under target keeps its trend visible: %q", got)
+	}
+	if got := sparkline(nil, 500, 10); got != "–" {
+		t.Fatalf("empty: %q", got)
+	}
+}

@@ -122,7 +122,11 @@ func (m *Model) renderRow(r Row, show, widths []int, selected bool) string {
 	parts := make([]string, len(show))
 	for j, i := range show {
 		c := cellAt(r, i)
-		text := pad(c.Text, widths[j], m.cols[i].Right)
+		text := c.Text
+		if m.cols[i].KeepEnd {
+			text = keepEnd(text, widths[j])
+		}
+		text = pad(text, widths[j], m.cols[i].Right)
 		if !selected {
 			text = c.Style.Render(text)
 		}
@@ -150,3 +154,11 @@ func pad(s string, w int, right bool) string {
 
 // fit pads or truncates a plain line to exactly w cells.
 func fit(s string, w int) string { return pad(s, w, false) }
+
+// keepEnd cuts s from the left to at most w cells, marking the cut.
+func keepEnd(s string, w int) string {
+	if over := ansi.StringWidth(s) - w; over > 0 && w > 0 {
+		return ansi.TruncateLeft(s, over+1, "…")
+	}
+	return s
+}

@@ -31,6 +31,9 @@ type Column struct {
 	Flex  bool
 	Right bool
 	Drop  int
+	// KeepEnd truncates from the left, for cells whose newest part is at
+	// the end (sparklines).
+	KeepEnd bool
 }
 
 // Cell is one value. Sort orders by Num when IsNum, else by Text.

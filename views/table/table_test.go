@@ -142,3 +142,12 @@ func TestLayoutDropsColumnsAndNeverOverflows(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepEndCutsFromTheLeft(t *testing.T) {
+	if got := keepEnd("abcdefgh", 5); got != "…efgh" {
+		t.Fatalf("got %q", got)
+	}
+	if got := keepEnd("abc", 5); got != "abc" {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -1,0 +1,75 @@
+package views
+
+import (
+	"strings"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/views/table"
+	"github.com/manacore/opsdeck/views/theme"
+)
+
+// NewLatency is one row per service: a sparkline of p95 over the last hour
+// and the current p95 against the target, coloured by the threshold.
+func NewLatency(c Common) View {
+	t := c.Theme
+	cols := []table.Column{
+		{Title: "SERVICE", Width: 16},
+		{Title: "P95 · LAST HOUR", Width: 20, Flex: true, KeepEnd: true},
+		{Title: "P95", Width: 7, Right: true},
+		{Title: "TARGET", Width: 7, Right: true, Drop: 1},
+		{Title: "STATUS", Width: 7},
+	}
+	return newTableView(c, "latency", "Latency", "RESPONSE TIME (p95)", backend.FeedMetrics, cols, func(s backend.Snapshot) []table.Row {
+		target := float64(s.Thresholds.P95Target.Milliseconds())
+		rows := make([]table.Row, 0, len(s.Services))
+		for _, svc := range s.Services {
+			p95 := svc.Metrics.P95MS
+			st := backend.Level(p95, target)
+			rows = append(rows, table.Row{Key: svc.Name, Cells: []table.Cell{
+				{Text: svc.Name},
+				{Text: sparkline(svc.P95History.Points, target, 60), Style: t.Status(st)},
+				numCell(p95, "%.0fms"),
+				{Text: num(backend.Some(target), "%.0fms"), Style: t.Subtle},
+				{Text: theme.Dot(st) + " " + theme.Word(st), Style: t.Status(st), Num: float64(st), IsNum: true},
+			}})
+		}
+		return rows
+	})
+}
+
+var sparks = []rune("▁▂▃▄▅▆▇█")
+
+// sparkline draws the newest n points between the series' lowest value
+// and the larger of its highest and the target: the trend is visible, and
+// a line at the top means "at or over target".
+func sparkline(points []backend.Value, target float64, n int) string {
+	if len(points) > n {
+		points = points[len(points)-n:]
+	}
+	lo, hi := target, target
+	seen := false
+	for _, p := range points {
+		if p.Valid {
+			if !seen {
+				lo, seen = p.V, true
+			}
+			lo, hi = min(lo, p.V), max(hi, p.V)
+		}
+	}
+	if !seen {
+		return dash
+	}
+	var b strings.Builder
+	for _, p := range points {
+		if !p.Valid {
+			b.WriteByte(' ')
+			continue
+		}
+		i := 0
+		if hi > lo {
+			i = int((p.V - lo) / (hi - lo) * float64(len(sparks)-1))
+		}
+		b.WriteRune(sparks[min(max(i, 0), len(sparks)-1)])
+	}
+	return b.String()
+}
