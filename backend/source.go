@@ -102,3 +102,22 @@ type Hub interface {
 	// interval; a source already fetching is not asked twice.
 	Refresh()
 }
+
+// CheckTarget is one health-check URL, named after its service.
+type CheckTarget struct{ Name, URL string }
+
+// CheckResult is the outcome of one health check. OK means a 2xx answer.
+type CheckResult struct {
+	Target  CheckTarget
+	Code    int // HTTP status, 0 when there was no answer
+	Latency time.Duration
+	OK      bool
+	Err     string // why there was no answer
+	At      time.Time
+}
+
+// HealthChecker runs every configured health check once. Implementations
+// bound each check with a timeout and honour ctx.
+type HealthChecker interface {
+	CheckAll(ctx context.Context) []CheckResult
+}

@@ -25,7 +25,7 @@ type KeyMap struct {
 	// Tables.
 	Open, Filter, Sort, Reverse key.Binding
 	// Service inspection.
-	Logs key.Binding
+	Logs, Check key.Binding
 	// Actions on the fleet (dangerous).
 	Restart, Rollback, Stop, Start key.Binding
 
@@ -68,7 +68,8 @@ func Default() *KeyMap {
 		Sort:    bind("sort column", "o"),
 		Reverse: bind("reverse sort", "O"),
 
-		Logs: bind("logs", "l"),
+		Logs:  bind("logs", "l"),
+		Check: bind("run health checks", "c"),
 
 		Restart:  bind("restart", "r"),
 		Rollback: bind("rollback", "R"),
@@ -110,6 +111,7 @@ func (k *KeyMap) Entries() []Entry {
 		{"sort", "table", &k.Sort, false},
 		{"reverse", "table", &k.Reverse, false},
 		{"logs", "service", &k.Logs, false},
+		{"check", "global", &k.Check, false},
 		{"restart", "actions", &k.Restart, true},
 		{"rollback", "actions", &k.Rollback, true},
 		{"stop", "actions", &k.Stop, true},
@@ -193,7 +195,7 @@ func (k *KeyMap) Navigation() []key.Binding {
 
 // Global returns the global bindings for help, view switches included.
 func (k *KeyMap) Global() []key.Binding {
-	out := []key.Binding{k.Palette, k.Help, k.Refresh, k.Back, k.Quit}
+	out := []key.Binding{k.Palette, k.Help, k.Check, k.Refresh, k.Back, k.Quit}
 	for _, name := range k.viewOrder {
 		out = append(out, *k.Views[name])
 	}

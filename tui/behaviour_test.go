@@ -169,3 +169,24 @@ func TestRefreshAsksTheHub(t *testing.T) {
 		t.Fatalf(":refresh did not ask the hub (count %d)", n)
 	}
 }
+
+func TestHealthChecksRunFromOneKey(t *testing.T) {
+	m := sized(t, demoSnapshot(t), 100, 30, false)
+	typeKeys(m, "c")
+	got := plain(m)
+	for _, want := range []string{"HEALTH CHECKS", "✖ 2/3 passed", "● PASS", "✖ FAIL", "503"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("checks screen lacks %q:\n%s", want, got)
+		}
+	}
+	typeKeys(m, "esc")
+	if len(m.stack) != 0 {
+		t.Fatal("esc should close the checks screen")
+	}
+	typeKeys(m, ":")
+	typeText(m, "check")
+	typeKeys(m, "enter")
+	if !strings.Contains(plain(m), "✖ 2/3 passed") {
+		t.Fatalf(":check did not run the checks:\n%s", plain(m))
+	}
+}

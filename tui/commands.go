@@ -2,6 +2,8 @@ package tui
 
 import (
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/manacore/opsdeck/views"
 )
 
 // commands lists what the palette can run: every view, then the shell's
@@ -13,6 +15,7 @@ func (m *Model) commands() []command {
 	}
 	return append(out,
 		command{name: "help", help: "show key bindings", aliases: []string{"h"}},
+		command{name: "check", help: "run every health check", aliases: []string{"health"}},
 		command{name: "refresh", help: "fetch every source now"},
 		command{name: "quit", help: "leave opsdeck", aliases: []string{"q", "q!"}},
 	)
@@ -42,6 +45,8 @@ func (m *Model) run(name string) tea.Cmd {
 	case "help":
 		m.showHelp = true
 		return nil
+	case "check":
+		return views.OpenChecks(m.common)
 	case "refresh":
 		hub := m.opts.Hub
 		return func() tea.Msg { hub.Refresh(); return nil }

@@ -67,6 +67,17 @@ func newModel(t testing.TB, snap backend.Snapshot, readOnly bool) (*Model, *stat
 	t.Helper()
 	hub := &staticHub{snap: snap}
 	keys := keymap.Default()
-	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true})
+	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true, Checker: fakeChecker{}})
 	return m, hub
+}
+
+// fakeChecker answers health checks at once: two pass, one fails.
+type fakeChecker struct{}
+
+func (fakeChecker) CheckAll(context.Context) []backend.CheckResult {
+	return []backend.CheckResult{
+		{Target: backend.CheckTarget{Name: "chat-backend", URL: "https://api-chat.manacore.app/api/health"}, Code: 200, Latency: 35 * time.Millisecond, OK: true, At: testNow},
+		{Target: backend.CheckTarget{Name: "chat-web", URL: "https://app-chat.manacore.app/api/health"}, Code: 200, Latency: 42 * time.Millisecond, OK: true, At: testNow},
+		{Target: backend.CheckTarget{Name: "picture-backend", URL: "https://api-picture.manacore.app/api/health"}, Code: 503, Latency: 12 * time.Millisecond, At: testNow},
+	}
 }

@@ -28,6 +28,8 @@ type Options struct {
 	Theme    *theme.Theme   // nil: theme.Default()
 	Clock    func() time.Time
 	ReadOnly bool
+	// Checker runs the health checks (c, :check); nil: none configured.
+	Checker backend.HealthChecker
 	// NoTick stops the header clock from ticking (tests pin the clock).
 	NoTick bool
 }
@@ -183,6 +185,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case views.ActionMsg:
 		return m, m.action(msg)
+	case views.RunChecksMsg:
+		return m, m.runChecks()
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	}
@@ -222,6 +226,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Palette):
 		return m.palette.start()
+	case key.Matches(msg, k.Check) && m.active().Name() != "check":
+		return views.OpenChecks(m.common)
 	case key.Matches(msg, k.Refresh):
 		hub := m.opts.Hub
 		return tea.Batch(func() tea.Msg { hub.Refresh(); return nil }, notify(levelInfo, "refreshing all sources"))
@@ -261,6 +267,23 @@ func (m *Model) action(a views.ActionMsg) tea.Cmd {
 	}
 	return notify(levelWarn, string(a.Kind)+" "+a.Service+": not available in this version")
 }
+
+// runChecks runs every health check off the UI goroutine; each check is
+// bounded by the checker's own timeout, the whole run by checksTimeout.
+func (m *Model) runChecks() tea.Cmd {
+	checker := m.opts.Checker
+	if checker == nil {
+		return func() tea.Msg { return views.ChecksDoneMsg{} }
+	}
+	parent := m.ctx
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, checksTimeout)
+		defer cancel()
+		return views.ChecksDoneMsg{Results: checker.CheckAll(ctx)}
+	}
+}
+
+const checksTimeout = 30 * time.Second
 
 // View renders the whole screen.
 func (m *Model) View() tea.View {

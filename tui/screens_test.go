@@ -30,6 +30,7 @@ var screens = []screen{
 	{name: "databases", keys: []string{"6"}},
 	{name: "dependencies", keys: []string{"7"}},
 	{name: "resources", keys: []string{"8"}},
+	{name: "checks", keys: []string{"c"}},
 	{name: "help", keys: []string{"?"}},
 	{name: "palette", keys: []string{":"}, text: "ser"},
 	{name: "filter", keys: []string{"2", "/"}, text: "pic"},

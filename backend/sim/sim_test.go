@@ -613,3 +613,25 @@ func BenchmarkFetch(b *testing.B) {
 		})
 	}
 }
+
+func TestCheckAllIsSimulated(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	f := New(Config{Seed: 1, Clock: func() time.Time { return now }, Services: []backend.Service{
+		{Project: "chat", Component: backend.ComponentBackend, Name: "chat-backend", HealthURL: "https://api-chat.example/api/health"},
+		{Project: "chat", Component: backend.ComponentWeb, Name: "chat-web"},
+		{Project: "picture", Component: backend.ComponentBackend, Name: "picture-backend", HealthURL: "https://api-picture.example/api/health"},
+	}, Profiles: map[string]Profile{"picture-backend": {Down: true}}})
+	res := f.CheckAll(context.Background())
+	if len(res) != 2 {
+		t.Fatalf("only services with a health URL are checked: %+v", res)
+	}
+	if !res[0].OK || res[0].Code != 200 || res[0].Latency < 20*time.Millisecond || res[0].Latency > 80*time.Millisecond {
+		t.Fatalf("healthy: %+v", res[0])
+	}
+	if res[1].OK || res[1].Code != 503 {
+		t.Fatalf("down service must fail its check: %+v", res[1])
+	}
+	if again := f.CheckAll(context.Background()); again[0].Latency != res[0].Latency {
+		t.Fatal("same clock, same answer")
+	}
+}

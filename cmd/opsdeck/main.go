@@ -58,7 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.BoolVar(&f.noColor, "no-color", false, "no colours (NO_COLOR is honoured too)")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: opsdeck [flags]\n       opsdeck status [--json] [flags]\n\nA terminal operations console for on-call engineers.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: opsdeck [flags]\n       opsdeck status [--json] [flags]\n       opsdeck check [--json] [--timeout 5s] [flags]\n\nA terminal operations console for on-call engineers.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	return f, fs.Parse(args)
@@ -69,8 +69,13 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) > 0 && args[0] == "status" {
-		return runStatus(args[1:], stdout, stderr, getenv)
+	if len(args) > 0 {
+		switch args[0] {
+		case "status":
+			return runStatus(args[1:], stdout, stderr, getenv)
+		case "check":
+			return runCheck(args[1:], stdout, stderr, getenv)
+		}
 	}
 	f, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/health"
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/backend/ssh"
@@ -24,6 +26,7 @@ type app struct {
 	runners []func(context.Context)
 	closers []func() error
 	jobs    []poll.Job
+	checker backend.HealthChecker
 	ssh     *ssh.Client
 }
 
@@ -88,12 +91,13 @@ func build(f flags, getenv func(string) string) (*app, error) {
 		Services:    cfg.Services(),
 		Clock:       clock,
 	}
+	var fleet *sim.Fleet
 	if s := cfg.Sources.Simulator; s != nil {
 		seed := s.Seed
 		if f.seed != 0 {
 			seed = f.seed
 		}
-		fleet := sim.New(sim.Config{
+		fleet = sim.New(sim.Config{
 			Seed:         seed,
 			Clock:        clock,
 			Services:     cfg.Services(),
@@ -111,10 +115,28 @@ func build(f flags, getenv func(string) string) (*app, error) {
 		a.close()
 		return nil, err
 	}
+	a.checker = healthChecker(cfg, fleet)
 	a.poller = poll.New(pc)
 	a.jobs = pc.Jobs
-	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly}
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker}
 	return a, nil
+}
+
+// healthChecker checks the configured health URLs over HTTP; on the demo
+// fleet (simulator only) the simulator answers, so the demo never reaches
+// the public URLs it shows.
+func healthChecker(cfg *config.Config, fleet *sim.Fleet) backend.HealthChecker {
+	s := cfg.Sources
+	if fleet != nil && len(s.Docker) == 0 && s.Prometheus == nil && s.Alertmanager == nil {
+		return fleet
+	}
+	var targets []backend.CheckTarget
+	for _, svc := range cfg.Services() {
+		if svc.HealthURL != "" {
+			targets = append(targets, backend.CheckTarget{Name: svc.Name, URL: svc.HealthURL})
+		}
+	}
+	return &health.Checker{Targets: targets}
 }
 
 func names[T any](xs []T, name func(T) string) []string {
