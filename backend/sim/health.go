@@ -22,7 +22,7 @@ func (f *Fleet) CheckAll(ctx context.Context) []backend.CheckResult {
 		if err := ctx.Err(); err != nil {
 			r.Err = err.Error()
 		} else {
-			ms := s.key.with("health").at(now.Unix() / 10).between(20, 80)
+			ms := s.key.with("health").at(now.Unix()/10).between(20, 80)
 			r.Latency = time.Duration(ms * float64(time.Millisecond))
 			r.Code, r.OK = 200, !s.down
 			if s.down {
