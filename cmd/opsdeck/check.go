@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,26 +16,14 @@ import (
 // concurrently, each with a timeout. Exit 0 only when all pass; 1 when
 // any fails; 2 on a config error or when nothing is configured to check.
 func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	var f flags
 	var timeout time.Duration
-	fs := flag.NewFlagSet("opsdeck check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	commonFlags(fs, &f)
-	fs.BoolVar(&f.json, "json", false, "print JSON instead of a table")
-	fs.DurationVar(&timeout, "timeout", 5*time.Second, "timeout of each check")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: opsdeck check [--json] [--timeout 5s] [flags]\n\nRun every configured health check. Exit 0 when all pass, 1 when any fails, 2 on a config error.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return exitUsage
-	}
-	app, err := build(f, getenv)
-	if err != nil {
-		return reportBuildError(stderr, err)
+	app, f, code, ok := subcommand("check",
+		"usage: opsdeck check [--json] [--timeout 5s] [flags]\n\nRun every configured health check. Exit 0 when all pass, 1 when any fails, 2 on a config error.",
+		args, stderr, getenv, func(fs *flag.FlagSet) {
+			fs.DurationVar(&timeout, "timeout", 5*time.Second, "timeout of each check")
+		})
+	if !ok {
+		return code
 	}
 	defer app.close()
 	if hc, ok := app.checker.(*health.Checker); ok {

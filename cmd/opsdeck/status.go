@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -16,24 +14,11 @@ import (
 // table or JSON, for scripts and cron. Exit 0 healthy, 1 degraded or
 // firing, 2 config error or unreachable source.
 func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	var f flags
-	fs := flag.NewFlagSet("opsdeck status", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	commonFlags(fs, &f)
-	fs.BoolVar(&f.json, "json", false, "print JSON (the contract documented in the README) instead of a table")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: opsdeck status [--json] [flags]\n\nPrint a snapshot of the fleet. Exit 0 healthy, 1 degraded or firing, 2 config error or unreachable source.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return exitUsage
-	}
-	app, err := build(f, getenv)
-	if err != nil {
-		return reportBuildError(stderr, err)
+	app, f, code, ok := subcommand("status",
+		"usage: opsdeck status [--json] [flags]\n\nPrint a snapshot of the fleet. Exit 0 healthy, 1 degraded or firing, 2 config error or unreachable source.",
+		args, stderr, getenv, nil)
+	if !ok {
+		return code
 	}
 	defer app.close()
 	// Every source is bounded by its own timeout inside the poller; this
