@@ -52,7 +52,7 @@ func shells(t *testing.T) []string {
 		}
 	}
 	if len(found) == 0 {
-		t.Skip("no POSIX shell found")
+		missing(t, "no POSIX shell found")
 	}
 	return found
 }
