@@ -3,9 +3,11 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/keymap/keytest"
 	"github.com/manacore/opsdeck/views"
 	"github.com/manacore/opsdeck/views/theme"
@@ -188,5 +190,27 @@ func TestHealthChecksRunFromOneKey(t *testing.T) {
 	typeKeys(m, "enter")
 	if !strings.Contains(plain(m), "✖ 2/3 passed") {
 		t.Fatalf(":check did not run the checks:\n%s", plain(m))
+	}
+}
+
+// TestHeaderKeepsFailingSourcesVisible: when the source names do not fit,
+// healthy sources shrink to a dot and a failing one keeps its name.
+func TestHeaderKeepsFailingSourcesVisible(t *testing.T) {
+	snap := demoSnapshot(t)
+	ok := backend.SourceStatus{OK: true, UpdatedAt: testNow, LastAttempt: testNow, Interval: 2 * time.Second}
+	snap.Sources = nil
+	for _, name := range []string{"docker@prod-1", "docker@prod-2", "prometheus", "alertmanager"} {
+		s := ok
+		s.Name = name
+		snap.Sources = append(snap.Sources, s)
+	}
+	snap.Sources[2].OK, snap.Sources[2].Err, snap.Sources[2].UpdatedAt = false, "connection refused", time.Time{}
+	wide := strings.SplitN(plain(sized(t, snap, 160, 30, false)), "\n", 2)[0]
+	if !strings.Contains(wide, "● docker@prod-1") || !strings.Contains(wide, "✖ prometheus") {
+		t.Fatalf("wide header: %q", wide)
+	}
+	narrow := strings.SplitN(plain(sized(t, snap, 80, 24, false)), "\n", 2)[0]
+	if strings.Contains(narrow, "docker@prod-1") || !strings.Contains(narrow, "✖ prometheus") || strings.Count(narrow, "●") != 3 {
+		t.Fatalf("narrow header: %q", narrow)
 	}
 }

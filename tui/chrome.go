@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/views/theme"
 )
 
@@ -19,13 +20,25 @@ func (m *Model) header() string {
 	if m.opts.ReadOnly {
 		left += " " + t.Subtle.Render("[read-only]")
 	}
-	var dots []string
+	right := t.Subtle.Render(m.now.UTC().Format("15:04:05") + " UTC")
+	// Every source with its name when there is room; otherwise a dot per
+	// source and names only for those that are not up, so a failing
+	// source is never hidden by a narrow terminal.
+	var full, compact []string
 	for _, s := range m.snap.Sources {
 		st := sourceStatus(s, m.now)
-		dots = append(dots, t.Status(st).Render(theme.Dot(st))+" "+s.Name)
+		dot := t.Status(st).Render(theme.Dot(st))
+		full = append(full, dot+" "+s.Name)
+		if st == backend.StatusUp {
+			compact = append(compact, dot)
+		} else {
+			compact = append(compact, dot+" "+s.Name)
+		}
 	}
-	right := t.Subtle.Render(m.now.UTC().Format("15:04:05") + " UTC")
-	mid := strings.Join(dots, "  ")
+	mid := strings.Join(full, "  ")
+	if ansi.StringWidth(left)+ansi.StringWidth(mid)+ansi.StringWidth(right)+4 > m.width {
+		mid = strings.Join(compact, " ")
+	}
 	return joinLine(left, mid, right, m.width)
 }
 
