@@ -121,3 +121,18 @@ type CheckResult struct {
 type HealthChecker interface {
 	CheckAll(ctx context.Context) []CheckResult
 }
+
+// LogLine is one line of a service's container logs.
+type LogLine struct {
+	Container string
+	Stream    string // "stdout" or "stderr"
+	Text      string
+	At        time.Time
+}
+
+// LogStreamer follows the logs of a service's running containers: the
+// last tail lines, then new ones, until ctx ends. out is called from one
+// goroutine at a time.
+type LogStreamer interface {
+	StreamLogs(ctx context.Context, service string, tail int, out func(LogLine)) error
+}

@@ -214,3 +214,27 @@ func TestHeaderKeepsFailingSourcesVisible(t *testing.T) {
 		t.Fatalf("narrow header: %q", narrow)
 	}
 }
+
+func TestLogsOpenFromAServiceRowAndCloseTheStream(t *testing.T) {
+	m := sized(t, demoSnapshot(t), 100, 30, false)
+	typeKeys(m, "3", "j", "l")
+	got := plain(m)
+	if !strings.Contains(got, "LOGS chat-backend") || !strings.Contains(got, "E WARN slow query") || !strings.Contains(got, "INFO GET /api/items 200 21ms") {
+		t.Fatalf("logs view:\n%s", got)
+	}
+	if _, ok := m.active().(*views.Logs); !ok {
+		t.Fatalf("active view is %T", m.active())
+	}
+	before := logStreamsClosed.Load()
+	typeKeys(m, "esc")
+	if len(m.stack) != 0 {
+		t.Fatal("esc should close the logs")
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for logStreamsClosed.Load() == before {
+		if time.Now().After(deadline) {
+			t.Fatal("closing the logs view did not end its stream")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

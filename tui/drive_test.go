@@ -47,7 +47,7 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 			out = append(out, runCmd(c)...)
 		}
 		return out
-	case views.PushMsg, views.ActionMsg, noticeMsg, views.RunChecksMsg, views.ChecksDoneMsg:
+	case views.PushMsg, views.ActionMsg, noticeMsg, views.RunChecksMsg, views.ChecksDoneMsg, views.LogBatchMsg:
 		return []tea.Msg{msg}
 	}
 	return nil

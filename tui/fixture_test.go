@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ func newModel(t testing.TB, snap backend.Snapshot, readOnly bool) (*Model, *stat
 	t.Helper()
 	hub := &staticHub{snap: snap}
 	keys := keymap.Default()
-	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true, Checker: fakeChecker{}})
+	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true, Checker: fakeChecker{}, Logs: fakeLogs{}})
 	return m, hub
 }
 
@@ -81,3 +82,23 @@ func (fakeChecker) CheckAll(context.Context) []backend.CheckResult {
 		{Target: backend.CheckTarget{Name: "picture-backend", URL: "https://api-picture.manacore.app/api/health"}, Code: 503, Latency: 12 * time.Millisecond, At: testNow},
 	}
 }
+
+// fakeLogs writes a fixed tail of lines, then waits for the view to close.
+type fakeLogs struct{}
+
+func (fakeLogs) StreamLogs(ctx context.Context, service string, tail int, out func(backend.LogLine)) error {
+	for i := range 12 {
+		l := backend.LogLine{Container: service + "-1", Stream: "stdout", At: testNow.Add(time.Duration(i-12) * time.Second),
+			Text: fmt.Sprintf("INFO GET /api/items 200 %dms", 10+i)}
+		if i%5 == 4 {
+			l.Stream, l.Text = "stderr", "WARN slow query took 250ms"
+		}
+		out(l)
+	}
+	<-ctx.Done()
+	logStreamsClosed.Add(1)
+	return nil
+}
+
+// logStreamsClosed counts fake log streams whose view cancelled them.
+var logStreamsClosed atomic.Int32

@@ -30,6 +30,8 @@ type Options struct {
 	ReadOnly bool
 	// Checker runs the health checks (c, :check); nil: none configured.
 	Checker backend.HealthChecker
+	// Logs follows a service's logs (l); nil: no log source.
+	Logs backend.LogStreamer
 	// NoTick stops the header clock from ticking (tests pin the clock).
 	NoTick bool
 }
@@ -242,6 +244,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	// closes a detail.
 	if key.Matches(msg, k.Back) {
 		if !m.active().Back() && len(m.stack) > 0 {
+			closeView(m.stack[len(m.stack)-1])
 			m.stack = m.stack[:len(m.stack)-1]
 		}
 		return nil
@@ -251,18 +254,37 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) switchTo(i int) {
 	m.tab = i
+	for _, v := range m.stack {
+		closeView(v)
+	}
 	m.stack = nil
 }
 
+// closeView releases what a view holds open (a log stream).
+func closeView(v views.View) {
+	if c, ok := v.(interface{ Close() }); ok {
+		c.Close()
+	}
+}
+
 func (m *Model) quit() tea.Cmd {
+	for _, v := range m.stack {
+		closeView(v)
+	}
 	m.cancel()
 	return tea.Quit
 }
 
-// action applies read-only mode; executing actions is not wired in yet,
-// so the request is answered with a notice rather than silently dropped.
+// action applies read-only mode; executing fleet actions is not wired in
+// yet, so such a request is answered with a notice rather than dropped.
 func (m *Model) action(a views.ActionMsg) tea.Cmd {
-	if m.opts.ReadOnly && a.Kind != views.ActionLogs {
+	if a.Kind == views.ActionLogs {
+		if m.opts.Logs == nil {
+			return notify(levelWarn, "logs: no log source configured")
+		}
+		return views.OpenLogs(m.common, m.opts.Logs, a.Service)
+	}
+	if m.opts.ReadOnly {
 		return notify(levelError, "read-only: "+string(a.Kind)+" "+a.Service+" refused")
 	}
 	return notify(levelWarn, string(a.Kind)+" "+a.Service+": not available in this version")

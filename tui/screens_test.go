@@ -31,6 +31,7 @@ var screens = []screen{
 	{name: "dependencies", keys: []string{"7"}},
 	{name: "resources", keys: []string{"8"}},
 	{name: "checks", keys: []string{"c"}},
+	{name: "logs", keys: []string{"3", "j", "l"}},
 	{name: "help", keys: []string{"?"}},
 	{name: "palette", keys: []string{":"}, text: "ser"},
 	{name: "filter", keys: []string{"2", "/"}, text: "pic"},

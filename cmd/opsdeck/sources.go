@@ -42,6 +42,7 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 			return fmt.Errorf("docker engine %q: %w", d.Name, err)
 		}
 		a.runners = append(a.runners, func(ctx context.Context) { _ = eng.Run(ctx) })
+		a.engines = append(a.engines, eng)
 		a.closers = append(a.closers, eng.Close)
 		pc.Jobs = append(pc.Jobs, poll.Job{Source: eng, Interval: d.Interval, Timeout: d.Timeout})
 		// Stats are the expensive Docker call (seconds per batch on Engine

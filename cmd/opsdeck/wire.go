@@ -8,6 +8,7 @@ import (
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/docker"
 	"github.com/manacore/opsdeck/backend/health"
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/sim"
@@ -27,6 +28,7 @@ type app struct {
 	closers []func() error
 	jobs    []poll.Job
 	checker backend.HealthChecker
+	engines []*docker.Engine
 	ssh     *ssh.Client
 }
 
@@ -116,9 +118,16 @@ func build(f flags, getenv func(string) string) (*app, error) {
 		return nil, err
 	}
 	a.checker = healthChecker(cfg, fleet)
+	var logs backend.LogStreamer
+	switch {
+	case len(a.engines) > 0:
+		logs = docker.LogRouter(a.engines)
+	case fleet != nil:
+		logs = fleet
+	}
 	a.poller = poll.New(pc)
 	a.jobs = pc.Jobs
-	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker}
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs}
 	return a, nil
 }
 
