@@ -136,3 +136,9 @@ type LogLine struct {
 type LogStreamer interface {
 	StreamLogs(ctx context.Context, service string, tail int, out func(LogLine)) error
 }
+
+// RangeQuerier gives the p95 latency of every service over a time range,
+// for the 24-hour chart: one query for the whole fleet.
+type RangeQuerier interface {
+	P95Range(ctx context.Context, start, end time.Time, step time.Duration) (map[string]Series, error)
+}

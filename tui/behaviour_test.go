@@ -238,3 +238,18 @@ func TestLogsOpenFromAServiceRowAndCloseTheStream(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestChartOfMarkedServices(t *testing.T) {
+	m := sized(t, demoSnapshot(t), 100, 30, false)
+	typeKeys(m, "4", "j", "space", "j", "space", "enter")
+	got := plain(m)
+	for _, want := range []string{"RESPONSE TIME (p95 Latency)", "[Last 24 hours] chat-backend, chat-web", "■ chat-backend", "■ Target (500ms)", "-24h", "0h"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("chart lacks %q:\n%s", want, got)
+		}
+	}
+	// chat-web has no series in the fake: it is left out of the legend, not drawn as zero.
+	if strings.Contains(got, "■ chat-web") {
+		t.Fatalf("a service without data must not be plotted:\n%s", got)
+	}
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func newModel(t testing.TB, snap backend.Snapshot, readOnly bool) (*Model, *stat
 	t.Helper()
 	hub := &staticHub{snap: snap}
 	keys := keymap.Default()
-	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true, Checker: fakeChecker{}, Logs: fakeLogs{}})
+	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true, Checker: fakeChecker{}, Logs: fakeLogs{}, Ranges: fakeRanges{}})
 	return m, hub
 }
 
@@ -102,3 +103,19 @@ func (fakeLogs) StreamLogs(ctx context.Context, service string, tail int, out fu
 
 // logStreamsClosed counts fake log streams whose view cancelled them.
 var logStreamsClosed atomic.Int32
+
+// fakeRanges answers the chart with a day of p95 that crosses the target
+// in the afternoon, with a gap where the source had no samples.
+type fakeRanges struct{}
+
+func (fakeRanges) P95Range(_ context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, error) {
+	n := int(end.Sub(start)/step) + 1
+	pts := make([]backend.Value, n)
+	for i := range pts {
+		if i >= 40 && i < 44 {
+			continue // a gap
+		}
+		pts[i] = backend.Some(300 + 250*math.Sin(float64(i)/float64(n)*math.Pi))
+	}
+	return map[string]backend.Series{"chat-backend": {Start: start, Step: step, Points: pts}}, nil
+}

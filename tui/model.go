@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -32,6 +33,8 @@ type Options struct {
 	Checker backend.HealthChecker
 	// Logs follows a service's logs (l); nil: no log source.
 	Logs backend.LogStreamer
+	// Ranges gives the p95 history for the 24-hour chart; nil: none.
+	Ranges backend.RangeQuerier
 	// NoTick stops the header clock from ticking (tests pin the clock).
 	NoTick bool
 }
@@ -189,6 +192,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.action(msg)
 	case views.RunChecksMsg:
 		return m, m.runChecks()
+	case views.RangeRequestMsg:
+		return m, m.fetchRange(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	}
@@ -306,6 +311,26 @@ func (m *Model) runChecks() tea.Cmd {
 }
 
 const checksTimeout = 30 * time.Second
+
+// fetchRange asks the range querier for the chart's series, bounded by a
+// timeout; the answer goes back to the chart that asked.
+func (m *Model) fetchRange(req views.RangeRequestMsg) tea.Cmd {
+	q := m.opts.Ranges
+	if q == nil {
+		return func() tea.Msg {
+			return views.RangeResultMsg{ID: req.ID, Err: errors.New("no metrics source for history")}
+		}
+	}
+	parent, end := m.ctx, m.opts.Clock()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, rangeTimeout)
+		defer cancel()
+		series, err := q.P95Range(ctx, end.Add(-views.ChartRange), end, req.Step)
+		return views.RangeResultMsg{ID: req.ID, Series: series, Err: err}
+	}
+}
+
+const rangeTimeout = 15 * time.Second
 
 // View renders the whole screen.
 func (m *Model) View() tea.View {

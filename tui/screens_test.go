@@ -32,6 +32,7 @@ var screens = []screen{
 	{name: "resources", keys: []string{"8"}},
 	{name: "checks", keys: []string{"c"}},
 	{name: "logs", keys: []string{"3", "j", "l"}},
+	{name: "chart", keys: []string{"4", "j", "enter"}},
 	{name: "help", keys: []string{"?"}},
 	{name: "palette", keys: []string{":"}, text: "ser"},
 	{name: "filter", keys: []string{"2", "/"}, text: "pic"},

@@ -2,18 +2,76 @@ package views
 
 import (
 	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/views/table"
 	"github.com/manacore/opsdeck/views/theme"
 )
 
-// NewLatency is one row per service: a sparkline of p95 over the last hour
+// Latency is one row per service: a sparkline of p95 over the last hour
 // and the current p95 against the target, coloured by the threshold.
+// space marks services; enter opens the 24-hour chart of the marked ones
+// (or of the selected one).
+type Latency struct {
+	*tableView
+	marked map[string]bool
+	target time.Duration
+}
+
+// NewLatency returns the latency view.
 func NewLatency(c Common) View {
+	l := &Latency{marked: map[string]bool{}}
+	l.tableView = newLatencyTable(c, l)
+	return l
+}
+
+var keyMark = key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark for the chart"))
+
+func (l *Latency) ShortHelp() []key.Binding {
+	return append([]key.Binding{l.c.Keys.Open, keyMark}, l.tableView.ShortHelp()...)
+}
+
+func (l *Latency) FullHelp() [][]key.Binding { return [][]key.Binding{l.ShortHelp()} }
+
+func (l *Latency) SetSnapshot(s backend.Snapshot) {
+	l.target = s.Thresholds.P95Target
+	l.tableView.SetSnapshot(s)
+}
+
+func (l *Latency) Update(msg tea.Msg) tea.Cmd {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok || l.tbl.Filtering() {
+		return l.tableView.Update(msg)
+	}
+	row, selected := l.tbl.Selected()
+	switch {
+	case key.Matches(kp, keyMark) && selected:
+		l.marked[row.Key] = !l.marked[row.Key]
+		l.tableView.SetSnapshot(l.snap) // redraw the mark
+		return nil
+	case key.Matches(kp, l.c.Keys.Open) && selected:
+		var names []string
+		for _, svc := range l.snap.Services { // in fleet order
+			if l.marked[svc.Name] {
+				names = append(names, svc.Name)
+			}
+		}
+		if len(names) == 0 {
+			names = []string{row.Key}
+		}
+		return OpenChart(l.c, names, l.target)
+	}
+	return l.tableView.Update(msg)
+}
+
+func newLatencyTable(c Common, l *Latency) *tableView {
 	t := c.Theme
 	cols := []table.Column{
-		{Title: "SERVICE", Width: 16},
+		{Title: "  SERVICE", Width: 18},
 		{Title: "P95 · LAST HOUR", Width: 20, Flex: true, KeepEnd: true},
 		{Title: "P95", Width: 7, Right: true},
 		{Title: "TARGET", Width: 7, Right: true, Drop: 1},
@@ -25,8 +83,12 @@ func NewLatency(c Common) View {
 		for _, svc := range s.Services {
 			p95 := svc.Metrics.P95MS
 			st := backend.Level(p95, target)
+			mark := "  "
+			if l.marked[svc.Name] {
+				mark = "✓ "
+			}
 			rows = append(rows, table.Row{Key: svc.Name, Cells: []table.Cell{
-				{Text: svc.Name},
+				{Text: mark + svc.Name},
 				{Text: sparkline(svc.P95History.Points, target, 60), Style: t.Status(st)},
 				numCell(p95, "%.0fms"),
 				{Text: num(backend.Some(target), "%.0fms"), Style: t.Subtle},

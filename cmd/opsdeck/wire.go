@@ -127,8 +127,22 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	}
 	a.poller = poll.New(pc)
 	a.jobs = pc.Jobs
-	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs}
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet)}
 	return a, nil
+}
+
+// ranges is where the 24-hour chart reads history: Prometheus when
+// configured, else the simulator.
+func (a *app) ranges(fleet *sim.Fleet) backend.RangeQuerier {
+	for _, j := range a.jobs {
+		if q, ok := j.Source.(backend.RangeQuerier); ok {
+			return q
+		}
+	}
+	if fleet != nil {
+		return fleet
+	}
+	return nil
 }
 
 // healthChecker checks the configured health URLs over HTTP; on the demo
