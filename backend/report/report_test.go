@@ -121,3 +121,18 @@ func TestTable(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdown(t *testing.T) {
+	s := snapshot()
+	s.Alerts = []backend.Alert{{Name: "X", Severity: backend.SeverityWarning, Service: "chat-backend", Summary: "a | b\nc", State: backend.AlertFiring, Since: now}}
+	var buf bytes.Buffer
+	if err := FromSnapshot(s).WriteMarkdown(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"# opsdeck status · prod", "## Service status", "| chat-backend | chat | prod-1 | DOWN |", `a \| b c`, "| chat | UP | 8 / 10 |", "| Redis Cache | true | 2 ms | 100.0% |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -14,9 +15,12 @@ import (
 // table or JSON, for scripts and cron. Exit 0 healthy, 1 degraded or
 // firing, 2 config error or unreachable source.
 func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	format := "table"
 	app, f, code, ok := subcommand("status",
-		"usage: opsdeck status [--json] [flags]\n\nPrint a snapshot of the fleet. Exit 0 healthy, 1 degraded or firing, 2 config error or unreachable source.",
-		args, stderr, getenv, nil)
+		"usage: opsdeck status [--json | --format table|json|markdown] [flags]\n\nPrint a snapshot of the fleet. Exit 0 healthy, 1 degraded or firing, 2 config error or unreachable source.",
+		args, stderr, getenv, func(fs *flag.FlagSet) {
+			fs.StringVar(&format, "format", format, "table, json or markdown")
+		})
 	if !ok {
 		return code
 	}
@@ -28,13 +32,23 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	app.start(ctx)
 	rep := report.FromSnapshot(app.poller.Once(ctx))
 	if f.json {
+		format = "json"
+	}
+	var err error
+	switch format {
+	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(stderr, "opsdeck:", err)
-			return exitUsage
-		}
-	} else if err := rep.WriteTable(stdout); err != nil {
+		err = enc.Encode(rep)
+	case "markdown", "md":
+		err = rep.WriteMarkdown(stdout)
+	case "table":
+		err = rep.WriteTable(stdout)
+	default:
+		fmt.Fprintf(stderr, "opsdeck: --format %q: use table, json or markdown\n", format)
+		return exitUsage
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "opsdeck:", err)
 		return exitUsage
 	}

@@ -36,3 +36,13 @@ func TestStatusTableAndExit2OnBadConfig(t *testing.T) {
 		t.Fatalf("bad config: exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestStatusMarkdown(t *testing.T) {
+	code, out, _ := runCLI(t, env(map[string]string{"HOME": t.TempDir()}), "status", "--format", "markdown", "--clock", "2026-11-26T12:34:56Z")
+	if code != report.ExitDegraded || !strings.HasPrefix(out, "# opsdeck status · production (DEMO") || !strings.Contains(out, "## Active alerts") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, env(nil), "status", "--format", "yaml"); code != exitUsage || !strings.Contains(errOut, "use table, json or markdown") {
+		t.Fatalf("bad format: exit %d %q", code, errOut)
+	}
+}
