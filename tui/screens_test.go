@@ -27,6 +27,7 @@ var screens = []screen{
 	{name: "fleet", keys: []string{"3"}},
 	{name: "latency", keys: []string{"4"}},
 	{name: "alerts", keys: []string{"5"}},
+	{name: "alert-detail", keys: []string{"5", "enter"}},
 	{name: "databases", keys: []string{"6"}},
 	{name: "dependencies", keys: []string{"7"}},
 	{name: "resources", keys: []string{"8"}},

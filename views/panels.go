@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/views/table"
 	"github.com/manacore/opsdeck/views/theme"
@@ -12,6 +14,22 @@ import (
 // NewAlerts is the seed's ACTIVE ALERTS: severity, service, summary, state
 // and since, firing before pending, newest first (the snapshot's order).
 func NewAlerts(c Common) View {
+	v := newAlertsTable(c)
+	v.open = func(s backend.Snapshot, row table.Row) tea.Cmd {
+		for i, a := range s.Alerts {
+			if alertKey(a, i) == row.Key {
+				d := &AlertDetail{c: c, alert: a}
+				return func() tea.Msg { return PushMsg{View: d} }
+			}
+		}
+		return nil
+	}
+	return v
+}
+
+func alertKey(a backend.Alert, i int) string { return fmt.Sprintf("%s/%s/%d", a.Name, a.Service, i) }
+
+func newAlertsTable(c Common) *tableView {
 	t := c.Theme
 	cols := []table.Column{
 		{Title: "SEVERITY", Width: 10},
@@ -24,7 +42,7 @@ func NewAlerts(c Common) View {
 		rows := make([]table.Row, 0, len(s.Alerts))
 		for i, a := range s.Alerts {
 			st := severityStatus(a.Severity)
-			rows = append(rows, table.Row{Key: fmt.Sprintf("%s/%s/%d", a.Name, a.Service, i), Cells: []table.Cell{
+			rows = append(rows, table.Row{Key: alertKey(a, i), Cells: []table.Cell{
 				{Text: severityGlyph(a.Severity) + " " + strings.ToUpper(string(a.Severity)), Style: t.Status(st), Num: float64(-backend.SeverityRank(a.Severity)), IsNum: true},
 				{Text: orDash(a.Service)},
 				{Text: a.Summary},

@@ -12,13 +12,15 @@ import (
 // feed's freshness, one table, and rows rebuilt from each snapshot. The
 // screens differ only in their columns and rows.
 type tableView struct {
-	c             Common
-	name, title   string
-	heading       string
-	feed          backend.Feed
-	snap          backend.Snapshot
-	tbl           *table.Model
-	rows          func(backend.Snapshot) []table.Row
+	c           Common
+	name, title string
+	heading     string
+	feed        backend.Feed
+	snap        backend.Snapshot
+	tbl         *table.Model
+	rows        func(backend.Snapshot) []table.Row
+	// open, when set, is what enter does on a row (a detail view).
+	open          func(backend.Snapshot, table.Row) tea.Cmd
 	width, height int
 }
 
@@ -39,6 +41,9 @@ func (v *tableView) SetSize(w, h int) {
 
 func (v *tableView) ShortHelp() []key.Binding {
 	k := v.c.Keys
+	if v.open != nil {
+		return []key.Binding{k.Open, k.Filter, k.Sort, k.Reverse}
+	}
 	return []key.Binding{k.Filter, k.Sort, k.Reverse}
 }
 
@@ -52,8 +57,15 @@ func (v *tableView) SetSnapshot(s backend.Snapshot) {
 }
 
 func (v *tableView) Update(msg tea.Msg) tea.Cmd {
-	_, cmd := v.tbl.Update(msg)
-	return cmd
+	if handled, cmd := v.tbl.Update(msg); handled {
+		return cmd
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && v.open != nil && key.Matches(kp, v.c.Keys.Open) {
+		if row, ok := v.tbl.Selected(); ok {
+			return v.open(v.snap, row)
+		}
+	}
+	return nil
 }
 
 func (v *tableView) View() string {
