@@ -25,7 +25,7 @@ type KeyMap struct {
 	// Tables.
 	Open, Filter, Sort, Reverse key.Binding
 	// Service inspection.
-	Logs, Check key.Binding
+	Logs, Check, Export key.Binding
 	// Actions on the fleet (dangerous).
 	Restart, Rollback, Stop, Start key.Binding
 
@@ -68,8 +68,9 @@ func Default() *KeyMap {
 		Sort:    bind("sort column", "o"),
 		Reverse: bind("reverse sort", "O"),
 
-		Logs:  bind("logs", "l"),
-		Check: bind("run health checks", "c"),
+		Logs:   bind("logs", "l"),
+		Check:  bind("run health checks", "c"),
+		Export: bind("export report (markdown + JSON)", "e"),
 
 		Restart:  bind("restart", "r"),
 		Rollback: bind("rollback", "R"),
@@ -112,6 +113,7 @@ func (k *KeyMap) Entries() []Entry {
 		{"reverse", "table", &k.Reverse, false},
 		{"logs", "service", &k.Logs, false},
 		{"check", "global", &k.Check, false},
+		{"export", "global", &k.Export, false},
 		{"restart", "actions", &k.Restart, true},
 		{"rollback", "actions", &k.Rollback, true},
 		{"stop", "actions", &k.Stop, true},
@@ -195,7 +197,7 @@ func (k *KeyMap) Navigation() []key.Binding {
 
 // Global returns the global bindings for help, view switches included.
 func (k *KeyMap) Global() []key.Binding {
-	out := []key.Binding{k.Palette, k.Help, k.Check, k.Refresh, k.Back, k.Quit}
+	out := []key.Binding{k.Palette, k.Help, k.Check, k.Export, k.Refresh, k.Back, k.Quit}
 	for _, name := range k.viewOrder {
 		out = append(out, *k.Views[name])
 	}

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +253,39 @@ func TestChartOfMarkedServices(t *testing.T) {
 	// chat-web has no series in the fake: it is left out of the legend, not drawn as zero.
 	if strings.Contains(got, "■ chat-web") {
 		t.Fatalf("a service without data must not be plotted:\n%s", got)
+	}
+}
+
+func TestExportWritesMarkdownAndJSON(t *testing.T) {
+	m := sized(t, demoSnapshot(t), 100, 30, false)
+	typeKeys(m, "e")
+	if !m.export.open || !strings.HasPrefix(m.export.input.Value(), "opsdeck-production-20261126-123456") {
+		t.Fatalf("export prompt: open=%v value=%q", m.export.open, m.export.input.Value())
+	}
+	path := filepath.Join(t.TempDir(), "incident.md")
+	m.export.input.SetValue(path)
+	typeKeys(m, "enter")
+	md, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := os.ReadFile(strings.TrimSuffix(path, ".md") + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "## Service status") || !strings.Contains(string(js), `"environment": "production"`) {
+		t.Fatalf("export content:\n%s\n%s", md, js)
+	}
+	if !strings.Contains(plain(m), "exported "+path) {
+		t.Fatalf("no notice:\n%s", plain(m))
+	}
+	// q inside the prompt is text, esc cancels without writing.
+	typeKeys(m, "e", "q")
+	if !strings.HasSuffix(m.export.input.Value(), "q") {
+		t.Fatalf("q was not typed into the prompt: %q", m.export.input.Value())
+	}
+	typeKeys(m, "esc")
+	if m.export.open {
+		t.Fatal("esc should close the prompt")
 	}
 }

@@ -107,6 +107,9 @@ func (m *Model) statusBar() string {
 	if m.palette.open {
 		return ansi.Truncate(m.palette.view(), m.width, "")
 	}
+	if m.export.open {
+		return ansi.Truncate(m.export.input.View(), m.width, "")
+	}
 	hint := t.Key.Render("?") + t.KeyDesc.Render(" help  ") + t.Key.Render(":") + t.KeyDesc.Render(" command  ") + t.Key.Render("q") + t.KeyDesc.Render(" quit")
 	var left string
 	if n, ok := m.notice.current(); ok {

@@ -16,6 +16,7 @@ func (m *Model) commands() []command {
 	return append(out,
 		command{name: "help", help: "show key bindings", aliases: []string{"h"}},
 		command{name: "check", help: "run every health check", aliases: []string{"health"}},
+		command{name: "export", help: "write the snapshot as markdown and JSON"},
 		command{name: "refresh", help: "fetch every source now"},
 		command{name: "quit", help: "leave opsdeck", aliases: []string{"q", "q!"}},
 	)
@@ -47,6 +48,8 @@ func (m *Model) run(name string) tea.Cmd {
 		return nil
 	case "check":
 		return views.OpenChecks(m.common)
+	case "export":
+		return m.export.start(m.snap)
 	case "refresh":
 		hub := m.opts.Hub
 		return func() tea.Msg { hub.Refresh(); return nil }

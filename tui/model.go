@@ -54,6 +54,7 @@ type Model struct {
 
 	width, height int
 	palette       palette
+	export        exportPrompt
 	showHelp      bool
 	notice        notice
 	now           time.Time
@@ -79,6 +80,7 @@ func New(opts Options) *Model {
 		opts.Keys.DropDangerous()
 	}
 	m.palette = newPalette(m.commands())
+	m.export = newExportPrompt()
 	m.notice.render = func(l level, text string) string {
 		switch l {
 		case levelError:
@@ -214,6 +216,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if m.export.open {
+		cmd, path := m.export.update(msg)
+		if path != "" {
+			return tea.Batch(cmd, exportCmd(m.snap, path))
+		}
+		return cmd
+	}
 	if m.active().Capturing() {
 		return m.active().Update(msg)
 	}
@@ -233,6 +242,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Palette):
 		return m.palette.start()
+	case key.Matches(msg, k.Export):
+		return m.export.start(m.snap)
 	case key.Matches(msg, k.Check) && m.active().Name() != "check":
 		return views.OpenChecks(m.common)
 	case key.Matches(msg, k.Refresh):
