@@ -204,7 +204,14 @@ func (k *KeyMap) Global() []key.Binding {
 	return out
 }
 
-// Actions returns the action bindings that are still enabled.
+// Actions returns the action bindings that are still enabled (none in
+// read-only mode).
 func (k *KeyMap) Actions() []key.Binding {
-	return []key.Binding{k.Restart, k.Rollback, k.Stop, k.Start}
+	var out []key.Binding
+	for _, b := range []key.Binding{k.Restart, k.Rollback, k.Stop, k.Start} {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
 }

@@ -75,8 +75,14 @@ func TestRebind(t *testing.T) {
 
 func TestDropDangerous(t *testing.T) {
 	k := Default()
+	if n := len(k.Actions()); n != 4 {
+		t.Fatalf("%d actions before read-only mode, want 4", n)
+	}
 	k.DropDangerous()
-	for _, b := range k.Actions() {
+	if a := k.Actions(); len(a) != 0 {
+		t.Fatalf("actions still offered in read-only mode: %v", a)
+	}
+	for _, b := range []key.Binding{k.Restart, k.Rollback, k.Stop, k.Start} {
 		if b.Enabled() || key.Matches(keytest.Press(b.Keys()[0]), b) {
 			t.Fatalf("%v still enabled in read-only mode", b.Keys())
 		}

@@ -49,12 +49,7 @@ func (v *Fleet) SetSize(w, h int) {
 
 func (v *Fleet) ShortHelp() []key.Binding {
 	k := v.c.Keys
-	out := []key.Binding{k.Open, k.Logs}
-	for _, b := range k.Actions() {
-		if b.Enabled() {
-			out = append(out, b)
-		}
-	}
+	out := append([]key.Binding{k.Open, k.Logs}, k.Actions()...)
 	return append(out, k.Filter, k.Sort, k.Reverse)
 }
 

@@ -54,12 +54,7 @@ func (v *Project) SetSize(w, h int) {
 
 func (v *Project) ShortHelp() []key.Binding {
 	k := v.c.Keys
-	out := []key.Binding{k.Logs}
-	for _, b := range k.Actions() {
-		if b.Enabled() {
-			out = append(out, b)
-		}
-	}
+	out := append([]key.Binding{k.Logs}, k.Actions()...)
 	return append(out, k.Filter, k.Back)
 }
 
