@@ -1,0 +1,57 @@
+package tui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/poll"
+	"github.com/manacore/opsdeck/backend/sim"
+)
+
+// largeSnapshot is a fleet of about n services on 10 hosts from the
+// simulator, fetched once at testNow.
+func largeSnapshot(b *testing.B, n int) backend.Snapshot {
+	b.Helper()
+	services := sim.Generate((n+2)/3, 10)
+	fleet := sim.New(sim.Config{Seed: 1, Clock: fixedClock, Services: services, Thresholds: backend.DefaultThresholds()})
+	pc := poll.Config{Environment: "scale", Thresholds: backend.DefaultThresholds(), Services: services, Clock: fixedClock}
+	for _, src := range fleet.Sources() {
+		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: 2 * time.Second, Timeout: time.Second})
+	}
+	return poll.New(pc).Once(context.Background())
+}
+
+// BenchmarkView renders every top-level view of a 500-service fleet at
+// 200x60: the issue-8 target is ≤ 1 ms per frame; allocations are
+// reported. Compare ratios within one run, not absolute times across runs.
+func BenchmarkView(b *testing.B) {
+	snap := largeSnapshot(b, 500)
+	m, _ := newModel(b, snap, false)
+	send(m, tea.WindowSizeMsg{Width: 200, Height: 60})
+	send(m, SnapshotMsg{Snapshot: snap})
+	for i, v := range m.tabs {
+		b.Run(v.Name(), func(b *testing.B) {
+			m.switchTo(i)
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkSnapshotUpdate is the cost of taking in a new snapshot (every
+// view rebuilds its rows) for the same fleet.
+func BenchmarkSnapshotUpdate(b *testing.B) {
+	snap := largeSnapshot(b, 500)
+	m, _ := newModel(b, snap, false)
+	send(m, tea.WindowSizeMsg{Width: 200, Height: 60})
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(SnapshotMsg{Snapshot: snap})
+	}
+}
