@@ -3,7 +3,6 @@ package views
 import (
 	"fmt"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
@@ -11,18 +10,10 @@ import (
 	"github.com/manacore/opsdeck/views/theme"
 )
 
-// Services is the seed's SERVICE STATUS table: one row per project with
+// NewServices is the seed's SERVICE STATUS table: one row per project with
 // the status of its backend, web and landing components, uptime and last
 // deploy. enter opens the project's containers.
-type Services struct {
-	c             Common
-	snap          backend.Snapshot
-	tbl           *table.Model
-	width, height int
-}
-
-// NewServices returns the services view.
-func NewServices(c Common) *Services {
+func NewServices(c Common) View {
 	cols := []table.Column{
 		{Title: "PROJECT", Width: 14, Flex: true},
 		{Title: "BACKEND", Width: 8},
@@ -31,39 +22,22 @@ func NewServices(c Common) *Services {
 		{Title: "UPTIME", Width: 7, Right: true},
 		{Title: "LAST DEPLOY", Width: 16, Drop: 1},
 	}
-	return &Services{c: c, tbl: table.New(cols, c.Keys, tableStyles(c.Theme))}
+	v := newTableView(c, "services", "Services", "SERVICE STATUS (by Project)", backend.FeedInventory, cols,
+		func(s backend.Snapshot) []table.Row { return projectRows(s, c.Theme) })
+	v.footer = backend.FeedMetrics
+	v.open = func(_ backend.Snapshot, row table.Row) tea.Cmd {
+		d := NewProject(c, row.Key)
+		return func() tea.Msg { return PushMsg{View: d} }
+	}
+	return v
 }
 
 func tableStyles(t *theme.Theme) table.Styles {
 	return table.Styles{Header: t.TableHeader, Selected: t.Selected, Subtle: t.Subtle}
 }
 
-func (v *Services) Name() string    { return "services" }
-func (v *Services) Title() string   { return "Services" }
-func (v *Services) Back() bool      { return v.tbl.ClearFilter() }
-func (v *Services) Capturing() bool { return v.tbl.Filtering() }
-
-func (v *Services) SetSize(w, h int) {
-	v.width, v.height = w, h
-	v.tbl.SetSize(w, max(h-2, 0))
-}
-
-func (v *Services) ShortHelp() []key.Binding {
-	k := v.c.Keys
-	return []key.Binding{k.Open, k.Filter, k.Sort, k.Reverse}
-}
-
-func (v *Services) FullHelp() [][]key.Binding {
-	return [][]key.Binding{v.ShortHelp()}
-}
-
-// SetSnapshot rebuilds the rows; the selection stays on its project.
-func (v *Services) SetSnapshot(s backend.Snapshot) {
-	v.snap = s
-	v.tbl.SetRows(v.rows())
-}
-
-func (v *Services) rows() []table.Row {
+// projectRows builds one row per project, in fleet order.
+func projectRows(s backend.Snapshot, t *theme.Theme) []table.Row {
 	type project struct {
 		name     string
 		comps    map[backend.Component]backend.Service
@@ -72,7 +46,7 @@ func (v *Services) rows() []table.Row {
 	}
 	var order []string
 	byName := map[string]*project{}
-	for _, svc := range v.snap.Services {
+	for _, svc := range s.Services {
 		p := byName[svc.Project]
 		if p == nil {
 			p = &project{name: svc.Project, comps: map[backend.Component]backend.Service{}}
@@ -88,7 +62,6 @@ func (v *Services) rows() []table.Row {
 			p.deployed = svc
 		}
 	}
-	t := v.c.Theme
 	rows := make([]table.Row, 0, len(order))
 	for _, name := range order {
 		p := byName[name]
@@ -99,7 +72,7 @@ func (v *Services) rows() []table.Row {
 				cells = append(cells, table.Cell{Text: "-", Style: t.Subtle, Num: -1, IsNum: true})
 				continue
 			}
-			st, _ := v.snap.Thresholds.Assess(svc)
+			st, _ := s.Thresholds.Assess(svc)
 			cells = append(cells, table.Cell{Text: theme.Dot(st) + " " + theme.Word(st), Style: t.Status(st), Num: float64(st), IsNum: true})
 		}
 		cells = append(cells,
@@ -120,31 +93,4 @@ func uptime(v backend.Value) string {
 		return "100%"
 	}
 	return fmt.Sprintf("%.2f%%", v.V)
-}
-
-// Update handles table keys and opens the project detail on enter.
-func (v *Services) Update(msg tea.Msg) tea.Cmd {
-	if handled, cmd := v.tbl.Update(msg); handled {
-		return cmd
-	}
-	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, v.c.Keys.Open) {
-		if row, ok := v.tbl.Selected(); ok {
-			d := NewProject(v.c, row.Key)
-			return func() tea.Msg { return PushMsg{View: d} }
-		}
-	}
-	return nil
-}
-
-// View renders title, table and feed line.
-func (v *Services) View() string {
-	if v.width <= 0 || v.height <= 0 {
-		return ""
-	}
-	t := v.c.Theme
-	head := spread(t.Title.Render("SERVICE STATUS (by Project)"), v.c.feedLine(v.snap, backend.FeedInventory), v.width)
-	if v.height == 1 {
-		return head
-	}
-	return head + "\n" + v.tbl.View() + "\n" + fitLine(v.c.feedLine(v.snap, backend.FeedMetrics), v.width)
 }

@@ -10,7 +10,7 @@ import (
 
 // tableView is the shape every list screen shares: a title line with the
 // feed's freshness, one table, and rows rebuilt from each snapshot. The
-// screens differ only in their columns and rows.
+// screens differ in their columns and rows and in the optional hooks.
 type tableView struct {
 	c           Common
 	name, title string
@@ -20,8 +20,15 @@ type tableView struct {
 	tbl         *table.Model
 	rows        func(backend.Snapshot) []table.Row
 	// open, when set, is what enter does on a row (a detail view).
-	open          func(backend.Snapshot, table.Row) tea.Cmd
-	width, height int
+	open func(backend.Snapshot, table.Row) tea.Cmd
+	// headingFn, when set, renders the (styled) title from the snapshot.
+	headingFn func(backend.Snapshot) string
+	// footer, when set, is a second feed shown under the table.
+	footer backend.Feed
+	// serviceActions: rows are services, and logs and the fleet actions
+	// act on the selected one (the row key is the service name).
+	serviceActions bool
+	width, height  int
 }
 
 func newTableView(c Common, name, title, heading string, feed backend.Feed, cols []table.Column, rows func(backend.Snapshot) []table.Row) *tableView {
@@ -36,15 +43,23 @@ func (v *tableView) Capturing() bool { return v.tbl.Filtering() }
 
 func (v *tableView) SetSize(w, h int) {
 	v.width, v.height = w, h
-	v.tbl.SetSize(w, max(h-1, 0))
+	chrome := 1
+	if v.footer != "" {
+		chrome++
+	}
+	v.tbl.SetSize(w, max(h-chrome, 0))
 }
 
 func (v *tableView) ShortHelp() []key.Binding {
 	k := v.c.Keys
+	var out []key.Binding
 	if v.open != nil {
-		return []key.Binding{k.Open, k.Filter, k.Sort, k.Reverse}
+		out = append(out, k.Open)
 	}
-	return []key.Binding{k.Filter, k.Sort, k.Reverse}
+	if v.serviceActions {
+		out = append(append(out, k.Logs), k.Actions()...)
+	}
+	return append(out, k.Filter, k.Sort, k.Reverse)
 }
 
 func (v *tableView) FullHelp() [][]key.Binding {
@@ -60,10 +75,19 @@ func (v *tableView) Update(msg tea.Msg) tea.Cmd {
 	if handled, cmd := v.tbl.Update(msg); handled {
 		return cmd
 	}
-	if kp, ok := msg.(tea.KeyPressMsg); ok && v.open != nil && key.Matches(kp, v.c.Keys.Open) {
-		if row, ok := v.tbl.Selected(); ok {
-			return v.open(v.snap, row)
-		}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	row, ok := v.tbl.Selected()
+	if !ok {
+		return nil
+	}
+	if v.open != nil && key.Matches(kp, v.c.Keys.Open) {
+		return v.open(v.snap, row)
+	}
+	if kind := actionFor(v.c.Keys, kp); v.serviceActions && kind != "" {
+		return actionCmd(kind, row.Key)
 	}
 	return nil
 }
@@ -72,9 +96,17 @@ func (v *tableView) View() string {
 	if v.width <= 0 || v.height <= 0 {
 		return ""
 	}
-	head := spread(v.c.Theme.Title.Render(v.heading), v.c.feedLine(v.snap, v.feed), v.width)
+	title := v.c.Theme.Title.Render(v.heading)
+	if v.headingFn != nil {
+		title = v.headingFn(v.snap)
+	}
+	head := spread(title, v.c.feedLine(v.snap, v.feed), v.width)
 	if v.height == 1 {
 		return head
 	}
-	return head + "\n" + v.tbl.View()
+	out := head + "\n" + v.tbl.View()
+	if v.footer != "" {
+		out += "\n" + fitLine(v.c.feedLine(v.snap, v.footer), v.width)
+	}
+	return out
 }
