@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,11 +33,7 @@ func TestCheckAgainstTestbed(t *testing.T) {
 	services = append(services, fmt.Sprintf("      - {component: web, name: ghost-web, health_url: \"http://%s/api/health\"}", dead))
 	cfg := "environment: check\nprojects:\n  - name: fleet\n    services:\n" + strings.Join(services, "\n") +
 		"\nsources:\n  prometheus: {url: \"http://127.0.0.1:9\"}\n"
-	path := filepath.Join(t.TempDir(), "check.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, out, errOut := runCLI(t, os.Getenv, "check", "--json", "--timeout", "3s", "--config", path)
+	code, out, errOut := runCLI(t, os.Getenv, "check", "--json", "--timeout", "3s", "--config", writeConfig(t, cfg))
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (stderr %q)\n%s", code, errOut, out)
 	}

@@ -3,9 +3,7 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,11 +16,7 @@ import (
 // PostgreSQL with postgres_exporter and blackbox_exporter.
 func TestStatusAgainstTestbed(t *testing.T) {
 	tb := testbed.Need(t, testbed.Config)
-	code, out, errOut := runCLI(t, os.Getenv, "status", "--json", "--config", tb[testbed.Config])
-	var rep report.Status
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("exit %d, stderr %q, not JSON: %v", code, errOut, err)
-	}
+	code, rep, errOut := statusJSON(t, tb[testbed.Config])
 	for _, s := range rep.Sources {
 		if !s.OK {
 			t.Errorf("source %s failed: %v", s.Name, *s.Error)
@@ -78,15 +72,7 @@ func TestStatusWithPrometheusDown(t *testing.T) {
 	}
 	// Port 9 (discard) on loopback: nothing listens there.
 	broken := strings.Replace(string(cfg), "http://127.0.0.1:19090", "http://127.0.0.1:9", 1)
-	path := filepath.Join(t.TempDir(), "broken.yaml")
-	if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, out, _ := runCLI(t, os.Getenv, "status", "--json", "--config", path)
-	var rep report.Status
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	code, rep, _ := statusJSON(t, writeConfig(t, broken))
 	if code != report.ExitUnreachable {
 		t.Fatalf("exit %d, want 2", code)
 	}

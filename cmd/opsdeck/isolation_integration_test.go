@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -100,11 +99,7 @@ func TestSourceFailureIsIsolatedAndRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "proxied.yaml")
-	proxied := strings.Replace(string(cfg), tb[testbed.PromURL], proxy.url(), 1)
-	if err := os.WriteFile(path, []byte(proxied), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeConfig(t, strings.Replace(string(cfg), tb[testbed.PromURL], proxy.url(), 1))
 	f, _ := parseFlags([]string{"--config", path}, io.Discard)
 	a, err := build(f, os.Getenv)
 	if err != nil {

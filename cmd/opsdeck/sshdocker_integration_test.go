@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,15 +38,7 @@ sources:
     hosts:
       - {name: tb-ssh, addr: "%s"}
 `, tb[testbed.SSHUser], sock, tb[testbed.SSHKnownHosts], tb[testbed.SSHKey], tb[testbed.SSHAddr])
-	path := filepath.Join(t.TempDir(), "ssh.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, out, errOut := runCLI(t, os.Getenv, "status", "--json", "--config", path)
-	var rep report.Status
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("exit %d, stderr %q: %v", code, errOut, err)
-	}
+	_, rep, errOut := statusJSON(t, writeConfig(t, cfg))
 	for _, src := range rep.Sources {
 		if !src.OK {
 			t.Fatalf("docker over ssh failed: %+v (stderr %q)", rep.Sources, errOut)
@@ -83,15 +74,7 @@ sources:
     agent: false
     hosts: [{name: tb-ssh, addr: "%s"}]
 `, tb[testbed.SSHUser], sock, empty, tb[testbed.SSHKey], tb[testbed.SSHAddr])
-	path := filepath.Join(t.TempDir(), "ssh.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, out, _ := runCLI(t, os.Getenv, "status", "--json", "--config", path)
-	var rep report.Status
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	code, rep, _ := statusJSON(t, writeConfig(t, cfg))
 	if code != report.ExitUnreachable || rep.Sources[0].OK || rep.Sources[0].Error == nil || !strings.Contains(*rep.Sources[0].Error, "SHA256:") {
 		t.Fatalf("exit %d, source %+v: want a refusal showing the offered fingerprint", code, rep.Sources[0])
 	}
