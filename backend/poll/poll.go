@@ -92,30 +92,28 @@ func New(cfg Config) *Poller {
 // Run polls until ctx ends. It returns when every source goroutine has
 // stopped.
 func (p *Poller) Run(ctx context.Context) {
-	var wg sync.WaitGroup
-	for _, j := range p.jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p.loop(ctx, j)
-		}()
-	}
-	wg.Wait()
+	p.eachJob(func(j *job) { p.loop(ctx, j) })
 }
 
 // Once fetches every source a single time, concurrently, and returns the
 // resulting snapshot. It is for one-shot commands and tests.
 func (p *Poller) Once(ctx context.Context) backend.Snapshot {
+	p.eachJob(func(j *job) { p.fetch(ctx, j) })
+	return p.Snapshot()
+}
+
+// eachJob runs f for every source in its own goroutine and waits for all:
+// one source never waits for another.
+func (p *Poller) eachJob(f func(*job)) {
 	var wg sync.WaitGroup
 	for _, j := range p.jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.fetch(ctx, j)
+			f(j)
 		}()
 	}
 	wg.Wait()
-	return p.Snapshot()
 }
 
 // Snapshot returns the newest snapshot.
