@@ -37,6 +37,11 @@ type Options struct {
 	Ranges backend.RangeQuerier
 	// NoTick stops the header clock from ticking (tests pin the clock).
 	NoTick bool
+	// Actor is who this console acts as (the local user, or an SSH
+	// session's user, key and role); a viewer cannot act.
+	Actor backend.Actor
+	// Actions plans and runs fleet actions; nil: none configured.
+	Actions backend.ActionRunner
 }
 
 // Model is the root model.
