@@ -95,6 +95,17 @@ type Plan struct {
 	Confirm     string
 	// Timeout bounds the whole execution.
 	Timeout time.Duration
+	// Options are the alternatives for one parameter the user may pick in
+	// the confirmation (the dumps to restore from, newest first); picking
+	// one plans the action again with that value.
+	Options []ParamOption
+}
+
+// ParamOption is one choice for a parameter: Value goes into
+// Action.Params[Param], Label is what the user reads ("2026-11-26 03:00 ·
+// 12 MiB · chat-20261126.dump").
+type ParamOption struct {
+	Param, Value, Label string
 }
 
 // OutputLine is one line of an action's streamed output.
@@ -135,4 +146,20 @@ type ActionRunner interface {
 	// Kinds reports which kinds are configured, so the UI can say
 	// "rollback: not configured" before asking anything.
 	Kinds() map[ActionKind]bool
+}
+
+// Silence is an Alertmanager silence as the UI lists it.
+type Silence struct {
+	ID        string
+	Matchers  string // "alertname=HighMemory service=picture-backend"
+	CreatedBy string
+	Comment   string
+	StartsAt  time.Time
+	EndsAt    time.Time
+	State     string // active, pending, expired
+}
+
+// SilenceLister lists the silences (the alerts view's "silences" list).
+type SilenceLister interface {
+	Silences(ctx context.Context) ([]Silence, error)
 }

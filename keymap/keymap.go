@@ -27,7 +27,7 @@ type KeyMap struct {
 	// Service inspection.
 	Logs, Check, Export key.Binding
 	// Actions on the fleet (dangerous).
-	Restart, Rollback, Stop, Start key.Binding
+	Restart, Rollback, Stop, Start, Restore, Silence, Expire key.Binding
 
 	// Views are the view switch keys, by view name ("overview" → "1").
 	Views map[string]*key.Binding
@@ -76,6 +76,9 @@ func Default() *KeyMap {
 		Rollback: bind("rollback", "R"),
 		Stop:     bind("stop", "s"),
 		Start:    bind("start", "S"),
+		Restore:  bind("restore database from backup", "b"),
+		Silence:  bind("silence alert", "m"),
+		Expire:   bind("expire silence", "X"),
 
 		Views: map[string]*key.Binding{},
 	}
@@ -118,6 +121,9 @@ func (k *KeyMap) Entries() []Entry {
 		{"rollback", "actions", &k.Rollback, true},
 		{"stop", "actions", &k.Stop, true},
 		{"start", "actions", &k.Start, true},
+		{"restore", "actions", &k.Restore, true},
+		{"silence", "actions", &k.Silence, true},
+		{"expire", "actions", &k.Expire, true},
 	}
 	for _, name := range k.viewOrder {
 		e = append(e, Entry{"view." + name, "views", k.Views[name], false})

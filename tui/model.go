@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -60,6 +61,8 @@ type Model struct {
 	width, height int
 	palette       palette
 	export        exportPrompt
+	confirm       confirmDialog
+	running       map[string]*running // executing actions by ID
 	showHelp      bool
 	notice        notice
 	now           time.Time
@@ -76,6 +79,14 @@ func New(opts Options) *Model {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
+	if opts.Actor.User == "" {
+		// A console started by hand acts as its local user; cmd/opsdeck
+		// names them, `opsdeck serve` passes each session's identity.
+		opts.Actor = backend.Actor{User: "local", Role: backend.RoleOperator}
+	}
+	if opts.ReadOnly {
+		opts.Actor.Role = backend.RoleViewer
+	}
 	c := views.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock()}
@@ -86,6 +97,8 @@ func New(opts Options) *Model {
 	}
 	m.palette = newPalette(m.commands())
 	m.export = newExportPrompt()
+	m.confirm = newConfirmDialog()
+	m.running = map[string]*running{}
 	m.notice.render = func(l level, text string) string {
 		switch l {
 		case levelError:
@@ -197,6 +210,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case views.ActionMsg:
 		return m, m.action(msg)
+	case planMsg:
+		return m, m.planned(msg)
+	case actionOutputMsg:
+		return m, m.actionOutput(msg)
+	case actionDoneMsg:
+		return m, m.actionDone(msg)
 	case views.RunChecksMsg:
 		return m, m.runChecks()
 	case views.RangeRequestMsg:
@@ -214,6 +233,16 @@ func (m *Model) all() []views.View {
 // key applies the precedence of pipeline rule 4.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.opts.Keys
+	// ctrl+c cancels a running action before it ever quits: the reflex
+	// of an engineer who sees the wrong thing happen.
+	if msg.String() == "ctrl+c" {
+		if cmd, ok := m.cancelRunning(); ok {
+			return cmd
+		}
+	}
+	if m.confirm.open() {
+		return m.confirmKey(msg)
+	}
 	if m.palette.open {
 		cmd, run := m.palette.update(msg)
 		if run != "" {
@@ -289,6 +318,9 @@ func closeView(v views.View) {
 }
 
 func (m *Model) quit() tea.Cmd {
+	if n := len(m.running); n > 0 {
+		return notify(levelWarn, fmt.Sprintf("%d action(s) still running: wait for them or ctrl+c to cancel", n))
+	}
 	for _, v := range m.stack {
 		closeView(v)
 	}
@@ -296,8 +328,7 @@ func (m *Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// action applies read-only mode; executing fleet actions is not wired in
-// yet, so such a request is answered with a notice rather than dropped.
+// action opens logs or starts the confirm flow of a fleet action.
 func (m *Model) action(a views.ActionMsg) tea.Cmd {
 	if a.Kind == views.ActionLogs {
 		if m.opts.Logs == nil {
@@ -305,10 +336,7 @@ func (m *Model) action(a views.ActionMsg) tea.Cmd {
 		}
 		return views.OpenLogs(m.common, m.opts.Logs, a.Service)
 	}
-	if m.opts.ReadOnly {
-		return notify(levelError, "read-only: "+string(a.Kind)+" "+a.Service+" refused")
-	}
-	return notify(levelWarn, string(a.Kind)+" "+a.Service+": not available in this version")
+	return m.requestAction(a)
 }
 
 // runChecks runs every health check off the UI goroutine; each check is
@@ -373,6 +401,9 @@ func (m *Model) render() string {
 	body = fitBlock(body, w, h)
 	if m.palette.open {
 		body = overlayBottom(body, m.palette.suggestions(m.opts.Theme, w), h)
+	}
+	if m.confirm.open() {
+		body = overlayCenter(body, m.dialogBox(w), w)
 	}
 	return strings.Join([]string{m.header(), m.tabBar(), body, m.statusBar()}, "\n")
 }

@@ -44,25 +44,33 @@ type View interface {
 // detail); esc pops it.
 type PushMsg struct{ View View }
 
-// ActionKind names an action on the fleet.
+// ActionKind names what a view asks for: a fleet action (the values of
+// backend.ActionKind) or logs.
 type ActionKind string
 
 const (
-	ActionRestart  ActionKind = "restart"
-	ActionRollback ActionKind = "rollback"
-	ActionStop     ActionKind = "stop"
-	ActionStart    ActionKind = "start"
+	ActionRestart  = ActionKind(backend.ActKindRestart)
+	ActionRollback = ActionKind(backend.ActKindRollback)
+	ActionStop     = ActionKind(backend.ActKindStop)
+	ActionStart    = ActionKind(backend.ActKindStart)
+	ActionRestore  = ActionKind(backend.ActKindRestore)
+	ActionSilence  = ActionKind(backend.ActKindSilence)
+	ActionExpire   = ActionKind(backend.ActKindExpire)
 	ActionLogs     ActionKind = "logs"
 )
 
-// ActionMsg is a view's request to act on a service; the root confirms,
-// checks read-only mode and dispatches it.
+// ActionMsg is a view's request to act on something (a service, a
+// database, an alert); the root checks read-only mode, plans, confirms and
+// runs it. Service is the target's name; Params are extra parameters
+// (silence matchers, the services of a database).
 type ActionMsg struct {
 	Kind    ActionKind
 	Service string
+	Params  map[string]string
 }
 
-// actionFor maps a key press to the action it asks for, or "".
+// actionFor maps a key press on a service row to the action it asks for,
+// or "".
 func actionFor(k *keymap.KeyMap, msg tea.KeyPressMsg) ActionKind {
 	switch {
 	case key.Matches(msg, k.Logs):
