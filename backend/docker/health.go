@@ -102,7 +102,7 @@ func (e *Engine) WaitHealthy(ctx context.Context, id string, since time.Time) er
 		case <-ctx.Done():
 			t.Stop()
 			if last == nil {
-				last = &NotReadyError{Container: shortID(id), State: "unknown"}
+				last = e.lastLook(ctx, id, since)
 			}
 			last.Err = ctx.Err()
 			return last
@@ -137,9 +137,12 @@ func readiness(in container.InspectResponse, since time.Time) (bool, *NotReadyEr
 	return nr.Health == "" || nr.Health == container.Healthy, nr
 }
 
-// probeText is the last probe's exit code and output on one short line.
+// probeText is the last probe's exit code and the first line of its
+// output.
 func probeText(r container.HealthcheckResult) string {
-	out := strings.Join(strings.Fields(r.Output), " ")
+	// The first line says why; the rest is often a usage text.
+	first, _, _ := strings.Cut(strings.TrimSpace(r.Output), "\n")
+	out := strings.Join(strings.Fields(first), " ")
 	if len(out) > 200 {
 		out = out[:200] + "…"
 	}
@@ -147,4 +150,17 @@ func probeText(r container.HealthcheckResult) string {
 		return fmt.Sprintf("exit code %d", r.ExitCode)
 	}
 	return fmt.Sprintf("exit code %d: %s", r.ExitCode, out)
+}
+
+// lastLook inspects once more, briefly, after ctx ended before any inspect
+// answered, so the error still says what state the container was in.
+func (e *Engine) lastLook(ctx context.Context, id string, since time.Time) *NotReadyError {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	in, err := e.cli.ContainerInspect(lctx, id)
+	if err != nil {
+		return &NotReadyError{Container: shortID(id), State: "unknown"}
+	}
+	_, nr := readiness(in, since)
+	return nr
 }
