@@ -107,7 +107,7 @@ func TestStopThenStartSeveralServices(t *testing.T) {
 
 func TestPlanErrorsAgainstEngine(t *testing.T) {
 	b := newBed(t)
-	id := b.run("api", "api-1", imageV2)
+	b.run("api", "api-1", imageV2)
 	x, _ := New([]*docker.Engine{b.eng}, Options{})
 	svc := b.service("api")
 	b.plan(x, act(backend.ActKindStart, svc, nil), hasSteps(1)) // inventory caught up
@@ -132,7 +132,6 @@ func TestPlanErrorsAgainstEngine(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "leftover container "+b.project+"-api-1"+backupSuffix) {
 		t.Errorf("leftover backup: err = %v", err)
 	}
-	_ = id
 }
 
 func TestRollbackToPreviousVersion(t *testing.T) {
