@@ -49,13 +49,13 @@ type PushMsg struct{ View View }
 type ActionKind string
 
 const (
-	ActionRestart  = ActionKind(backend.ActKindRestart)
-	ActionRollback = ActionKind(backend.ActKindRollback)
-	ActionStop     = ActionKind(backend.ActKindStop)
-	ActionStart    = ActionKind(backend.ActKindStart)
-	ActionRestore  = ActionKind(backend.ActKindRestore)
-	ActionSilence  = ActionKind(backend.ActKindSilence)
-	ActionExpire   = ActionKind(backend.ActKindExpire)
+	ActionRestart             = ActionKind(backend.ActKindRestart)
+	ActionRollback            = ActionKind(backend.ActKindRollback)
+	ActionStop                = ActionKind(backend.ActKindStop)
+	ActionStart               = ActionKind(backend.ActKindStart)
+	ActionRestore             = ActionKind(backend.ActKindRestore)
+	ActionSilence             = ActionKind(backend.ActKindSilence)
+	ActionExpire              = ActionKind(backend.ActKindExpire)
 	ActionLogs     ActionKind = "logs"
 )
 
