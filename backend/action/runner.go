@@ -110,7 +110,12 @@ func (r *Runner) Plan(ctx context.Context, a backend.Action) (backend.Plan, erro
 	if err != nil {
 		return backend.Plan{}, err
 	}
-	p.Action = a
+	// The executor may fill in defaults (the dump it chose); who, what and
+	// the ID stay the caller's.
+	if p.Action.Kind == "" {
+		p.Action = a
+	}
+	p.Action.ID, p.Action.Actor, p.Action.Kind, p.Action.Target = a.ID, a.Actor, a.Kind, a.Target
 	return p, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -133,8 +134,23 @@ func (e *RestoreExecutor) resolve(ctx context.Context, a backend.Action) (restor
 		Destructive: true,
 		Confirm:     spec.Name,
 		Timeout:     spec.timeout() + time.Duration(len(spec.Integrity))*checkTimeout + listTimeout + planSlack,
+		Options:     dumpOptions(dumps),
 	}
 	return r, nil
+}
+
+// maxDumpOptions bounds the dumps offered in the confirmation; older ones
+// can still be named with Params["dump"].
+const maxDumpOptions = 12
+
+// dumpOptions offers the newest dumps, with date and size, to pick from.
+func dumpOptions(dumps []Dump) []backend.ParamOption {
+	out := make([]backend.ParamOption, 0, min(len(dumps), maxDumpOptions))
+	for _, d := range dumps[:min(len(dumps), maxDumpOptions)] {
+		out = append(out, backend.ParamOption{Param: "dump", Value: d.Path,
+			Label: fmt.Sprintf("%s · %s · %s", d.ModTime.UTC().Format("2006-01-02 15:04 UTC"), sizeString(d.Size), path.Base(d.Path))})
+	}
+	return out
 }
 
 // sizeString is a size for people, with the exact byte count so a changed
