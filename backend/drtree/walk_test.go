@@ -195,7 +195,7 @@ func TestDatabaseCorruption(t *testing.T) {
 	k.at("db_download_backup")
 	k.complete()
 	k.at("db_restore")
-	k.wantAction("restore", "chat", "backup=latest")
+	k.wantAction("restore", "chat", "")
 	k.action(true)
 	k.at("db_up")
 	k.answer(true)
@@ -340,7 +340,7 @@ func TestStateJSONResumes(t *testing.T) {
 		t.Fatalf("resumed ticks %v %v branch %v", k.w.Ticked(0), k.w.Ticked(1), k.w.Branch())
 	}
 	k.complete()
-	k.wantAction("restore", "chat", "backup=latest")
+	k.wantAction("restore", "chat", "")
 
 	st.Node = "gone"
 	if _, err := tr.Resume(st); err == nil {
