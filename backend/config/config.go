@@ -34,6 +34,7 @@ type Config struct {
 	Databases    []Database
 	Dependencies []Dependency
 	Sources      Sources
+	Actions      Actions
 	Keys         []KeyBinding // in file order
 }
 
@@ -51,10 +52,63 @@ type ServiceSpec struct {
 	// service, when their compose labels do not already name it
 	// "<project>-<component>" (see backend/docker.DefaultResolve).
 	Compose string
+	// RollbackCommand names the Actions.Commands entry that rolls this
+	// service back; "" means the Docker image rollback.
+	RollbackCommand string
 }
 
-// Database is a database whose connection pool is watched.
-type Database struct{ Name, Host string }
+// Database is a database whose connection pool is watched, and, with
+// Backups, restored over SSH on Host.
+type Database struct {
+	Name, Host string
+	// Services use the database: the DR wizard stops them before a
+	// restore and starts them after.
+	Services []string
+	Backups  *Backups
+}
+
+// Backups is where a database's dumps are and how they are restored.
+type Backups struct {
+	Dir, Pattern string // dump directory on the host and file pattern (default *.dump)
+	BinDir       string // where pg_restore and psql are, "" for $PATH
+	Conn         []string
+	Integrity    []IntegrityCheck
+	Timeout      time.Duration
+}
+
+// IntegrityCheck is a query run after a restore; Expect, when set, is the
+// exact single value it must return, otherwise it must return a row.
+type IntegrityCheck struct{ Name, SQL, Expect string }
+
+// Actions configure what opsdeck does to the fleet and where it keeps its
+// records.
+type Actions struct {
+	AuditLog      string        // JSON-lines audit file
+	StateDir      string        // incidents, version history
+	HealthTimeout time.Duration // how long a restart waits for healthy
+	DRTree        string        // a replacement disaster-recovery tree, "" for the built-in one
+	Commands      []Command
+}
+
+// Command is a configured remote command: a rollback script, a traffic
+// switch. Argv elements may hold {service}, {version}, {project},
+// {database}, {colour}, {dump}; values are checked and quoted.
+type Command struct {
+	Name, Host  string
+	Argv        []string
+	Timeout     time.Duration
+	Destructive bool
+}
+
+// Command returns the configured command with the given name.
+func (a Actions) Command(name string) (Command, bool) {
+	for _, c := range a.Commands {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Command{}, false
+}
 
 // Dependency is an external service the fleet relies on; Name is free text.
 type Dependency struct{ Name, URL string }

@@ -17,6 +17,7 @@ type rawConfig struct {
 	Databases    []rawDatabase   `yaml:"databases"`
 	Dependencies []rawDependency `yaml:"dependencies"`
 	Sources      rawSources      `yaml:"sources"`
+	Actions      *rawActions     `yaml:"actions"`
 	Keys         ast.Node        `yaml:"keys"` // walked by hand for order and positions
 }
 
@@ -39,11 +40,47 @@ type rawService struct {
 	Host      string `yaml:"host"`
 	HealthURL string `yaml:"health_url"`
 	Compose   string `yaml:"compose"`
+	// RollbackCommand names an actions.commands entry run instead of the
+	// Docker image rollback.
+	RollbackCommand string `yaml:"rollback_command"`
 }
 
 type rawDatabase struct {
-	Name string `yaml:"name"`
-	Host string `yaml:"host"`
+	Name     string      `yaml:"name"`
+	Host     string      `yaml:"host"`
+	Services []string    `yaml:"services"`
+	Backups  *rawBackups `yaml:"backups"`
+}
+
+type rawBackups struct {
+	Dir       string         `yaml:"dir"`
+	Pattern   string         `yaml:"pattern"`
+	BinDir    string         `yaml:"bin_dir"`
+	Conn      []string       `yaml:"conn"`
+	Integrity []rawIntegrity `yaml:"integrity"`
+	Timeout   *string        `yaml:"timeout"`
+}
+
+type rawIntegrity struct {
+	Name   string `yaml:"name"`
+	SQL    string `yaml:"sql"`
+	Expect string `yaml:"expect"`
+}
+
+type rawActions struct {
+	AuditLog      string       `yaml:"audit_log"`
+	StateDir      string       `yaml:"state_dir"`
+	HealthTimeout *string      `yaml:"health_timeout"`
+	DRTree        string       `yaml:"dr_tree"`
+	Commands      []rawCommand `yaml:"commands"`
+}
+
+type rawCommand struct {
+	Name        string   `yaml:"name"`
+	Host        string   `yaml:"host"`
+	Argv        []string `yaml:"argv"`
+	Timeout     *string  `yaml:"timeout"`
+	Destructive *bool    `yaml:"destructive"`
 }
 
 type rawDependency struct {

@@ -80,6 +80,7 @@ func (b *builder) build(r *rawConfig) *Config {
 	c.Databases = b.databases(r.Databases)
 	c.Dependencies = b.dependencies(r.Dependencies)
 	c.Sources = b.sources(r.Sources, c)
+	c.Actions = b.actions(r, c)
 	c.Keys = b.keys(r.Keys)
 	return c
 }
@@ -143,7 +144,8 @@ func (b *builder) projects(rs []rawProject) []Project {
 		}
 		for j, rsv := range rp.Services {
 			sp := path(pp, "services", j)
-			s := ServiceSpec{Component: backend.Component(rsv.Component), Name: rsv.Name, Host: rsv.Host, HealthURL: rsv.HealthURL, Compose: rsv.Compose}
+			s := ServiceSpec{Component: backend.Component(rsv.Component), Name: rsv.Name, Host: rsv.Host,
+				HealthURL: rsv.HealthURL, Compose: rsv.Compose, RollbackCommand: rsv.RollbackCommand}
 			switch {
 			case rsv.Component == "":
 				b.fail(b.at(path(sp, "component")...), "service needs a component: one of %s", components())
@@ -242,7 +244,7 @@ func (b *builder) databases(rs []rawDatabase) []Database {
 			b.unique(seen, "database", r.Name, b.at(path(dp, "name")...))
 		}
 		b.host(r.Host, path(dp, "host"))
-		out = append(out, Database(r))
+		out = append(out, Database{Name: r.Name, Host: r.Host, Services: r.Services, Backups: b.backups(r.Backups, dp)})
 	}
 	return out
 }

@@ -1,0 +1,127 @@
+package config
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults of the actions section.
+const (
+	DefaultHealthTimeout = 2 * time.Minute
+	DefaultCommandTimout = 5 * time.Minute
+	DefaultRestoreTimout = 30 * time.Minute
+)
+
+// backups checks a database's backups section.
+func (b *builder) backups(r *rawBackups, dp []any) *Backups {
+	if r == nil {
+		return nil
+	}
+	bp := path(dp, "backups")
+	out := &Backups{Dir: strings.TrimSpace(r.Dir), Pattern: r.Pattern, BinDir: r.BinDir, Conn: r.Conn, Timeout: DefaultRestoreTimout}
+	if out.Pattern == "" {
+		out.Pattern = "*.dump"
+	}
+	if !filepath.IsAbs(out.Dir) {
+		b.fail(b.at(path(bp, "dir")...), "backups.dir %q must be an absolute directory on the database host, e.g. /var/backups/postgres/chat", r.Dir)
+	}
+	if strings.ContainsAny(out.Pattern, "/\x00") {
+		b.fail(b.at(path(bp, "pattern")...), "backups.pattern %q is a file name pattern, without '/'", r.Pattern)
+	}
+	if out.BinDir != "" && !filepath.IsAbs(out.BinDir) {
+		b.fail(b.at(path(bp, "bin_dir")...), "backups.bin_dir %q must be absolute, e.g. /usr/lib/postgresql/15/bin", r.BinDir)
+	}
+	if r.Timeout != nil {
+		out.Timeout = b.duration(*r.Timeout, "timeout", path(bp, "timeout")...)
+	}
+	for i, c := range r.Integrity {
+		ip := path(bp, "integrity", i)
+		b.name("integrity check", c.Name, path(ip, "name"))
+		if strings.TrimSpace(c.SQL) == "" {
+			b.fail(b.at(ip...), "integrity check %q needs sql:", c.Name)
+		}
+		out.Integrity = append(out.Integrity, IntegrityCheck(c))
+	}
+	return out
+}
+
+// actions checks the actions section and every reference into it, after
+// projects, databases and sources are known.
+func (b *builder) actions(r *rawConfig, c *Config) Actions {
+	a := Actions{HealthTimeout: DefaultHealthTimeout}
+	ap := []any{"actions"}
+	ra := r.Actions
+	if ra == nil {
+		ra = &rawActions{}
+	}
+	a.AuditLog, a.StateDir, a.DRTree = strings.TrimSpace(ra.AuditLog), strings.TrimSpace(ra.StateDir), strings.TrimSpace(ra.DRTree)
+	if ra.HealthTimeout != nil {
+		a.HealthTimeout = b.duration(*ra.HealthTimeout, "health_timeout", path(ap, "health_timeout")...)
+	}
+	sshHost := func(h string, where []any, what string) {
+		if c.Sources.SSH == nil {
+			b.fail(b.at(where...), "%s runs over SSH on %q, but sources.ssh is not configured", what, h)
+			return
+		}
+		if _, ok := c.Sources.SSH.Host(h); !ok {
+			b.fail(b.at(where...), "host %q is not under sources.ssh.hosts", h)
+		}
+	}
+	seen := map[string]Pos{}
+	for i, rc := range ra.Commands {
+		cp := path(ap, "commands", i)
+		if b.name("command", rc.Name, path(cp, "name")) {
+			b.unique(seen, "command", rc.Name, b.at(path(cp, "name")...))
+		}
+		cmd := Command{Name: rc.Name, Host: rc.Host, Argv: rc.Argv, Timeout: DefaultCommandTimout, Destructive: true}
+		if rc.Destructive != nil {
+			cmd.Destructive = *rc.Destructive
+		}
+		if rc.Timeout != nil {
+			cmd.Timeout = b.duration(*rc.Timeout, "timeout", path(cp, "timeout")...)
+		}
+		if len(rc.Argv) == 0 || strings.TrimSpace(rc.Argv[0]) == "" {
+			b.fail(b.at(cp...), "command %q needs argv: the program and its arguments as a list, e.g. [./scripts/rollback.sh, \"{project}\", \"{version}\"]", rc.Name)
+		}
+		sshHost(rc.Host, path(cp, "host"), "command "+rc.Name)
+		a.Commands = append(a.Commands, cmd)
+	}
+	services := map[string]bool{}
+	for i, p := range c.Projects {
+		for j, s := range p.Services {
+			services[s.Name] = true
+			if s.RollbackCommand == "" {
+				continue
+			}
+			if _, ok := a.Command(s.RollbackCommand); !ok {
+				b.fail(b.at("projects", i, "services", j, "rollback_command"), "rollback_command %q is not under actions.commands", s.RollbackCommand)
+			}
+		}
+	}
+	for i, d := range c.Databases {
+		for j, s := range d.Services {
+			if !services[s] {
+				b.fail(b.at("databases", i, "services", j), "service %q is not a configured service%s", s, didYouMean(s, mapKeys(services)))
+			}
+		}
+		if d.Backups != nil {
+			if d.Host == "" {
+				b.fail(b.at("databases", i), "database %q has backups but no host: the restore runs over SSH on it", d.Name)
+			} else {
+				sshHost(d.Host, []any{"databases", i, "host"}, "the restore of "+d.Name)
+			}
+		}
+	}
+	return a
+}
+
+func mapKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
