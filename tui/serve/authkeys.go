@@ -92,10 +92,8 @@ func ParseAuthorizedKeys(r io.Reader, name string) (*Keyring, error) {
 }
 
 func parseKeyLine(line string) (Identity, error) {
-	role, rest, _ := strings.Cut(line, " ")
-	rest = strings.TrimLeft(rest, " \t")
-	user, keyLine, _ := strings.Cut(rest, " ")
-	keyLine = strings.TrimSpace(keyLine)
+	role, rest := cutField(line)
+	user, keyLine := cutField(rest)
 	var id Identity
 	switch backend.Role(role) {
 	case backend.RoleViewer, backend.RoleOperator:
@@ -134,4 +132,14 @@ func LoadAuthorizedKeys(path string) (*Keyring, error) {
 		return nil, fmt.Errorf("authorized keys: %w", err)
 	}
 	return ParseAuthorizedKeys(bytes.NewReader(data), path)
+}
+
+// cutField splits s at its first run of spaces or tabs.
+func cutField(s string) (field, rest string) {
+	s = strings.TrimLeft(s, " \t")
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimLeft(s[i:], " \t")
 }

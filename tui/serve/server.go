@@ -55,6 +55,10 @@ type Server struct {
 	sessions map[*session]struct{}
 	closing  bool
 	handlers sync.WaitGroup // running session handlers; Add only under mu while !closing
+
+	// leaveSyncAlone keeps Bubble Tea's own choice about synchronized
+	// output (tests measure what that choice is).
+	leaveSyncAlone bool
 }
 
 // New builds a server; call Serve or ListenAndServe to run it.

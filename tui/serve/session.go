@@ -170,7 +170,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// supported, which is the message the answer would produce; terminals
 	// without 2026 ignore the sequences, as DEC private modes they do not
 	// know.
-	go p.Send(tea.ModeReportMsg{Mode: ansi.ModeSynchronizedOutput, Value: ansi.ModeReset})
+	if !s.leaveSyncAlone {
+		go p.Send(tea.ModeReportMsg{Mode: ansi.ModeSynchronizedOutput, Value: ansi.ModeReset})
+	}
 	return p
 }
 
