@@ -88,8 +88,9 @@ func (f *fixture) logText() string {
 	return strings.Join(f.logs, "\n")
 }
 
-// start runs a server on a loopback port 0; tweak adjusts its config.
-func start(t *testing.T, actions backend.ActionRunner, tweak func(*Config)) *fixture {
+// start runs a server on a loopback port 0; tweak adjusts its config,
+// before adjusts the server before it serves.
+func start(t *testing.T, actions backend.ActionRunner, tweak func(*Config), before ...func(*Server)) *fixture {
 	t.Helper()
 	f := &fixture{hub: newHub(t), actions: actions, served: make(chan error, 1)}
 	var opLine, viewLine string
@@ -115,6 +116,9 @@ func start(t *testing.T, actions backend.ActionRunner, tweak func(*Config)) *fix
 	f.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, b := range before {
+		b(f.srv)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

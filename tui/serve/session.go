@@ -144,7 +144,10 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if se == nil {
 		return nil // limits refused it
 	}
-	m := tui.New(s.sessionOptions(se))
+	var m tea.Model = tui.New(s.sessionOptions(se))
+	if !s.leaveSyncAlone {
+		m = &syncGate{Model: m}
+	}
 	opts := append(bubbletea.MakeOptions(sess),
 		tea.WithContext(se.scope),
 		// Every program would otherwise catch the server's SIGINT and
@@ -169,7 +172,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// never answer), so frames went out unsynchronized. Report the mode as
 	// supported, which is the message the answer would produce; terminals
 	// without 2026 ignore the sequences, as DEC private modes they do not
-	// know.
+	// know. syncGate holds the first frame until then.
 	if !s.leaveSyncAlone {
 		go p.Send(tea.ModeReportMsg{Mode: ansi.ModeSynchronizedOutput, Value: ansi.ModeReset})
 	}
@@ -209,4 +212,29 @@ func (s *Server) sessionOptions(se *session) tui.Options {
 		o.Logs = scopedLogs{LogStreamer: o.Logs, scope: se.scope}
 	}
 	return o
+}
+
+// syncGate draws nothing until Bubble Tea has handled the report that turns
+// synchronized output on (it does so before passing the report to Update),
+// so not even the first frame is sent unsynchronized: the renderer flushes
+// on its own ticker and could otherwise beat the report.
+type syncGate struct {
+	tea.Model
+	open bool
+}
+
+func (g *syncGate) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if r, ok := msg.(tea.ModeReportMsg); ok && r.Mode == ansi.ModeSynchronizedOutput && r.Value == ansi.ModeReset {
+		g.open = true
+	}
+	var cmd tea.Cmd
+	g.Model, cmd = g.Model.Update(msg)
+	return g, cmd
+}
+
+func (g *syncGate) View() tea.View {
+	if !g.open {
+		return tea.View{}
+	}
+	return g.Model.View()
 }
