@@ -58,7 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.BoolVar(&f.noColor, "no-color", false, "no colours (NO_COLOR is honoured too)")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: opsdeck [flags]\n       opsdeck status [--json] [flags]\n       opsdeck check [--json] [--timeout 5s] [flags]\n\nA terminal operations console for on-call engineers.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: opsdeck [flags]\n       opsdeck status [--json] [flags]\n       opsdeck check [--json] [--timeout 5s] [flags]\n       opsdeck serve [--listen 127.0.0.1:2222] [flags]\n\nA terminal operations console for on-call engineers.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	return f, fs.Parse(args)
@@ -75,6 +75,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 			return runStatus(args[1:], stdout, stderr, getenv)
 		case "check":
 			return runCheck(args[1:], stdout, stderr, getenv)
+		case "serve":
+			return runServe(args[1:], stdout, stderr, getenv)
 		}
 	}
 	f, err := parseFlags(args, stderr)

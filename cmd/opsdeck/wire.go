@@ -71,15 +71,9 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys := keymap.Default()
-	tui.RegisterViews(keys)
-	for _, b := range cfg.Keys {
-		if err := keys.Rebind(b.Action, b.Keys); err != nil {
-			return nil, cfg.ErrorAt(b.Pos, "%v", err)
-		}
-	}
-	if c := keys.Conflicts(); len(c) > 0 {
-		return nil, errors.New(cfg.File + ": keys: " + strings.Join(c, "; "))
+	keys, err := newKeys(cfg)
+	if err != nil {
+		return nil, err
 	}
 	clock, err := frozenClock(f.clock)
 	if err != nil {
@@ -129,6 +123,22 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	a.jobs = pc.Jobs
 	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet)}
 	return a, nil
+}
+
+// newKeys builds the keymap with the config's rebinds. Each console gets
+// its own: read-only mode disables bindings in the keymap it is given.
+func newKeys(cfg *config.Config) (*keymap.KeyMap, error) {
+	keys := keymap.Default()
+	tui.RegisterViews(keys)
+	for _, b := range cfg.Keys {
+		if err := keys.Rebind(b.Action, b.Keys); err != nil {
+			return nil, cfg.ErrorAt(b.Pos, "%v", err)
+		}
+	}
+	if c := keys.Conflicts(); len(c) > 0 {
+		return nil, errors.New(cfg.File + ": keys: " + strings.Join(c, "; "))
+	}
+	return keys, nil
 }
 
 // ranges is where the 24-hour chart reads history: Prometheus when
