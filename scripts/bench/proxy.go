@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -39,6 +41,8 @@ func newCountingProxy(listen, upstreamSock string) (*countingProxy, error) {
 			return d.DialContext(ctx, "unix", upstreamSock)
 		}},
 		FlushInterval: -1, // events and logs are streams
+		// Requests opsdeck cancels (its timeouts, its exit) are expected.
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	p.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		kind := containerID.ReplaceAllString(apiVersion.ReplaceAllString(r.URL.Path, ""), "/containers/{id}/")
