@@ -39,8 +39,16 @@ test: testbed
 	go test -race -count=1 -tags integration ./...
 	scripts/release-check
 
-bench:
+# Go benchmarks, then process-level measurements of the real binary
+# (scripts/bench): idle CPU/RSS/terminal bytes on the simulator and on the
+# test bed with BENCH_CONTAINERS scale containers, Docker requests, time to
+# first frame, keypress latency. Writes BENCHMARKS.md. Quick run:
+# make bench BENCH_DURATION=10s BENCH_CONTAINERS=
+BENCH_DURATION ?= 60s
+BENCH_CONTAINERS ?= 200,20
+bench: build
 	go test -run '^$$' -bench . -benchmem ./... | tee bench.txt
+	go run ./scripts/bench -bin bin/opsdeck -gobench bench.txt -duration $(BENCH_DURATION) -containers '$(BENCH_CONTAINERS)'
 
 lint:
 	@bad="$$(gofmt -l .)"; if [[ -n "$$bad" ]]; then echo "gofmt -l: not formatted:"; echo "$$bad"; exit 1; fi

@@ -14,6 +14,7 @@ import (
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/views/table"
 	"github.com/manacore/opsdeck/views/theme"
 )
 
@@ -431,7 +432,7 @@ func fitBlock(s string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
+		if table.Width(l) > w {
 			lines[i] = ansi.Truncate(l, w, "…")
 		}
 	}

@@ -9,6 +9,8 @@ import (
 
 const gap = 2 // spaces between columns
 
+var gapText = strings.Repeat(" ", gap)
+
 // layout decides which columns show and how wide each is at width w.
 func layout(cols []Column, w int) (show []int, widths []int) {
 	show = make([]int, 0, len(cols))
@@ -76,7 +78,7 @@ func (m *Model) View() string {
 		}
 		hdr = append(hdr, pad(t, widths[j], m.cols[i].Right))
 	}
-	b.WriteString(m.styles.Header.Render(fit(strings.Join(hdr, strings.Repeat(" ", gap)), m.width)))
+	b.WriteString(m.styles.Header.Render(fit(strings.Join(hdr, gapText), m.width)))
 
 	bh := m.bodyHeight()
 	lines := 1
@@ -119,24 +121,33 @@ func (m *Model) filterLine() string {
 }
 
 func (m *Model) renderRow(r Row, show, widths []int, selected bool) string {
-	parts := make([]string, len(show))
+	var b strings.Builder
+	b.Grow(m.width + 32*len(show)) // cells plus their colour codes
+	lineWidth := 0
 	for j, i := range show {
+		if j > 0 {
+			b.WriteString(gapText)
+			lineWidth += gap
+		}
 		c := cellAt(r, i)
 		text := c.Text
 		if m.cols[i].KeepEnd {
 			text = keepEnd(text, widths[j])
 		}
+		// pad makes the cell exactly widths[j] cells wide, and a
+		// colour-only style (all the views use) adds no cells.
 		text = pad(text, widths[j], m.cols[i].Right)
+		lineWidth += widths[j]
 		if !selected {
-			text = c.Style.Render(text)
+			text = m.styler.render(c.Style, text)
 		}
-		parts[j] = text
+		b.WriteString(text)
 	}
-	line := strings.Join(parts, strings.Repeat(" ", gap))
 	if selected {
-		return m.styles.Selected.Render(fit(line, m.width))
+		return m.styles.Selected.Render(fit(b.String(), m.width))
 	}
-	return line + strings.Repeat(" ", max(m.width-ansi.StringWidth(line), 0))
+	b.WriteString(strings.Repeat(" ", max(m.width-lineWidth, 0)))
+	return b.String()
 }
 
 // pad truncates s to w cells (with an ellipsis) and pads it to w.
@@ -144,8 +155,12 @@ func pad(s string, w int, right bool) string {
 	if w <= 0 {
 		return ""
 	}
-	s = ansi.Truncate(s, w, "…")
-	fill := strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+	sw := Width(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = Width(s)
+	}
+	fill := strings.Repeat(" ", max(w-sw, 0))
 	if right {
 		return fill + s
 	}
@@ -157,7 +172,7 @@ func fit(s string, w int) string { return pad(s, w, false) }
 
 // keepEnd cuts s from the left to at most w cells, marking the cut.
 func keepEnd(s string, w int) string {
-	if over := ansi.StringWidth(s) - w; over > 0 && w > 0 {
+	if over := Width(s) - w; over > 0 && w > 0 {
 		return ansi.TruncateLeft(s, over+1, "…")
 	}
 	return s

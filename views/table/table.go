@@ -62,6 +62,7 @@ type Model struct {
 	view   []Row // filtered and sorted
 	keys   *keymap.KeyMap
 	styles Styles
+	styler styler
 
 	width, height int
 	cursor        int
