@@ -163,3 +163,9 @@ type Silence struct {
 type SilenceLister interface {
 	Silences(ctx context.Context) ([]Silence, error)
 }
+
+// BackupAger tells the age of a database's newest backup (the RPO at
+// stake during an incident).
+type BackupAger interface {
+	NewestBackup(ctx context.Context, database string) (time.Time, error)
+}

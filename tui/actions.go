@@ -44,6 +44,8 @@ type actionDoneMsg struct {
 
 // running is one executing action: its cancel and where output goes.
 type running struct {
+	action backend.Action
+	origin string // the wizard node that asked, if any
 	view   *views.ActionRun
 	cancel context.CancelFunc
 	out    chan backend.OutputLine
@@ -63,8 +65,12 @@ func (m *Model) requestAction(a views.ActionMsg) tea.Cmd {
 	if m.confirm.open() {
 		return nil
 	}
+	if svcs, ok := a.Params["services"]; ok && svcs == "" {
+		return notify(levelWarn, fmt.Sprintf("%s the services of %s: none configured (databases[].services)", kind, a.Service))
+	}
 	act := backend.Action{ID: newActionID(), Kind: kind, Target: a.Service, Params: a.Params, Actor: m.opts.Actor}
 	cmd, planNow := m.confirm.ask(act, formFor(kind))
+	m.confirm.origin = a.Origin
 	if planNow {
 		return tea.Batch(cmd, m.planCmd(act))
 	}
@@ -126,11 +132,16 @@ func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) execute(p backend.Plan) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	run := &running{
+		action: p.Action,
+		origin: m.confirm.origin,
 		view:   views.NewActionRun(m.common, p, m.opts.Clock()),
 		cancel: cancel,
 		out:    make(chan backend.OutputLine, 256),
 	}
 	m.running[p.Action.ID] = run
+	if w := m.wizard(); w != nil && run.origin != "" {
+		w.ActionStarted(run.origin)
+	}
 	r := m.opts.Actions
 	go func() {
 		err := r.Execute(ctx, p, func(l backend.OutputLine) {
@@ -190,12 +201,26 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 	delete(m.running, msg.id)
 	r.cancel()
 	result := resultWord(msg.err)
-	r.view.Finish(result, msg.err, m.opts.Clock())
+	at := m.opts.Clock()
+	r.view.Finish(result, msg.err, at)
 	title := r.view.Title()
+	note := notify(levelInfo, title+": done")
 	if msg.err != nil {
-		return notify(levelError, fmt.Sprintf("%s: %s", title, msg.err))
+		note = notify(levelError, fmt.Sprintf("%s: %s", title, msg.err))
 	}
-	return notify(levelInfo, title+": done")
+	// The incident timeline records every action while an incident is
+	// open, and the wizard moves on when its own step's action ended.
+	outcome := views.ActionOutcomeMsg{Action: r.action, Origin: r.origin, Result: result, Err: msg.err, At: at}
+	cmds := []tea.Cmd{note}
+	if w := m.wizard(); w != nil {
+		cmds = append(cmds, w.Update(outcome))
+	}
+	for _, v := range m.stack {
+		if s, ok := v.(*views.Silences); ok {
+			cmds = append(cmds, s.Update(outcome))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // resultWord is the short outcome shown on the action view.

@@ -16,6 +16,7 @@ func (m *Model) commands() []command {
 	return append(out,
 		command{name: "help", help: "show key bindings", aliases: []string{"h"}},
 		command{name: "check", help: "run every health check", aliases: []string{"health"}},
+		command{name: "silences", help: "list Alertmanager silences (X expires one)", aliases: []string{"sil", "silence"}},
 		command{name: "export", help: "write the snapshot as markdown and JSON"},
 		command{name: "refresh", help: "fetch every source now"},
 		command{name: "quit", help: "leave opsdeck", aliases: []string{"q", "q!"}},
@@ -32,6 +33,7 @@ var viewAliases = map[string][]string{
 	"databases":    {"db", "dbs", "pg"},
 	"dependencies": {"deps", "dep"},
 	"resources":    {"res", "top"},
+	"incident":     {"dr", "wizard", "inc"},
 }
 
 // run executes a palette command.
@@ -48,6 +50,8 @@ func (m *Model) run(name string) tea.Cmd {
 		return nil
 	case "check":
 		return views.OpenChecks(m.common)
+	case "silences":
+		return views.OpenSilences(m.common)
 	case "export":
 		return m.export.start(m.snap)
 	case "refresh":

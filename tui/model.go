@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/drtree"
+	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/views"
 	"github.com/manacore/opsdeck/views/table"
@@ -44,6 +46,16 @@ type Options struct {
 	Actor backend.Actor
 	// Actions plans and runs fleet actions; nil: none configured.
 	Actions backend.ActionRunner
+	// Incidents keeps incidents on disk; Tree is the disaster-recovery
+	// decision tree the wizard walks; Backups tells the RPO at stake. Any
+	// may be nil.
+	Incidents views.IncidentStore
+	Tree      *drtree.Tree
+	Backups   backend.BackupAger
+	// Silences lists Alertmanager's silences; nil: no Alertmanager.
+	Silences backend.SilenceLister
+	// DBServices are the services that use each database.
+	DBServices map[string][]string
 }
 
 // Model is the root model.
@@ -64,6 +76,7 @@ type Model struct {
 	export        exportPrompt
 	confirm       confirmDialog
 	running       map[string]*running // executing actions by ID
+	persist       *persistQueue       // incident changes to the store; nil without one
 	showHelp      bool
 	notice        notice
 	now           time.Time
@@ -88,11 +101,14 @@ func New(opts Options) *Model {
 	if opts.ReadOnly {
 		opts.Actor.Role = backend.RoleViewer
 	}
-	c := views.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock}
+	c := views.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, DBServices: opts.DBServices}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock()}
-	m.tabs = newTabs(c)
+	m.tabs = append(newTabs(c), newWizard(c, opts))
 	registerTabs(opts.Keys, m.tabs)
+	if opts.Incidents != nil {
+		m.persist = newPersistQueue(opts.Incidents)
+	}
 	if opts.ReadOnly {
 		opts.Keys.DropDangerous()
 	}
@@ -120,10 +136,20 @@ func newTabs(c views.Common) []views.View {
 	}
 }
 
+// newWizard is the incident tab, resuming the store's open incident.
+func newWizard(c views.Common, opts Options) *views.Wizard {
+	var open *incident.Incident
+	if opts.Incidents != nil {
+		open = opts.Incidents.Current()
+	}
+	return views.NewWizard(c, opts.Tree, open, opts.Actor.String())
+}
+
 // RegisterViews adds the view switch bindings (1, 2, ...) to k, so a config
 // can rebind them ("view.services") before the UI starts.
 func RegisterViews(k *keymap.KeyMap) {
-	registerTabs(k, newTabs(views.Common{Keys: k, Theme: theme.Default()}))
+	c := views.Common{Keys: k, Theme: theme.Default()}
+	registerTabs(k, append(newTabs(c), newWizard(c, Options{})))
 }
 
 func registerTabs(k *keymap.KeyMap, tabs []views.View) {
@@ -143,6 +169,9 @@ type tickMsg time.Time
 func (m *Model) Init() tea.Cmd {
 	m.sub = m.opts.Hub.Subscribe(m.ctx)
 	cmds := []tea.Cmd{waitSnapshot(m.sub)}
+	if m.persist != nil {
+		cmds = append(cmds, m.persist.wait())
+	}
 	if !m.opts.NoTick {
 		cmds = append(cmds, tick())
 	}
@@ -175,8 +204,19 @@ func (m *Model) active() views.View {
 
 func (m *Model) bodySize() (int, int) { return m.width, max(m.height-3, 0) }
 
-// Update routes a message.
+// Update routes a message, then queues the incident changes the wizard
+// made while handling it, in the order it made them.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	if w := m.wizard(); w != nil {
+		if changes := w.TakeChanges(); len(changes) > 0 {
+			cmd = tea.Batch(cmd, m.queueChanges(changes))
+		}
+	}
+	return model, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -197,7 +237,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.opts.Clock != nil {
 			m.now = m.opts.Clock()
 		}
-		return m, tick()
+		// The wizard's countdowns and RTO clock run even when not shown.
+		cmds := []tea.Cmd{tick(), m.wizard().Update(views.TickMsg(m.now))}
+		if a := m.active(); a != views.View(m.wizard()) {
+			cmds = append(cmds, a.Update(views.TickMsg(m.now)))
+		}
+		return m, tea.Batch(cmds...)
 	case noticeMsg:
 		return m, m.notice.show(msg)
 	case clearNoticeMsg:
@@ -223,6 +268,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.fetchRange(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
+	}
+	if cmd, ok := m.incidentMsg(msg); ok {
+		return m, cmd
 	}
 	return m, m.active().Update(msg)
 }
@@ -326,8 +374,16 @@ func (m *Model) quit() tea.Cmd {
 		closeView(v)
 	}
 	m.cancel()
+	if q := m.persist; q != nil {
+		// Every incident change made so far reaches the disk before exit.
+		m.persist = nil
+		return func() tea.Msg { q.drain(persistDrainLimit); return tea.QuitMsg{} }
+	}
 	return tea.Quit
 }
+
+// persistDrainLimit bounds waiting for queued incident changes at exit.
+const persistDrainLimit = 5 * time.Second
 
 // action opens logs or starts the confirm flow of a fleet action.
 func (m *Model) action(a views.ActionMsg) tea.Cmd {

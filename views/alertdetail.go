@@ -25,9 +25,17 @@ func (v *AlertDetail) Back() bool                   { return false }
 func (v *AlertDetail) Capturing() bool              { return false }
 func (v *AlertDetail) SetSnapshot(backend.Snapshot) {}
 func (v *AlertDetail) SetSize(w, h int)             { v.width, v.height = w, h }
-func (v *AlertDetail) Update(tea.Msg) tea.Cmd       { return nil }
-func (v *AlertDetail) ShortHelp() []key.Binding     { return []key.Binding{v.c.Keys.Back} }
-func (v *AlertDetail) FullHelp() [][]key.Binding    { return [][]key.Binding{v.ShortHelp()} }
+func (v *AlertDetail) ShortHelp() []key.Binding {
+	return append(enabled(v.c.Keys.Silence), v.c.Keys.Back)
+}
+
+func (v *AlertDetail) Update(msg tea.Msg) tea.Cmd {
+	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, v.c.Keys.Silence) {
+		return silenceCmd(v.alert)
+	}
+	return nil
+}
+func (v *AlertDetail) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
 
 func (v *AlertDetail) View() string {
 	if v.width <= 0 || v.height <= 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
@@ -15,16 +16,58 @@ import (
 // and since, firing before pending, newest first (the snapshot's order).
 func NewAlerts(c Common) View {
 	v := newAlertsTable(c)
-	v.open = func(s backend.Snapshot, row table.Row) tea.Cmd {
+	find := func(s backend.Snapshot, row table.Row) (backend.Alert, bool) {
 		for i, a := range s.Alerts {
 			if alertKey(a, i) == row.Key {
-				d := &AlertDetail{c: c, alert: a}
-				return func() tea.Msg { return PushMsg{View: d} }
+				return a, true
 			}
+		}
+		return backend.Alert{}, false
+	}
+	v.open = func(s backend.Snapshot, row table.Row) tea.Cmd {
+		if a, ok := find(s, row); ok {
+			d := &AlertDetail{c: c, alert: a}
+			return func() tea.Msg { return PushMsg{View: d} }
 		}
 		return nil
 	}
+	v.rowKey = func(s backend.Snapshot, row table.Row, kp tea.KeyPressMsg) tea.Cmd {
+		if a, ok := find(s, row); ok && key.Matches(kp, c.Keys.Silence) {
+			return silenceCmd(a)
+		}
+		return nil
+	}
+	v.rowHelp = func() []key.Binding { return enabled(c.Keys.Silence) }
 	return v
+}
+
+// silenceCmd asks to silence alerts like a: same alert name and, when the
+// alert names one, the same service.
+func silenceCmd(a backend.Alert) tea.Cmd {
+	params := map[string]string{"match.alertname": a.Name}
+	if a.Labels["alertname"] != "" {
+		params["match.alertname"] = a.Labels["alertname"]
+	}
+	for _, l := range []string{"service", "job", "instance"} {
+		if v := a.Labels[l]; v != "" {
+			params["match."+l] = v
+			break
+		}
+	}
+	return func() tea.Msg {
+		return ActionMsg{Kind: ActionSilence, Service: params["match.alertname"], Params: params}
+	}
+}
+
+// enabled keeps the bindings read-only mode has not switched off.
+func enabled(bs ...key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, b := range bs {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 func alertKey(a backend.Alert, i int) string { return fmt.Sprintf("%s/%s/%d", a.Name, a.Service, i) }
@@ -67,7 +110,7 @@ func NewDatabases(c Common) View {
 		{Title: "SLOW", Width: 5, Right: true, Drop: 1},
 		{Title: "CACHE HIT", Width: 9, Right: true},
 	}
-	return newTableView(c, "databases", "DBs", "DATABASE PERFORMANCE", backend.FeedDatabases, cols, func(s backend.Snapshot) []table.Row {
+	v := newTableView(c, "databases", "DBs", "DATABASE PERFORMANCE", backend.FeedDatabases, cols, func(s backend.Snapshot) []table.Row {
 		rows := make([]table.Row, 0, len(s.Databases))
 		for _, db := range s.Databases {
 			st := s.Thresholds.PoolStatus(db)
@@ -88,6 +131,42 @@ func NewDatabases(c Common) View {
 		}
 		return rows
 	})
+	k := c.Keys
+	// The DR steps of a database: restore it from a dump, and stop / start
+	// the services that use it (the seed's "stop affected services").
+	v.rowKey = func(_ backend.Snapshot, row table.Row, kp tea.KeyPressMsg) tea.Cmd {
+		db := row.Key
+		switch {
+		case key.Matches(kp, k.Restore):
+			return func() tea.Msg { return ActionMsg{Kind: ActionRestore, Service: db} }
+		case key.Matches(kp, k.Stop), key.Matches(kp, k.Start):
+			kind := ActionStop
+			if key.Matches(kp, k.Start) {
+				kind = ActionStart
+			}
+			svcs := c.DBServices[db]
+			if len(svcs) == 0 {
+				return func() tea.Msg {
+					return ActionMsg{Kind: kind, Service: db, Params: map[string]string{"services": ""}}
+				}
+			}
+			return func() tea.Msg {
+				return ActionMsg{Kind: kind, Service: db, Params: map[string]string{"services": strings.Join(svcs, ",")}}
+			}
+		}
+		return nil
+	}
+	v.rowHelp = func() []key.Binding {
+		return enabled(withHelp(k.Restore, "restore from a dump"), withHelp(k.Stop, "stop its services"), withHelp(k.Start, "start its services"))
+	}
+	return v
+}
+
+// withHelp is b with another description (the same key means "stop the
+// services of this database" on the databases screen).
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
 }
 
 // NewDependencies is the seed's EXTERNAL DEPENDENCIES: status, latency,

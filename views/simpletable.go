@@ -28,7 +28,11 @@ type tableView struct {
 	// serviceActions: rows are services, and logs and the fleet actions
 	// act on the selected one (the row key is the service name).
 	serviceActions bool
-	width, height  int
+	// rowKey, when set, handles the view's own keys on the selected row
+	// (silence an alert, restore a database); help lists rowHelp.
+	rowKey        func(backend.Snapshot, table.Row, tea.KeyPressMsg) tea.Cmd
+	rowHelp       func() []key.Binding
+	width, height int
 }
 
 func newTableView(c Common, name, title, heading string, feed backend.Feed, cols []table.Column, rows func(backend.Snapshot) []table.Row) *tableView {
@@ -59,6 +63,9 @@ func (v *tableView) ShortHelp() []key.Binding {
 	if v.serviceActions {
 		out = append(append(out, k.Logs), k.Actions()...)
 	}
+	if v.rowHelp != nil {
+		out = append(out, v.rowHelp()...)
+	}
 	return append(out, k.Filter, k.Sort, k.Reverse)
 }
 
@@ -88,6 +95,9 @@ func (v *tableView) Update(msg tea.Msg) tea.Cmd {
 	}
 	if kind := actionFor(v.c.Keys, kp); v.serviceActions && kind != "" {
 		return actionCmd(kind, row.Key)
+	}
+	if v.rowKey != nil {
+		return v.rowKey(v.snap, row, kp)
 	}
 	return nil
 }

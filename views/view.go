@@ -16,6 +16,9 @@ type Common struct {
 	Theme *theme.Theme
 	Keys  *keymap.KeyMap
 	Now   func() time.Time
+	// DBServices are the services that use each database (config), for
+	// "stop affected services".
+	DBServices map[string][]string
 }
 
 // View is the contract every screen fulfils.
@@ -67,6 +70,8 @@ type ActionMsg struct {
 	Kind    ActionKind
 	Service string
 	Params  map[string]string
+	// Origin is the decision-tree node that asked (the wizard), "" else.
+	Origin string
 }
 
 // actionFor maps a key press on a service row to the action it asks for,

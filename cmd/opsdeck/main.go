@@ -94,8 +94,12 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	if err != nil {
 		return reportBuildError(stderr, err)
 	}
-
 	defer app.close()
+	if err := app.enableActions(getenv); err != nil {
+		fmt.Fprintln(stderr, "opsdeck: actions:", err)
+		return 1
+	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	app.start(ctx)

@@ -122,6 +122,10 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return reportBuildError(stderr, err)
 	}
 	defer a.close()
+	if err := a.enableActions(getenv); err != nil {
+		fmt.Fprintln(stderr, "opsdeck serve: actions:", err)
+		return 1
+	}
 
 	logger := log.New(stderr, "opsdeck serve: ", log.LstdFlags)
 	idle := sf.idleTimeout

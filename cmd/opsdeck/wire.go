@@ -30,6 +30,9 @@ type app struct {
 	checker backend.HealthChecker
 	engines []*docker.Engine
 	ssh     *ssh.Client
+	fleet   *sim.Fleet // the simulator, when configured
+	// auditPath is the audit log of this console (set by enableActions).
+	auditPath string
 }
 
 // start runs the sources' background loops until ctx ends.
@@ -111,6 +114,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 		a.close()
 		return nil, err
 	}
+	a.fleet = fleet
 	a.checker = healthChecker(cfg, fleet)
 	var logs backend.LogStreamer
 	switch {
@@ -121,7 +125,8 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	}
 	a.poller = poll.New(pc)
 	a.jobs = pc.Jobs
-	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet)}
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs,
+		Ranges: a.ranges(fleet), Actor: localActor(f.readOnly, getenv)}
 	return a, nil
 }
 

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/action"
+	"github.com/manacore/opsdeck/backend/alertmanager"
+	"github.com/manacore/opsdeck/backend/audit"
+	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/dockeract"
+	"github.com/manacore/opsdeck/backend/drtree"
+	"github.com/manacore/opsdeck/backend/incident"
+	"github.com/manacore/opsdeck/backend/sim"
+	"github.com/manacore/opsdeck/backend/ssh"
+	"github.com/manacore/opsdeck/backend/sshact"
+)
+
+// stateDir is where opsdeck keeps its records: the audit log, incidents
+// and the version history. actions.state_dir, else $XDG_STATE_HOME/opsdeck,
+// else ~/.local/state/opsdeck.
+func stateDir(cfg *config.Config, getenv func(string) string) string {
+	if d := cfg.Actions.StateDir; d != "" {
+		return expandHome(d)
+	}
+	if d := getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "opsdeck")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "state", "opsdeck")
+	}
+	return filepath.Join(os.TempDir(), "opsdeck-state")
+}
+
+// localActor is who a console started by hand acts as: the OS user.
+func localActor(readOnly bool, getenv func(string) string) backend.Actor {
+	name := getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	role := backend.RoleOperator
+	if readOnly {
+		role = backend.RoleViewer
+	}
+	return backend.Actor{User: name, Role: role}
+}
+
+// enableActions opens the audit log and the incident store and builds the
+// action runner with an executor for every kind the config can serve. The
+// console calls it; `status` and `check` never touch the state directory.
+func (a *app) enableActions(getenv func(string) string) error {
+	cfg := a.cfg
+	dir := stateDir(cfg, getenv)
+	auditPath := expandHome(cfg.Actions.AuditLog)
+	if auditPath == "" {
+		auditPath = filepath.Join(dir, "audit.jsonl")
+	}
+	log, err := audit.Open(auditPath)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, log.Close)
+	store, _, err := incident.Open(filepath.Join(dir, "incidents"))
+	if err != nil {
+		return err
+	}
+	tree := drtree.Default()
+	if p := cfg.Actions.DRTree; p != "" {
+		data, err := os.ReadFile(expandHome(p))
+		if err != nil {
+			return fmt.Errorf("actions.dr_tree: %w", err)
+		}
+		if tree, err = drtree.Parse(p, data); err != nil {
+			return err
+		}
+	}
+	ex, err := a.executors(dir)
+	if err != nil {
+		return err
+	}
+	runner := &action.Runner{Audit: log, Executors: ex, Incident: func() string {
+		if cur := store.Current(); cur != nil {
+			return cur.ID
+		}
+		return ""
+	}}
+	a.ui.Actions, a.ui.Incidents, a.ui.Tree = runner, store, tree
+	a.ui.DBServices = map[string][]string{}
+	for _, d := range cfg.Databases {
+		a.ui.DBServices[d.Name] = d.Services
+	}
+	a.auditPath = auditPath
+	return nil
+}
+
+// executors maps each action kind to what runs it: the simulator for the
+// demo fleet, else Docker, SSH commands, SSH restores and Alertmanager.
+func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecutor, error) {
+	cfg := a.cfg
+	ex := map[backend.ActionKind]backend.ActionExecutor{}
+	if a.fleet != nil && len(a.engines) == 0 {
+		sa := &sim.Actions{Fleet: a.fleet}
+		for _, k := range sim.Kinds {
+			ex[k] = sa
+		}
+		a.ui.Silences, a.ui.Backups = sa, sa
+	}
+	if len(a.engines) > 0 {
+		dx, err := dockeract.New(a.engines, dockeract.Options{HealthTimeout: cfg.Actions.HealthTimeout,
+			StateFile: filepath.Join(dir, "versions.json")})
+		if err != nil {
+			return nil, err
+		}
+		for k, x := range dx.Executors() {
+			ex[k] = x
+		}
+		// The version history learns from every snapshot, so a rollback
+		// knows the image a service ran before.
+		a.runners = append(a.runners, func(ctx context.Context) {
+			for s := range a.poller.Subscribe(ctx) {
+				_ = dx.Observe(s.Services, time.Now())
+			}
+		})
+	}
+	if err := a.sshExecutors(ex); err != nil {
+		return nil, err
+	}
+	if am := cfg.Sources.Alertmanager; am != nil {
+		cl, err := alertmanager.New(alertmanager.Config{URL: am.URL})
+		if err != nil {
+			return nil, err
+		}
+		x := &alertmanager.Executor{Client: cl, Timeout: am.Timeout}
+		ex[backend.ActKindSilence], ex[backend.ActKindExpire] = x, x
+		a.ui.Silences = alertmanager.Lister{Client: cl}
+	}
+	return ex, nil
+}
+
+// sshExecutors adds the configured remote commands (and service rollbacks
+// by command) and the database restores.
+func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) error {
+	cfg := a.cfg
+	var dbs []sshact.DatabaseSpec
+	for _, d := range cfg.Databases {
+		if b := d.Backups; b != nil {
+			spec := sshact.DatabaseSpec{Name: d.Name, Host: d.Host, DumpDir: b.Dir, Pattern: b.Pattern,
+				BinDir: b.BinDir, Conn: b.Conn, Timeout: b.Timeout}
+			for _, c := range b.Integrity {
+				spec.Integrity = append(spec.Integrity, sshact.IntegrityCheck(c))
+			}
+			dbs = append(dbs, spec)
+		}
+	}
+	if len(cfg.Actions.Commands) == 0 && len(dbs) == 0 {
+		return nil
+	}
+	cl, err := a.sshClient(cfg)
+	if err != nil {
+		return err
+	}
+	hosts := map[string]ssh.Host{}
+	for _, h := range cfg.Sources.SSH.Hosts {
+		hosts[h.Name] = sshHost(cfg.Sources.SSH, h.Name, "")
+	}
+	if len(cfg.Actions.Commands) > 0 {
+		cx := &sshact.CommandExecutor{Runner: cl, Hosts: hosts, Rollbacks: map[string]string{}, Fallback: ex[backend.ActKindRollback]}
+		for _, c := range cfg.Actions.Commands {
+			cx.Specs = append(cx.Specs, sshact.CommandSpec{Name: c.Name, Host: c.Host, Argv: c.Argv, Timeout: c.Timeout, Destructive: c.Destructive})
+		}
+		for _, s := range cfg.Services() {
+			if sp, ok := serviceSpec(cfg, s.Name); ok && sp.RollbackCommand != "" {
+				cx.Rollbacks[s.Name] = sp.RollbackCommand
+			}
+		}
+		if err := cx.Validate(); err != nil {
+			return fmt.Errorf("actions.commands: %w", err)
+		}
+		ex[backend.ActKindCommand], ex[backend.ActKindRollback] = cx, cx
+	}
+	if len(dbs) > 0 {
+		rx := &sshact.RestoreExecutor{Runner: cl, Hosts: hosts, Databases: dbs}
+		if err := rx.Validate(); err != nil {
+			return fmt.Errorf("databases.backups: %w", err)
+		}
+		ex[backend.ActKindRestore] = rx
+		a.ui.Backups = rx
+	}
+	return nil
+}
+
+func serviceSpec(cfg *config.Config, name string) (config.ServiceSpec, bool) {
+	for _, p := range cfg.Projects {
+		for _, s := range p.Services {
+			if s.Name == name {
+				return s, true
+			}
+		}
+	}
+	return config.ServiceSpec{}, false
+}
