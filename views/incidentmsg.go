@@ -9,8 +9,8 @@ import (
 )
 
 // IncidentStore is where incidents are kept (backend/incident.Store). The
-// wizard never calls it itself: it sends IncidentChanges, which the root
-// applies in order off the UI goroutine.
+// wizard never calls it itself: it hands IncidentChanges to the root, which
+// applies them in order off the UI goroutine.
 type IncidentStore interface {
 	Current() *incident.Incident
 	Start(inc incident.Incident, actor string) (*incident.Incident, error)

@@ -39,7 +39,7 @@ type Wizard struct {
 	prompt string // what the input is for: "var:<name>", "note", a report field, "report"
 	report reportDraft
 
-	outbox  []IncidentChange // changes for the store, oldest first
+	outbox []IncidentChange // changes for the store, oldest first
 
 	backups map[string]BackupAgeMsg
 	asked   map[string]time.Time
