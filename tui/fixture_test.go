@@ -40,6 +40,13 @@ func (h *staticHub) Refresh() { h.refreshes.Add(1) }
 // at testNow; fail names sources to break, to show stale panels.
 func demoSnapshot(t testing.TB, fail ...string) backend.Snapshot {
 	t.Helper()
+	_, snap := demoFleet(t, fail...)
+	return snap
+}
+
+// demoFleet is the simulated demo fleet and its snapshot at testNow.
+func demoFleet(t testing.TB, fail ...string) (*sim.Fleet, backend.Snapshot) {
+	t.Helper()
 	cfg := config.Default()
 	fleet := sim.New(sim.Config{
 		Seed:         cfg.Sources.Simulator.Seed,
@@ -57,7 +64,7 @@ func demoSnapshot(t testing.TB, fail ...string) backend.Snapshot {
 	for _, src := range fleet.Sources() {
 		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: 2 * time.Second, Timeout: time.Second})
 	}
-	return poll.New(pc).Once(context.Background())
+	return fleet, poll.New(pc).Once(context.Background())
 }
 
 type errString string

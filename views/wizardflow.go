@@ -83,9 +83,11 @@ func (w *Wizard) persistWalk(done string) tea.Cmd {
 	vars := w.walk.Vars()
 	title, services := w.inc.Title, w.inc.Services
 	if b != nil {
-		subject := vars["service"]
+		// A database incident is named after the database, whatever
+		// services it stopped on the way.
+		subject := vars["database"]
 		if subject == "" {
-			subject = vars["database"]
+			subject = vars["service"]
 		}
 		title = b.Name
 		if subject != "" {
@@ -227,7 +229,7 @@ func (w *Wizard) submit(v string) tea.Cmd {
 			return nil
 		}
 		return tea.Batch(w.addEvent(incident.Event{At: w.now(), Actor: w.actor, Kind: incident.EventNote,
-			Text: fmt.Sprintf("%s: %s", name, v)}), w.persistWalk(""))
+			Text: fmt.Sprintf("%s: %s", name, v)}), w.persistWalk(""), w.askBackup())
 	}
 	switch prompt {
 	case "note":

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/drtree"
@@ -13,7 +14,14 @@ import (
 func liveProbe(s backend.Snapshot) drtree.Probe {
 	return func(live string, vars drtree.Vars) (bool, string, bool) {
 		switch live {
-		case drtree.LiveHealthFailing, drtree.LiveHealthPassing, drtree.LiveServicesHealthy:
+		case drtree.LiveServicesHealthy:
+			if vars["service"] == "" {
+				failing, why, ok := fleetFailing(s)
+				return !failing, why, ok
+			}
+			failing, why, ok := serviceFailing(s, vars["service"])
+			return !failing, why, ok
+		case drtree.LiveHealthFailing, drtree.LiveHealthPassing:
 			failing, why, ok := serviceFailing(s, vars["service"])
 			if !ok {
 				return false, why, false
@@ -74,6 +82,26 @@ func serviceFailing(s backend.Snapshot, name string) (bool, string, bool) {
 		}
 	}
 	return false, fmt.Sprintf("%d/%d containers running and healthy", len(svc.Containers), len(svc.Containers)), true
+}
+
+// fleetFailing: some service of the fleet is not running or unhealthy.
+func fleetFailing(s backend.Snapshot) (bool, string, bool) {
+	if why, ok := feedUsable(s, backend.FeedInventory); !ok {
+		return false, why, false
+	}
+	var bad []string
+	for _, svc := range s.Services {
+		if !svc.Running() {
+			bad = append(bad, svc.Name)
+		}
+	}
+	switch {
+	case len(s.Services) == 0:
+		return false, "no services known", false
+	case len(bad) == 0:
+		return false, fmt.Sprintf("all %d services running and healthy", len(s.Services)), true
+	}
+	return true, fmt.Sprintf("%d of %d not healthy: %s", len(bad), len(s.Services), strings.Join(bad, ", ")), true
 }
 
 func databaseDown(s backend.Snapshot, name string) (bool, string, bool) {

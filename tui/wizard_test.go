@@ -1,0 +1,278 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/action"
+	"github.com/manacore/opsdeck/backend/audit"
+	"github.com/manacore/opsdeck/backend/drtree"
+	"github.com/manacore/opsdeck/backend/incident"
+	"github.com/manacore/opsdeck/backend/sim"
+	"github.com/manacore/opsdeck/keymap"
+)
+
+// wizardRig is the console on the demo fleet with simulated actions, a
+// real audit log and a real incident store in a temp dir.
+type wizardRig struct {
+	dir   string
+	store *incident.Store
+	audit string
+}
+
+func newWizardRig(t *testing.T) (*wizardRig, *Model) {
+	t.Helper()
+	dir := t.TempDir()
+	r := &wizardRig{dir: dir, audit: filepath.Join(dir, "audit.jsonl")}
+	m := r.model(t)
+	return r, m
+}
+
+// model builds a console on the rig's state, as a restart of opsdeck does.
+func (r *wizardRig) model(t *testing.T) *Model {
+	t.Helper()
+	fleet, snap := demoFleet(t)
+	store, _, err := incident.Open(filepath.Join(r.dir, "incidents"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.store = store
+	log, err := audit.Open(r.audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { log.Close() })
+	sa := &sim.Actions{Fleet: fleet, Step: time.Millisecond}
+	ex := map[backend.ActionKind]backend.ActionExecutor{}
+	for _, k := range sim.Kinds {
+		ex[k] = sa
+	}
+	runner := &action.Runner{Audit: log, Executors: ex, Incident: func() string {
+		if c := store.Current(); c != nil {
+			return c.ID
+		}
+		return ""
+	}}
+	m := New(Options{Hub: &staticHub{snap: snap}, Keys: keymap.Default(), Clock: fixedClock, NoTick: true,
+		Actions: runner, Incidents: store, Tree: drtree.Default(), Backups: sa, Silences: sa,
+		Actor:      backend.Actor{User: "ana", Role: backend.RoleOperator},
+		DBServices: map[string][]string{"chat": {"chat-backend"}}})
+	m.confirm.grace = 0 // the grace has its own test; here keys come from a script
+	return m
+}
+
+// filmstrip collects the screens of a flow into one golden file.
+type filmstrip struct {
+	tt     *term
+	frames []string
+}
+
+// frame waits for want and keeps the screen without its status bar: the
+// notices there come and go on their own timers.
+func (f *filmstrip) frame(title, want string) {
+	f.tt.t.Helper()
+	f.tt.waitFor(want)
+	lines := strings.Split(trimRight(f.tt.screen()), "\n")
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if n := len(lines); n > 0 && strings.Contains(lines[n-1], "? help") {
+		lines = lines[:n-1]
+	}
+	f.frames = append(f.frames, "── "+title+" ──\n"+strings.Join(lines, "\n")+"\n")
+}
+
+func trimRight(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n") + "\n"
+}
+
+func (tt *term) text(s string) {
+	for _, r := range s {
+		tt.tm.Send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func TestWizardServiceCrash(t *testing.T) {
+	rig, m := newWizardRig(t)
+	tt := startTerm(t, m, 100, 30)
+	f := &filmstrip{tt: tt}
+	tt.waitFor("SYSTEM HEALTH OVERVIEW")
+	tt.keys("9")
+	f.frame("no incident", "No open incident")
+	tt.keys("n")
+	f.frame("what failed", "What failed?")
+	tt.keys("enter", "enter")
+	tt.waitFor("service (tab completes)")
+	tt.text("chat-b")
+	tt.keys("tab", "enter")
+	f.frame("health check failing, with the live answer", "take the live answer")
+	tt.keys("y")
+	f.frame("restart step", "enter restart chat-backend")
+	tt.keys("enter")
+	f.frame("confirmation", "Type chat-backend and press enter")
+	tt.text("chat-backend")
+	tt.keys("enter")
+	f.frame("action done", "✔ done in")
+	tt.keys("esc")
+	f.frame("wait 30s", "waiting 30s more")
+	tt.keys("enter")
+	tt.waitFor("Health check passing?")
+	tt.keys("a")
+	f.frame("resolved", "POST-INCIDENT ACTIONS")
+	report := filepath.Join(rig.dir, "report.md")
+	tt.keys("space", "w")
+	tt.text("API requests failing (100% error rate)")
+	tt.keys("enter")
+	tt.text("~500 active users")
+	tt.keys("enter")
+	tt.text("OOM killer terminated process (memory leak)")
+	tt.keys("enter")
+	tt.text("Increase memory limit to 1GB; Add memory monitoring alert")
+	tt.keys("enter")
+	tt.waitFor("write the report to")
+	tt.keys("ctrl+u") // clear the suggested name
+	tt.text(report)
+	tt.keys("enter")
+	tt.waitFor("report written to")
+	tt.quit()
+	golden.RequireEqual(t, []byte(strings.Join(f.frames, "\n")))
+
+	md, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Subject: [INCIDENT] Service crash - chat-backend", "**Status:** RESOLVED",
+		"API requests failing (100% error rate)", "~500 active users", "restart chat-backend: ok (ana)",
+		"Health check passing?: yes (live: 2/2 containers running and healthy)", "1. Increase memory limit to 1GB",
+		"2. Add memory monitoring alert", "- [x] Document timeline in incident log", "RTO:** 0 s (target 2 min: met)"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	// The audit log has the restart, before and after, on this incident.
+	entries, _, err := audit.Read(rig.audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := audit.Pairs(entries)
+	if len(pairs) != 1 || pairs[0].After == nil || pairs[0].After.Result != audit.ResultOK ||
+		pairs[0].Before.Kind != backend.ActKindRestart || pairs[0].Before.User != "ana" || pairs[0].Before.Incident == "" {
+		t.Fatalf("audit %+v", pairs)
+	}
+}
+
+func TestWizardDatabaseCorruption(t *testing.T) {
+	rig, m := newWizardRig(t)
+	tt := startTerm(t, m, 100, 30)
+	f := &filmstrip{tt: tt}
+	tt.waitFor("SYSTEM HEALTH OVERVIEW")
+	tt.keys("9", "n")
+	tt.waitFor("What failed?")
+	tt.keys("down", "enter", "enter")
+	tt.waitFor("database (tab completes)")
+	tt.text("chat")
+	tt.keys("enter")
+	f.frame("verify scope, live says up, RPO shown", "RPO at stake")
+	tt.keys("y") // the operator knows better than the pool probe
+	tt.waitFor("Stop affected services")
+	tt.keys("enter")
+	tt.waitFor("service (tab completes)")
+	tt.text("chat-backend")
+	tt.keys("enter", "enter")
+	tt.waitFor("Type chat-backend and press enter")
+	tt.text("chat-backend")
+	tt.keys("enter")
+	tt.waitFor("✔ done in")
+	tt.keys("esc")
+	f.frame("download backup checklist", "Download backup")
+	tt.keys("space", "down", "space", "enter")
+	tt.waitFor("Restore from latest backup")
+	tt.keys("enter")
+	f.frame("restore confirmation with the dumps", "Type chat and press enter")
+	tt.text("chat")
+	tt.keys("enter")
+	tt.waitFor("✔ done in")
+	tt.keys("esc")
+	tt.waitFor("DB up?")
+	tt.keys("a")
+	tt.waitFor("Restart services")
+	tt.keys("enter")
+	tt.waitFor("Proceed? y confirm")
+	tt.keys("y")
+	tt.waitFor("✔ done in")
+	tt.keys("esc")
+	tt.waitFor("Services UP?")
+	tt.keys("a")
+	tt.waitFor("Verify data integrity")
+	tt.keys("space", "down", "space", "down", "space", "enter")
+	f.frame("resolved", "POST-INCIDENT ACTIONS")
+	tt.quit()
+	golden.RequireEqual(t, []byte(strings.Join(f.frames, "\n")))
+
+	incs := rig.store.List()
+	if len(incs) != 1 || incs[0].Open() || incs[0].RTO != 20*time.Minute || incs[0].RPOAtStake <= 0 {
+		t.Fatalf("incident %+v", incs)
+	}
+	var kinds []string
+	for _, p := range auditPairs(t, rig) {
+		kinds = append(kinds, string(p.Before.Kind)+"="+p.After.Result)
+	}
+	if got := strings.Join(kinds, " "); got != "stop=ok restore=ok start=ok" {
+		t.Fatalf("audited actions %q", got)
+	}
+}
+
+func auditPairs(t *testing.T, rig *wizardRig) []audit.Pair {
+	t.Helper()
+	entries, _, err := audit.Read(rig.audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return audit.Pairs(entries)
+}
+
+func TestWizardFullServerFailureResumesAfterRestart(t *testing.T) {
+	rig, m := newWizardRig(t)
+	tt := startTerm(t, m, 100, 30)
+	f := &filmstrip{tt: tt}
+	tt.waitFor("SYSTEM HEALTH OVERVIEW")
+	tt.keys("9", "n")
+	tt.waitFor("What failed?")
+	tt.keys("down", "down", "enter")
+	f.frame("verify total server down, escalation due", "ESCALATE NOW")
+	tt.keys("y")
+	tt.waitFor("Activate standby server")
+	tt.keys("space", "down", "space")
+	f.frame("standby checklist half done", "[x] Restore DBs")
+	tt.quit()
+
+	// opsdeck restarts: the incident and the ticks are still there.
+	m2 := rig.model(t)
+	tt2 := startTerm(t, m2, 100, 30)
+	f.tt = tt2
+	tt2.waitFor("SYSTEM HEALTH OVERVIEW")
+	tt2.keys("9")
+	f.frame("resumed after restart", "Activate standby server")
+	tt2.keys("down", "down", "space", "enter")
+	tt2.waitFor("Verify services healthy")
+	tt2.keys("a")
+	f.frame("resolved", "POST-INCIDENT ACTIONS")
+	tt2.quit()
+	golden.RequireEqual(t, []byte(strings.Join(f.frames, "\n")))
+
+	inc := rig.store.List()[0]
+	if inc.Open() || inc.RTO != 2*time.Hour || len(inc.Escalations) != 1 {
+		t.Fatalf("incident %+v", inc)
+	}
+}
