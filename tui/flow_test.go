@@ -1,76 +1,31 @@
 package tui
 
 import (
-	"bytes"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
-	"github.com/charmbracelet/x/vt"
 
-	"github.com/manacore/opsdeck/keymap/keytest"
+	"github.com/manacore/opsdeck/tui/tuitest"
 )
 
-// term runs the root model in a real Bubble Tea program (teatest) and
-// rebuilds the screen from its output with a terminal emulator, so a flow
-// waits for what a person would see instead of sleeping.
-type term struct {
-	t   *testing.T
-	tm  *teatest.TestModel
-	emu *vt.Emulator
-}
+// startTerm runs the root model in a real program on an emulated screen.
+func startTerm(t *testing.T, m *Model, w, h int) *tuitest.Term { return tuitest.Start(t, m, w, h) }
 
-func startTerm(t *testing.T, m *Model, w, h int) *term {
-	t.Helper()
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	emu := vt.NewEmulator(w, h)
-	go func() { _, _ = io.Copy(io.Discard, emu) }() // drain replies to terminal queries
-	return &term{t: t, tm: tm, emu: emu}
-}
-
-// screen is the emulated screen as plain text.
-func (tt *term) screen() string { return ansi.Strip(tt.emu.Render()) }
-
-// waitFor feeds output to the emulator until the screen contains want.
-func (tt *term) waitFor(want string) {
-	tt.t.Helper()
-	fed := 0
-	teatest.WaitFor(tt.t, tt.tm.Output(), func(b []byte) bool {
-		// The output is not a tty: add the CR that ONLCR would.
-		_, _ = tt.emu.Write(bytes.ReplaceAll(b[fed:], []byte("\n"), []byte("\r\n")))
-		fed = len(b)
-		return strings.Contains(tt.screen(), want)
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-}
-
-func (tt *term) keys(keys ...string) {
-	for _, k := range keys {
-		tt.tm.Send(keytest.Press(k))
-	}
-}
-
-// quit ends the program with q and returns the final model.
-func (tt *term) quit() *Model {
-	tt.t.Helper()
-	tt.tm.Send(keytest.Press("q"))
-	return tt.tm.FinalModel(tt.t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-}
+// quit ends the flow and returns the final root model.
+func quit(tt *tuitest.Term) *Model { return tt.Quit().(*Model) }
 
 func TestFlowSwitchViewsWithKeys(t *testing.T) {
 	m, _ := newModel(t, demoSnapshot(t), false)
 	tt := startTerm(t, m, 80, 24)
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt.keys("2")
-	tt.waitFor("SERVICE STATUS (by Project)")
-	tt.keys("1")
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	final := tt.quit()
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt.Keys("2")
+	tt.WaitFor("SERVICE STATUS (by Project)")
+	tt.Keys("1")
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	final := quit(tt)
 	if final.tabs[final.tab].Name() != "overview" {
 		t.Fatalf("ended on %s", final.tabs[final.tab].Name())
 	}
@@ -80,26 +35,26 @@ func TestFlowSwitchViewsWithKeys(t *testing.T) {
 func TestFlowPalette(t *testing.T) {
 	m, _ := newModel(t, demoSnapshot(t), false)
 	tt := startTerm(t, m, 80, 24)
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt.keys(":")
-	tt.tm.Type("serv")
-	tt.waitFor(":serv")
-	tt.keys("enter")
-	tt.waitFor("SERVICE STATUS (by Project)")
-	teatest.RequireEqualOutput(t, []byte(plain(tt.quit())))
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt.Keys(":")
+	tt.TM.Type("serv")
+	tt.WaitFor(":serv")
+	tt.Keys("enter")
+	tt.WaitFor("SERVICE STATUS (by Project)")
+	teatest.RequireEqualOutput(t, []byte(plain(quit(tt))))
 }
 
 func TestFlowFilterAndDetail(t *testing.T) {
 	m, _ := newModel(t, demoSnapshot(t), false)
 	tt := startTerm(t, m, 80, 24)
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt.keys("2", "/")
-	tt.tm.Type("pict")
-	tt.keys("enter")
-	tt.waitFor("filter: pict (1 of 6)")
-	tt.keys("enter")
-	tt.waitFor("picture-backend-1")
-	final := tt.quit()
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt.Keys("2", "/")
+	tt.TM.Type("pict")
+	tt.Keys("enter")
+	tt.WaitFor("filter: pict (1 of 6)")
+	tt.Keys("enter")
+	tt.WaitFor("picture-backend-1")
+	final := quit(tt)
 	if len(final.stack) != 1 || final.stack[0].Title() != "picture" {
 		t.Fatalf("detail of picture not open: %d views stacked", len(final.stack))
 	}
@@ -109,20 +64,20 @@ func TestFlowFilterAndDetail(t *testing.T) {
 func TestFlowHelp(t *testing.T) {
 	m, _ := newModel(t, demoSnapshot(t), false)
 	tt := startTerm(t, m, 80, 24)
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt.keys("2", "?")
-	tt.waitFor("KEY BINDINGS")
-	teatest.RequireEqualOutput(t, []byte(plain(tt.quit())))
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt.Keys("2", "?")
+	tt.WaitFor("KEY BINDINGS")
+	teatest.RequireEqualOutput(t, []byte(plain(quit(tt))))
 }
 
 func TestFlowResizeToTooSmallAndBack(t *testing.T) {
 	m, _ := newModel(t, demoSnapshot(t), false)
 	tt := startTerm(t, m, 80, 24)
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
 	// Messages are processed in order, so each resize lands before q.
-	tt.tm.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
-	tt.tm.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
-	final := tt.quit()
+	tt.TM.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
+	tt.TM.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	final := quit(tt)
 	if final.width != 100 || final.height != 30 {
 		t.Fatalf("size %dx%d after resizes", final.width, final.height)
 	}
@@ -136,7 +91,7 @@ func TestFlowResizeToTooSmallAndBack(t *testing.T) {
 func TestFlowQuitWithCtrlC(t *testing.T) {
 	m, _ := newModel(t, demoSnapshot(t), false)
 	tt := startTerm(t, m, 80, 24)
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	tt.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt.TM.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tt.TM.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/manacore/opsdeck/backend"
@@ -17,6 +16,7 @@ import (
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/keymap"
+	"github.com/manacore/opsdeck/tui/tuitest"
 )
 
 // wizardRig is the console on the demo fleet with simulated actions, a
@@ -70,16 +70,17 @@ func (r *wizardRig) model(t *testing.T) *Model {
 
 // filmstrip collects the screens of a flow into one golden file.
 type filmstrip struct {
-	tt     *term
+	t      *testing.T
+	tt     *tuitest.Term
 	frames []string
 }
 
 // frame waits for want and keeps the screen without its status bar: the
 // notices there come and go on their own timers.
 func (f *filmstrip) frame(title, want string) {
-	f.tt.t.Helper()
-	f.tt.waitFor(want)
-	lines := strings.Split(trimRight(f.tt.screen()), "\n")
+	f.t.Helper()
+	f.tt.WaitFor(want)
+	lines := strings.Split(trimRight(f.tt.Screen()), "\n")
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
@@ -97,55 +98,49 @@ func trimRight(s string) string {
 	return strings.TrimRight(strings.Join(lines, "\n"), "\n") + "\n"
 }
 
-func (tt *term) text(s string) {
-	for _, r := range s {
-		tt.tm.Send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-}
-
 func TestWizardServiceCrash(t *testing.T) {
 	rig, m := newWizardRig(t)
 	tt := startTerm(t, m, 100, 30)
-	f := &filmstrip{tt: tt}
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt.keys("9")
+	f := &filmstrip{t: t, tt: tt}
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt.Keys("9")
 	f.frame("no incident", "No open incident")
-	tt.keys("n")
+	tt.Keys("n")
 	f.frame("what failed", "What failed?")
-	tt.keys("enter", "enter")
-	tt.waitFor("service (tab completes)")
-	tt.text("chat-b")
-	tt.keys("tab", "enter")
+	tt.Keys("enter", "enter")
+	tt.WaitFor("service (tab completes)")
+	tt.Type("chat-b")
+	tt.Keys("tab", "enter")
 	f.frame("health check failing, with the live answer", "take the live answer")
-	tt.keys("y")
+	tt.Keys("y")
 	f.frame("restart step", "enter restart chat-backend")
-	tt.keys("enter")
+	tt.Keys("enter")
 	f.frame("confirmation", "Type chat-backend and press enter")
-	tt.text("chat-backend")
-	tt.keys("enter")
+	tt.Type("chat-backend")
+	tt.Keys("enter")
 	f.frame("action done", "✔ done in")
-	tt.keys("esc")
+	tt.Keys("esc")
 	f.frame("wait 30s", "waiting 30s more")
-	tt.keys("enter")
-	tt.waitFor("Health check passing?")
-	tt.keys("a")
+	tt.Keys("enter")
+	tt.WaitFor("Health check passing?")
+	tt.Keys("a")
 	f.frame("resolved", "POST-INCIDENT ACTIONS")
 	report := filepath.Join(rig.dir, "report.md")
-	tt.keys("space", "w")
-	tt.text("API requests failing (100% error rate)")
-	tt.keys("enter")
-	tt.text("~500 active users")
-	tt.keys("enter")
-	tt.text("OOM killer terminated process (memory leak)")
-	tt.keys("enter")
-	tt.text("Increase memory limit to 1GB; Add memory monitoring alert")
-	tt.keys("enter")
-	tt.waitFor("write the report to")
-	tt.keys("ctrl+u") // clear the suggested name
-	tt.text(report)
-	tt.keys("enter")
-	tt.waitFor("report written to")
-	tt.quit()
+	tt.Keys("space", "w")
+	tt.Type("API requests failing (100% error rate)")
+	tt.Keys("enter")
+	tt.Type("~500 active users")
+	tt.Keys("enter")
+	tt.Type("OOM killer terminated process (memory leak)")
+	tt.Keys("enter")
+	tt.Type("Increase memory limit to 1GB; Add memory monitoring alert")
+	tt.Keys("enter")
+	tt.WaitFor("write the report to")
+	tt.Keys("ctrl+u") // clear the suggested name
+	tt.Type(report)
+	tt.Keys("enter")
+	tt.WaitFor("report written to")
+	quit(tt)
 	golden.RequireEqual(t, []byte(strings.Join(f.frames, "\n")))
 
 	md, err := os.ReadFile(report)
@@ -175,49 +170,49 @@ func TestWizardServiceCrash(t *testing.T) {
 func TestWizardDatabaseCorruption(t *testing.T) {
 	rig, m := newWizardRig(t)
 	tt := startTerm(t, m, 100, 30)
-	f := &filmstrip{tt: tt}
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt.keys("9", "n")
-	tt.waitFor("What failed?")
-	tt.keys("down", "enter", "enter")
-	tt.waitFor("database (tab completes)")
-	tt.text("chat")
-	tt.keys("enter")
+	f := &filmstrip{t: t, tt: tt}
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt.Keys("9", "n")
+	tt.WaitFor("What failed?")
+	tt.Keys("down", "enter", "enter")
+	tt.WaitFor("database (tab completes)")
+	tt.Type("chat")
+	tt.Keys("enter")
 	f.frame("verify scope, live says up, RPO shown", "RPO at stake")
-	tt.keys("y") // the operator knows better than the pool probe
-	tt.waitFor("Stop affected services")
-	tt.keys("enter")
-	tt.waitFor("service (tab completes)")
-	tt.text("chat-backend")
-	tt.keys("enter", "enter")
-	tt.waitFor("Type chat-backend and press enter")
-	tt.text("chat-backend")
-	tt.keys("enter")
-	tt.waitFor("✔ done in")
-	tt.keys("esc")
+	tt.Keys("y") // the operator knows better than the pool probe
+	tt.WaitFor("Stop affected services")
+	tt.Keys("enter")
+	tt.WaitFor("service (tab completes)")
+	tt.Type("chat-backend")
+	tt.Keys("enter", "enter")
+	tt.WaitFor("Type chat-backend and press enter")
+	tt.Type("chat-backend")
+	tt.Keys("enter")
+	tt.WaitFor("✔ done in")
+	tt.Keys("esc")
 	f.frame("download backup checklist", "Download backup")
-	tt.keys("space", "down", "space", "enter")
-	tt.waitFor("Restore from latest backup")
-	tt.keys("enter")
+	tt.Keys("space", "down", "space", "enter")
+	tt.WaitFor("Restore from latest backup")
+	tt.Keys("enter")
 	f.frame("restore confirmation with the dumps", "Type chat and press enter")
-	tt.text("chat")
-	tt.keys("enter")
-	tt.waitFor("✔ done in")
-	tt.keys("esc")
-	tt.waitFor("DB up?")
-	tt.keys("a")
-	tt.waitFor("Restart services")
-	tt.keys("enter")
-	tt.waitFor("Proceed? y confirm")
-	tt.keys("y")
-	tt.waitFor("✔ done in")
-	tt.keys("esc")
-	tt.waitFor("Services UP?")
-	tt.keys("a")
-	tt.waitFor("Verify data integrity")
-	tt.keys("space", "down", "space", "down", "space", "enter")
+	tt.Type("chat")
+	tt.Keys("enter")
+	tt.WaitFor("✔ done in")
+	tt.Keys("esc")
+	tt.WaitFor("DB up?")
+	tt.Keys("a")
+	tt.WaitFor("Restart services")
+	tt.Keys("enter")
+	tt.WaitFor("Proceed? y confirm")
+	tt.Keys("y")
+	tt.WaitFor("✔ done in")
+	tt.Keys("esc")
+	tt.WaitFor("Services UP?")
+	tt.Keys("a")
+	tt.WaitFor("Verify data integrity")
+	tt.Keys("space", "down", "space", "down", "space", "enter")
 	f.frame("resolved", "POST-INCIDENT ACTIONS")
-	tt.quit()
+	quit(tt)
 	golden.RequireEqual(t, []byte(strings.Join(f.frames, "\n")))
 
 	incs := rig.store.List()
@@ -245,30 +240,30 @@ func auditPairs(t *testing.T, rig *wizardRig) []audit.Pair {
 func TestWizardFullServerFailureResumesAfterRestart(t *testing.T) {
 	rig, m := newWizardRig(t)
 	tt := startTerm(t, m, 100, 30)
-	f := &filmstrip{tt: tt}
-	tt.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt.keys("9", "n")
-	tt.waitFor("What failed?")
-	tt.keys("down", "down", "enter")
+	f := &filmstrip{t: t, tt: tt}
+	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt.Keys("9", "n")
+	tt.WaitFor("What failed?")
+	tt.Keys("down", "down", "enter")
 	f.frame("verify total server down, escalation due", "ESCALATE NOW")
-	tt.keys("y")
-	tt.waitFor("Activate standby server")
-	tt.keys("space", "down", "space")
+	tt.Keys("y")
+	tt.WaitFor("Activate standby server")
+	tt.Keys("space", "down", "space")
 	f.frame("standby checklist half done", "[x] Restore DBs")
-	tt.quit()
+	quit(tt)
 
 	// opsdeck restarts: the incident and the ticks are still there.
 	m2 := rig.model(t)
 	tt2 := startTerm(t, m2, 100, 30)
 	f.tt = tt2
-	tt2.waitFor("SYSTEM HEALTH OVERVIEW")
-	tt2.keys("9")
+	tt2.WaitFor("SYSTEM HEALTH OVERVIEW")
+	tt2.Keys("9")
 	f.frame("resumed after restart", "Activate standby server")
-	tt2.keys("down", "down", "space", "enter")
-	tt2.waitFor("Verify services healthy")
-	tt2.keys("a")
+	tt2.Keys("down", "down", "space", "enter")
+	tt2.WaitFor("Verify services healthy")
+	tt2.Keys("a")
 	f.frame("resolved", "POST-INCIDENT ACTIONS")
-	tt2.quit()
+	quit(tt2)
 	golden.RequireEqual(t, []byte(strings.Join(f.frames, "\n")))
 
 	inc := rig.store.List()[0]
