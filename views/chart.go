@@ -85,7 +85,7 @@ func (v *Chart) View() string {
 	case v.loading:
 		return fitLine(head, v.width) + "\n" + t.Subtle.Render("loading…")
 	case v.err != nil:
-		return fitLine(head, v.width) + "\n" + fitLine(t.Error.Render("✖ "+v.err.Error()), v.width)
+		return fitLine(head, v.width) + "\n" + fitLine(t.Error.Render("✖ "+sanitize(v.err.Error())), v.width)
 	}
 	var data [][]float64
 	var legends []string
