@@ -172,6 +172,13 @@ func TestChecksAndChartErrorsHarmless(t *testing.T) {
 	chart.SetSize(300, 20)
 	chart.Update(RangeResultMsg{ID: 7, Err: errors.New(evilText("rangeerr"))})
 	assertHarmless(t, "chart", chart.View(), "rangeerr-csi")
+
+	name := evilText("chartsvc")
+	chart = &Chart{c: c, id: 8, services: []string{name}, target: 500}
+	chart.SetSize(300, 20)
+	chart.Update(RangeResultMsg{ID: 8, Series: map[string]backend.Series{name: {Start: now, Step: time.Minute,
+		Points: []backend.Value{backend.Some(100), backend.Some(700)}}}})
+	assertHarmless(t, "chart legend", chart.View(), "chartsvc-csi")
 }
 
 func TestLogsAndActionOutputHarmless(t *testing.T) {
