@@ -225,7 +225,7 @@ func (d *confirmDialog) updateConfirm(msg tea.KeyPressMsg) (tea.Cmd, confirmResu
 // lines renders the dialog's content (without the frame) at width w.
 func (d *confirmDialog) lines(t *theme.Theme, w int) []string {
 	a := d.action
-	out := []string{t.Title.Render(strings.ToUpper(string(a.Kind))+" "+a.Target) + t.Subtle.Render("  as "+a.Actor.String()), ""}
+	out := []string{t.Title.Render(strings.ToUpper(string(a.Kind))+" "+backend.Printable(a.Target)) + t.Subtle.Render("  as "+a.Actor.String()), ""}
 	switch d.stage {
 	case stageForm:
 		for i := range d.fields {
@@ -257,7 +257,7 @@ func (d *confirmDialog) lines(t *theme.Theme, w int) []string {
 	case stageConfirm:
 		out = append(out, t.Bold.Render("This will:"))
 		for _, s := range d.plan.Steps {
-			out = append(out, "  • "+s)
+			out = append(out, "  • "+backend.Printable(s)) // steps quote container names
 		}
 		if d.plan.Timeout > 0 {
 			out = append(out, t.Subtle.Render(fmt.Sprintf("  (gives up after %s)", d.plan.Timeout)))
@@ -265,16 +265,17 @@ func (d *confirmDialog) lines(t *theme.Theme, w int) []string {
 		if n := len(d.plan.Options); n > 0 {
 			out = append(out, "", t.Bold.Render("Choose ("+d.plan.Options[0].Param+", ↑/↓):"))
 			for i, o := range d.plan.Options {
-				line := "    " + o.Label
+				label := backend.Printable(o.Label)
+				line := "    " + label
 				if i == d.option {
-					line = t.Selected.Render("  › " + o.Label)
+					line = t.Selected.Render("  › " + label)
 				}
 				out = append(out, line)
 			}
 		}
 		out = append(out, "")
 		if d.plan.Destructive {
-			out = append(out, t.Warn.Render("Type "+d.plan.Confirm+" and press enter to confirm:"), d.typed.View())
+			out = append(out, t.Warn.Render("Type "+backend.Printable(d.plan.Confirm)+" and press enter to confirm:"), d.typed.View())
 		} else {
 			out = append(out, t.Warn.Render("Proceed? y confirm · n/esc cancel"))
 		}

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/manacore/opsdeck/backend"
 )
 
 type level int
@@ -56,8 +58,10 @@ func (n *notice) current() (string, bool) {
 	if !n.live {
 		return "", false
 	}
+	// Notices quote outside text (targets, error messages from remotes).
+	text := backend.Printable(n.msg.text)
 	if n.render == nil {
-		return n.msg.text, true
+		return text, true
 	}
-	return n.render(n.msg.level, n.msg.text), true
+	return n.render(n.msg.level, text), true
 }

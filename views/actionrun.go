@@ -43,7 +43,7 @@ func (v *ActionRun) ID() string { return v.plan.Action.ID }
 
 func (v *ActionRun) Name() string { return "action" }
 func (v *ActionRun) Title() string {
-	return string(v.plan.Action.Kind) + " " + v.plan.Action.Target
+	return string(v.plan.Action.Kind) + " " + sanitize(v.plan.Action.Target)
 }
 func (v *ActionRun) Back() bool                   { return false }
 func (v *ActionRun) Capturing() bool              { return false }
@@ -122,7 +122,7 @@ func (v *ActionRun) header() []string {
 	t := v.c.Theme
 	a := v.plan.Action
 	out := []string{
-		t.Title.Render(strings.ToUpper(string(a.Kind))+" "+a.Target) + t.Subtle.Render("  by "+a.Actor.String()),
+		t.Title.Render(strings.ToUpper(string(a.Kind))+" "+sanitize(a.Target)) + t.Subtle.Render("  by "+a.Actor.String()),
 		v.status(),
 	}
 	for _, s := range v.plan.Steps {

@@ -20,7 +20,7 @@ type AlertDetail struct {
 }
 
 func (v *AlertDetail) Name() string                 { return "alert" }
-func (v *AlertDetail) Title() string                { return v.alert.Name }
+func (v *AlertDetail) Title() string                { return sanitize(v.alert.Name) }
 func (v *AlertDetail) Back() bool                   { return false }
 func (v *AlertDetail) Capturing() bool              { return false }
 func (v *AlertDetail) SetSnapshot(backend.Snapshot) {}
@@ -45,10 +45,10 @@ func (v *AlertDetail) View() string {
 	a := v.alert
 	st := severityStatus(a.Severity)
 	lines := []string{
-		t.Status(st).Render(severityGlyph(a.Severity)+" "+strings.ToUpper(string(a.Severity))) + "  " + t.Title.Render(a.Name),
+		t.Status(st).Render(severityGlyph(a.Severity)+" "+strings.ToUpper(string(a.Severity))) + "  " + t.Title.Render(sanitize(a.Name)),
 		"",
-		field(t.Subtle.Render, "service", orDash(a.Service)),
-		field(t.Subtle.Render, "state", string(a.State)),
+		field(t.Subtle.Render, "service", sanitize(orDash(a.Service))),
+		field(t.Subtle.Render, "state", sanitize(string(a.State))),
 		field(t.Subtle.Render, "since", a.Since.UTC().Format("2006-01-02 15:04:05 UTC")),
 		field(t.Subtle.Render, "summary", sanitize(a.Summary)),
 	}

@@ -80,12 +80,13 @@ func (v *Chart) View() string {
 		return ""
 	}
 	t := v.c.Theme
-	head := t.Title.Render("RESPONSE TIME (p95 Latency)") + t.Subtle.Render(" [Last 24 hours] "+strings.Join(v.services, ", "))
+	names := sanitize(strings.Join(v.services, ", "))
+	head := t.Title.Render("RESPONSE TIME (p95 Latency)") + t.Subtle.Render(" [Last 24 hours] "+names)
 	switch {
 	case v.loading:
 		return fitLine(head, v.width) + "\n" + t.Subtle.Render("loading…")
 	case v.err != nil:
-		return fitLine(head, v.width) + "\n" + fitLine(t.Error.Render("✖ "+v.err.Error()), v.width)
+		return fitLine(head, v.width) + "\n" + fitLine(t.Error.Render("✖ "+sanitize(v.err.Error())), v.width)
 	}
 	var data [][]float64
 	var legends []string
@@ -105,11 +106,11 @@ func (v *Chart) View() string {
 		}
 		n = max(n, len(pts))
 		data = append(data, pts)
-		legends = append(legends, name)
+		legends = append(legends, sanitize(name)) // asciigraph prints legends as they are
 		colors = append(colors, chartColors[i%len(chartColors)])
 	}
 	if len(data) == 0 {
-		return fitLine(head, v.width) + "\n" + t.Warn.Render(fitLine("no p95 data for "+strings.Join(v.services, ", ")+" in the last 24 hours", v.width))
+		return fitLine(head, v.width) + "\n" + t.Warn.Render(fitLine("no p95 data for "+names+" in the last 24 hours", v.width))
 	}
 	target := make([]float64, n)
 	for i := range target {

@@ -22,9 +22,9 @@ func (c Common) feedLine(s backend.Snapshot, f backend.Feed) string {
 	}
 	switch {
 	case st.Err != "" && st.UpdatedAt.IsZero():
-		return c.Theme.Down.Render("✖ " + st.Err)
+		return c.Theme.Down.Render("✖ " + sanitize(st.Err))
 	case st.Err != "":
-		return c.Theme.Warn.Render(fmt.Sprintf("stale %s · %s", ago(now, st.UpdatedAt), st.Err))
+		return c.Theme.Warn.Render(fmt.Sprintf("stale %s · %s", ago(now, st.UpdatedAt), sanitize(st.Err)))
 	case st.Pending && st.UpdatedAt.IsZero():
 		return c.Theme.Subtle.Render(src + " · waiting for first answer")
 	case st.Stale:

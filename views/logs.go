@@ -102,7 +102,7 @@ func waitLogs(id int, ch <-chan backend.LogLine, errc <-chan error) tea.Cmd {
 }
 
 func (v *Logs) Name() string                 { return "logs" }
-func (v *Logs) Title() string                { return "logs " + v.service }
+func (v *Logs) Title() string                { return "logs " + sanitize(v.service) }
 func (v *Logs) Capturing() bool              { return v.searching }
 func (v *Logs) SetSnapshot(backend.Snapshot) {}
 func (v *Logs) SetSize(w, h int)             { v.width, v.height = w, h }
@@ -148,7 +148,7 @@ func (v *Logs) Update(msg tea.Msg) tea.Cmd {
 		if msg.Done {
 			v.status = "stream ended"
 			if msg.Err != nil {
-				v.status = "stream ended: " + msg.Err.Error()
+				v.status = "stream ended: " + sanitize(msg.Err.Error())
 			}
 			return nil
 		}
@@ -254,7 +254,7 @@ func (v *Logs) View() string {
 	}
 	t := v.c.Theme
 	mode := fmt.Sprintf("%s · %d lines (max %d)", v.status, v.buf.len(), LogBufferLines)
-	head := spread(t.Title.Render("LOGS "+v.service), t.Subtle.Render(mode), v.width)
+	head := spread(t.Title.Render("LOGS "+sanitize(v.service)), t.Subtle.Render(mode), v.width)
 	var body []string
 	start := v.offset
 	if v.follow {
@@ -304,20 +304,10 @@ func (v *Logs) render(l backend.LogLine, q string, current bool) []string {
 	return strings.Split(ansi.Hardwrap(line, v.width, true), "\n")
 }
 
-// sanitize drops escape sequences and control characters from outside
-// text so a container cannot move the cursor or retitle the terminal.
-func sanitize(s string) string {
-	s = ansi.Strip(s)
-	return strings.Map(func(r rune) rune {
-		if r == '\t' {
-			return ' '
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
-}
+// sanitize makes outside text (log lines, names, summaries, error
+// messages) safe to show: no escape or control character reaches the
+// terminal; each is shown as a visible picture (␛, ␍) instead.
+func sanitize(s string) string { return backend.Printable(s) }
 
 // highlight marks every case-insensitive occurrence of q.
 func highlight(s, q string, style lipgloss.Style, current bool) string {

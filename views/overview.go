@@ -153,9 +153,9 @@ func (v *Overview) warnings(sum backend.Summary) []string {
 	for i, w := range sum.Warnings {
 		var why []string
 		for _, f := range w.Findings {
-			why = append(why, f.Text)
+			why = append(why, sanitize(f.Text))
 		}
-		text := fmt.Sprintf("%s (%s)", w.Service, strings.Join(why, ", "))
+		text := fmt.Sprintf("%s (%s)", sanitize(w.Service), strings.Join(why, ", "))
 		if i == 0 {
 			text = fmt.Sprintf("%s %d %s: %s", theme.Dot(w.Status), len(sum.Warnings), noun, text)
 		} else {
@@ -191,7 +191,7 @@ func (v *Overview) alerts(room int) []string {
 		}
 		st := severityStatus(a.Severity)
 		sev := fmt.Sprintf("%s %-8s", severityGlyph(a.Severity), strings.ToUpper(string(a.Severity)))
-		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), a.Service, a.Summary)
+		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), sanitize(a.Service), sanitize(a.Summary))
 		line = spread(fitLine(line, v.width-10), t.Subtle.Render(clock(a.Since)), v.width)
 		lines = append(lines, line)
 		shown++
@@ -238,7 +238,7 @@ func (v *Overview) pools() string {
 		if db.Connections.Valid && db.MaxConnections.Valid {
 			use = fmt.Sprintf("%.0f/%.0f", db.Connections.V, db.MaxConnections.V)
 		}
-		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+db.Name)+" "+use)
+		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+sanitize(db.Name))+" "+use)
 	}
 	return v.summaryLine("DATABASES", parts, backend.FeedDatabases)
 }
@@ -252,7 +252,7 @@ func (v *Overview) dependencies() string {
 		if !d.Up {
 			st = backend.StatusDown
 		}
-		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+d.Name)+" "+num(d.LatencyMS, "%.0fms"))
+		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+sanitize(d.Name))+" "+num(d.LatencyMS, "%.0fms"))
 	}
 	return v.summaryLine("DEPENDENCIES", parts, backend.FeedDependencies)
 }

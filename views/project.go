@@ -40,7 +40,7 @@ func NewProject(c Common, project string) *Project {
 }
 
 func (v *Project) Name() string    { return "project" }
-func (v *Project) Title() string   { return v.project }
+func (v *Project) Title() string   { return sanitize(v.project) }
 func (v *Project) Back() bool      { return v.tbl.ClearFilter() }
 func (v *Project) Capturing() bool { return v.tbl.Filtering() }
 
@@ -160,7 +160,7 @@ func (v *Project) View() string {
 	for _, s := range svcs {
 		n += len(s.Containers)
 	}
-	title := t.Title.Render(strings.ToUpper(v.project)) + t.Subtle.Render(fmt.Sprintf(" · %d services · %d containers", len(svcs), n))
+	title := t.Title.Render(strings.ToUpper(sanitize(v.project))) + t.Subtle.Render(fmt.Sprintf(" · %d services · %d containers", len(svcs), n))
 	lines := []string{spread(title, v.c.feedLine(v.snap, backend.FeedInventory), v.width)}
 	if len(svcs) == 0 {
 		lines = append(lines, t.Warn.Render(fitLine(fmt.Sprintf("project %q is not in the fleet any more", v.project), v.width)))
@@ -180,12 +180,12 @@ func (v *Project) figures() []string {
 	}
 	m := svc.Metrics
 	st, why := v.snap.Thresholds.Assess(svc)
-	head := t.Status(st).Render(theme.Dot(st)+" "+svc.Name) + "  " + t.Subtle.Render(orDash(svc.HealthURL))
+	head := t.Status(st).Render(theme.Dot(st)+" "+sanitize(svc.Name)) + "  " + t.Subtle.Render(orDash(sanitize(svc.HealthURL)))
 	figs := fmt.Sprintf("rps %s · errors %s · p95 %s · avg %s · cpu %s · mem %s",
 		num(m.RPS, "%.1f"), pct(m.ErrorRatePct), num(m.P95MS, "%.0f ms"), num(m.AvgLatencyMS, "%.0f ms"), pct(m.CPUPct), pct(m.MemPct))
 	var texts []string
 	for _, f := range why {
-		texts = append(texts, f.Text)
+		texts = append(texts, sanitize(f.Text))
 	}
 	findings := t.OK.Render("no findings")
 	if f := v.snap.Feed(backend.FeedMetrics); f.Err != "" || f.Stale {

@@ -10,6 +10,7 @@ import (
 // WriteMarkdown writes the report as the seed's dashboard in markdown: a
 // file to attach to an incident or paste into a chat.
 func (r Status) WriteMarkdown(w io.Writer) error {
+	r = r.printable()
 	var b strings.Builder
 	demo := ""
 	if r.Demo {

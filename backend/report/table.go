@@ -14,6 +14,7 @@ import (
 // databases and dependencies as aligned plain-text tables (no colour: the
 // output is for pipes, mail and cron).
 func (r Status) WriteTable(w io.Writer) error {
+	r = r.printable()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	demo := ""
 	if r.Demo {

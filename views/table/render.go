@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manacore/opsdeck/backend"
 )
 
 const gap = 2 // spaces between columns
@@ -130,7 +132,10 @@ func (m *Model) renderRow(r Row, show, widths []int, selected bool) string {
 			lineWidth += gap
 		}
 		c := cellAt(r, i)
-		text := c.Text
+		// Cells hold outside text (container, service, alert names,
+		// summaries, error messages): shown, never obeyed. Views style a
+		// cell through Style, never inside Text, so nothing is lost.
+		text := backend.Printable(c.Text)
 		if m.cols[i].KeepEnd {
 			text = keepEnd(text, widths[j])
 		}
