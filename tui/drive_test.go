@@ -47,7 +47,7 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 			out = append(out, runCmd(c)...)
 		}
 		return out
-	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.RunChecksMsg, views.ChecksDoneMsg, views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg:
+	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.SilencesRequestMsg, views.SilencesMsg, views.RunChecksMsg, views.ChecksDoneMsg, views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg:
 		return []tea.Msg{msg}
 	}
 	return nil
@@ -68,8 +68,13 @@ func typeKeys(m *Model, keys ...string) {
 	}
 }
 
+// typeText types s; a newline is the enter key.
 func typeText(m *Model, s string) {
 	for _, r := range s {
+		if r == '\n' {
+			send(m, keytest.Press("enter"))
+			continue
+		}
 		send(m, tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 }

@@ -76,7 +76,7 @@ func newModel(t testing.TB, snap backend.Snapshot, readOnly bool) (*Model, *stat
 	t.Helper()
 	hub := &staticHub{snap: snap}
 	keys := keymap.Default()
-	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true, Checker: fakeChecker{}, Logs: fakeLogs{}, Ranges: fakeRanges{}})
+	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true, Checker: fakeChecker{}, Logs: fakeLogs{}, Ranges: fakeRanges{}, Silences: fakeSilences{}})
 	return m, hub
 }
 
@@ -125,4 +125,16 @@ func (fakeRanges) P95Range(_ context.Context, start, end time.Time, step time.Du
 		pts[i] = backend.Some(300 + 250*math.Sin(float64(i)/float64(n)*math.Pi))
 	}
 	return map[string]backend.Series{"chat-backend": {Start: start, Step: step, Points: pts}}, nil
+}
+
+// fakeSilences lists one active and one expired silence.
+type fakeSilences struct{}
+
+func (fakeSilences) Silences(context.Context) ([]backend.Silence, error) {
+	return []backend.Silence{
+		{ID: "6f1c", Matchers: "alertname=HighMemoryUsage service=picture-backend", CreatedBy: "ana",
+			Comment: "leak fix deploying", StartsAt: testNow.Add(-time.Hour), EndsAt: testNow.Add(time.Hour), State: "active"},
+		{ID: "2b7e", Matchers: "alertname=SlowQuery", CreatedBy: "ben", Comment: "known",
+			StartsAt: testNow.Add(-48 * time.Hour), EndsAt: testNow.Add(-24 * time.Hour), State: "expired"},
+	}, nil
 }

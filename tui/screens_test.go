@@ -37,6 +37,8 @@ var screens = []screen{
 	{name: "help", keys: []string{"?"}},
 	{name: "palette", keys: []string{":"}, text: "ser"},
 	{name: "filter", keys: []string{"2", "/"}, text: "pic"},
+	{name: "incident", keys: []string{"9"}},
+	{name: "silences", keys: []string{":"}, text: "silences\n"},
 }
 
 var sizes = []struct{ w, h int }{{80, 24}, {160, 48}}

@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/drtree"
+	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/views/theme"
 )
@@ -216,4 +218,26 @@ func TestLogsAndActionOutputHarmless(t *testing.T) {
 	run.Finish("failed", errors.New(evilText("runerr")), now.Add(time.Second))
 	assertHarmless(t, "action", run.View(), "target-csi", "step-csi", "out-csi", "runerr-csi")
 	assertHarmless(t, "action title", run.Title(), "target-csi")
+}
+
+func TestSilencesAndWizardHarmless(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	c := Common{Theme: theme.Default(), Keys: keymap.Default(), Now: func() time.Time { return now }}
+	s := newSilences(c)
+	s.SetSize(300, 20)
+	s.Update(SilencesMsg{At: now, Silences: []backend.Silence{{ID: "x1", Matchers: evilText("matcher"), CreatedBy: evilText("by"),
+		Comment: evilText("comment"), EndsAt: now, State: "active"}}})
+	assertHarmless(t, "silences", s.View(), "matcher-csi", "comment-csi")
+	s.Update(SilencesMsg{At: now, Err: errors.New(evilText("amerr"))})
+	assertHarmless(t, "silences error", s.View(), "amerr-csi")
+
+	// A wizard whose incident title, timeline and notes come from outside
+	// (service names typed or discovered, action errors).
+	tree := drtree.Default()
+	inc := &incident.Incident{ID: "20261126-1200-abcdef", Title: evilText("title"), Started: now, Status: incident.StatusInvestigating,
+		Walk: tree.Start(now).State(), Timeline: []incident.Event{{At: now, Actor: evilText("actor"), Kind: incident.EventAction, Text: evilText("event")}}}
+	w := NewWizard(c, tree, inc, "ana")
+	w.SetSnapshot(hostileSnapshot(now))
+	w.SetSize(300, 30)
+	assertHarmless(t, "wizard", w.View(), "title-csi", "event-csi", "actor-csi")
 }
