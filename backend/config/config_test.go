@@ -159,9 +159,9 @@ func TestKeysInFileOrderWithPositions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []KeyBinding{
-		{Action: "restart", Keys: []string{"r"}, Pos: Pos{11, 3}},
-		{Action: "quit", Keys: []string{"q", "ctrl+c"}, Pos: Pos{12, 3}},
-		{Action: "view.services", Keys: []string{"2"}, Pos: Pos{13, 3}},
+		{Action: "restart", Keys: []string{"r"}, Pos: Pos{Line: 11, Col: 3}},
+		{Action: "quit", Keys: []string{"q", "ctrl+c"}, Pos: Pos{Line: 12, Col: 3}},
+		{Action: "view.services", Keys: []string{"2"}, Pos: Pos{Line: 13, Col: 3}},
 	}
 	if !reflect.DeepEqual(c.Keys, want) {
 		t.Fatalf("keys %+v", c.Keys)

@@ -10,10 +10,12 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/manacore/opsdeck/backend/yamlpos"
 )
 
 // Pos is a 1-based line and column in the config file; zero means unknown.
-type Pos struct{ Line, Col int }
+type Pos = yamlpos.Pos
 
 // Error is a problem with a config file, located where an editor can jump
 // to it: "file:line:col: msg".
@@ -28,21 +30,10 @@ func (e *Error) Error() string {
 	if file == "" {
 		file = "config"
 	}
-	switch {
-	case e.Line <= 0:
-		return file + ": " + e.Msg
-	case e.Col <= 0:
-		return fmt.Sprintf("%s:%d: %s", file, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Col, e.Msg)
+	return yamlpos.Format(file, Pos{Line: e.Line, Col: e.Col}, e.Msg)
 }
 
-func tokenPos(tk *token.Token) Pos {
-	if tk == nil || tk.Position == nil {
-		return Pos{}
-	}
-	return Pos{tk.Position.Line, tk.Position.Column}
-}
+var tokenPos = yamlpos.TokenPos
 
 // fromYAML turns an error of the goccy parser or decoder into an *Error.
 // Every goccy error implements yaml.Error, whose token carries the

@@ -1,70 +1,22 @@
 package config
 
-import "github.com/goccy/go-yaml/ast"
+import (
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/manacore/opsdeck/backend/yamlpos"
+)
 
 // The decoder gives values, the AST gives positions. These helpers find the
 // node behind a value by its path so validation can point at it.
 
-// unwrap looks through anchors (&name) and tags (!!str) to the value.
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch m := n.(type) {
-		case *ast.AnchorNode:
-			n = m.Value
-		case *ast.TagNode:
-			n = m.Value
-		default:
-			return n
-		}
-	}
-}
-
-// pairs lists the key/value pairs of a mapping node.
-func pairs(n ast.Node) []*ast.MappingValueNode {
-	switch m := unwrap(n).(type) {
-	case *ast.MappingNode:
-		return m.Values
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{m}
-	}
-	return nil
-}
-
-// keyText is a mapping key as the decoder sees it.
-func keyText(k ast.Node) string {
-	switch k := unwrap(k).(type) {
-	case *ast.StringNode:
-		return k.Value
-	case nil, *ast.NullNode:
-		return ""
-	default:
-		if tk := k.GetToken(); tk != nil {
-			return tk.Value
-		}
-	}
-	return ""
-}
-
-func isNull(n ast.Node) bool {
-	_, null := unwrap(n).(*ast.NullNode)
-	return n == nil || null
-}
-
-// posOf is where a reader would look for a node: a block mapping starts at
-// its first key, not at the ':' goccy records for it.
-func posOf(n ast.Node) Pos {
-	switch m := n.(type) {
-	case nil:
-		return Pos{}
-	case *ast.MappingNode:
-		if !m.IsFlowStyle && len(m.Values) > 0 {
-			return posOf(m.Values[0])
-		}
-	case *ast.MappingValueNode:
-		return posOf(m.Key)
-	}
-	return tokenPos(n.GetToken())
-}
+// The AST helpers live in backend/yamlpos, shared with the DR tree.
+var (
+	unwrap  = yamlpos.Unwrap
+	pairs   = yamlpos.Pairs
+	keyText = yamlpos.KeyText
+	isNull  = yamlpos.IsNull
+	posOf   = yamlpos.PosOf
+)
 
 // step is one segment of a path: the key and value found for it.
 type step struct{ key, value ast.Node }
@@ -112,7 +64,7 @@ func at(root ast.Node, path ...any) Pos {
 			return posOf(s.key)
 		}
 	}
-	return Pos{1, 1}
+	return Pos{Line: 1, Col: 1}
 }
 
 // keyAt is the position of the last key of path, falling back like at.

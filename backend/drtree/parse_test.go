@@ -53,7 +53,7 @@ func TestParseSmall(t *testing.T) {
 	if b == nil || b.RTO.String() != "2m0s" || b.Escalation.String() != "Lead (+1 555)" {
 		t.Fatalf("branch = %+v", b)
 	}
-	if n := tr.Node("check"); n.Pos != (Pos{16, 5}) {
+	if n := tr.Node("check"); n.Pos != (Pos{Line: 16, Col: 5}) {
 		t.Errorf("check at %v, want 16:5", n.Pos)
 	}
 }

@@ -2,11 +2,11 @@ package drtree
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/token"
+
+	"github.com/manacore/opsdeck/backend/yamlpos"
 )
 
 // Error is a problem in a tree file, located where an editor can jump to
@@ -22,13 +22,7 @@ func (e *Error) Error() string {
 	if file == "" {
 		file = "drtree"
 	}
-	switch {
-	case e.Line <= 0:
-		return file + ": " + e.Msg
-	case e.Col <= 0:
-		return fmt.Sprintf("%s:%d: %s", file, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Col, e.Msg)
+	return yamlpos.Format(file, Pos{Line: e.Line, Col: e.Col}, e.Msg)
 }
 
 // fromYAML turns a goccy parse or decode error into an *Error at the
@@ -48,64 +42,14 @@ func fromYAML(file string, err error) *Error {
 	return &Error{File: file, Line: p.Line, Col: p.Col, Msg: msg}
 }
 
-func tokenPos(tk *token.Token) Pos {
-	if tk == nil || tk.Position == nil {
-		return Pos{}
-	}
-	return Pos{tk.Position.Line, tk.Position.Column}
-}
-
-// The decoder gives values, the AST gives positions: validation finds the
-// node behind a value by its path ("nodes", 3, "yes").
-
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch m := n.(type) {
-		case *ast.AnchorNode:
-			n = m.Value
-		case *ast.TagNode:
-			n = m.Value
-		default:
-			return n
-		}
-	}
-}
-
-func pairs(n ast.Node) []*ast.MappingValueNode {
-	switch m := unwrap(n).(type) {
-	case *ast.MappingNode:
-		return m.Values
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{m}
-	}
-	return nil
-}
-
-func keyText(k ast.Node) string {
-	if s, ok := unwrap(k).(*ast.StringNode); ok {
-		return s.Value
-	}
-	if k != nil && k.GetToken() != nil {
-		return k.GetToken().Value
-	}
-	return ""
-}
-
-// posOf is where a reader looks for a node: a block mapping at its first
-// key rather than at the ':' goccy records.
-func posOf(n ast.Node) Pos {
-	switch m := n.(type) {
-	case nil:
-		return Pos{}
-	case *ast.MappingNode:
-		if !m.IsFlowStyle && len(m.Values) > 0 {
-			return posOf(m.Values[0])
-		}
-	case *ast.MappingValueNode:
-		return posOf(m.Key)
-	}
-	return tokenPos(n.GetToken())
-}
+// The AST helpers live in backend/yamlpos, shared with the config.
+var (
+	tokenPos = yamlpos.TokenPos
+	unwrap   = yamlpos.Unwrap
+	pairs    = yamlpos.Pairs
+	keyText  = yamlpos.KeyText
+	posOf    = yamlpos.PosOf
+)
 
 // locator answers "where is the value at this path"; a missing key is
 // reported on the mapping that lacks it, an empty value on its key.
@@ -149,7 +93,7 @@ func (l locator) find(wantKey bool, path []any) Pos {
 		n = val
 	}
 	if best == (Pos{}) {
-		return Pos{1, 1}
+		return Pos{Line: 1, Col: 1}
 	}
 	return best
 }

@@ -12,6 +12,8 @@ package drtree
 import (
 	_ "embed"
 	"time"
+
+	"github.com/manacore/opsdeck/backend/yamlpos"
 )
 
 // Kind is what a node asks of the engineer.
@@ -52,7 +54,7 @@ type Vars map[string]string
 type Probe func(live string, vars Vars) (answer bool, evidence string, known bool)
 
 // Pos is a 1-based line and column in the tree's YAML; zero is unknown.
-type Pos struct{ Line, Col int }
+type Pos = yamlpos.Pos
 
 // Tree is a parsed, validated decision tree. It is immutable.
 type Tree struct {

@@ -60,7 +60,7 @@ func (b *builder) build(raw *rawTree) *Tree {
 	b.nodes(raw, t)
 	b.branches(raw, t)
 	if raw.Root == "" {
-		b.errAt(Pos{1, 1}, "root is required: the ID of the first node")
+		b.errAt(Pos{Line: 1, Col: 1}, "root is required: the ID of the first node")
 	} else if t.Nodes[raw.Root] == nil {
 		b.errAt(b.loc.at("root"), "root: no node %q", raw.Root)
 	}
@@ -257,7 +257,7 @@ func (b *builder) reachability(t *Tree) {
 		}
 	}
 	if len(queue) == 0 {
-		b.errAt(Pos{1, 1}, "the tree has no resolved node: no walk could ever end")
+		b.errAt(Pos{Line: 1, Col: 1}, "the tree has no resolved node: no walk could ever end")
 		return
 	}
 	for len(queue) > 0 {
