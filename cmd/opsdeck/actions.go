@@ -15,6 +15,7 @@ import (
 	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/backend/dockeract"
 	"github.com/manacore/opsdeck/backend/drtree"
+	"github.com/manacore/opsdeck/backend/health"
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/backend/ssh"
@@ -133,6 +134,10 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 	if err := a.sshExecutors(ex); err != nil {
 		return nil, err
 	}
+	if rb := ex[backend.ActKindRollback]; rb != nil && a.fleet == nil {
+		// A rollback is done when the service answers its health check.
+		ex[backend.ActKindRollback] = action.HealthGate{ActionExecutor: rb, Check: a.checkService, Timeout: cfg.Actions.HealthTimeout}
+	}
 	if am := cfg.Sources.Alertmanager; am != nil {
 		cl, err := alertmanager.New(alertmanager.Config{URL: am.URL})
 		if err != nil {
@@ -195,6 +200,16 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) err
 		a.ui.Backups = rx
 	}
 	return nil
+}
+
+// checkService runs one service's configured health check.
+func (a *app) checkService(ctx context.Context, service string) (backend.CheckResult, bool) {
+	sp, ok := serviceSpec(a.cfg, service)
+	if !ok || sp.HealthURL == "" {
+		return backend.CheckResult{}, false
+	}
+	c := health.Checker{Targets: []backend.CheckTarget{{Name: service, URL: sp.HealthURL}}}
+	return c.CheckAll(ctx)[0], true
 }
 
 func serviceSpec(cfg *config.Config, name string) (config.ServiceSpec, bool) {
