@@ -141,6 +141,7 @@ func ownConfig(c container.Config, img image.InspectResponse, id string, mode co
 	if c.Hostname == shortID(id) || mode.IsHost() || mode.IsContainer() {
 		c.Hostname, c.Domainname = "", ""
 	}
+	//lint:ignore SA1019 clearing the deprecated field is the point: a copied MAC would clash
 	c.MacAddress = "" // deprecated; generated unless set per endpoint
 	if img.Config == nil {
 		return c

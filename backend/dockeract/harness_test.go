@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
+
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
@@ -65,7 +67,7 @@ func newBed(t *testing.T) *bed {
 			t.Errorf("cleanup: %v", err)
 		}
 		for _, c := range list {
-			if err := tc.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true}); err != nil && !client.IsErrNotFound(err) {
+			if err := tc.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true}); err != nil && !cerrdefs.IsNotFound(err) {
 				t.Errorf("cleanup %s: %v", c.Names, err)
 			}
 		}

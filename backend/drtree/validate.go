@@ -123,7 +123,7 @@ func (b *builder) nodes(raw *rawTree, t *Tree) {
 			if o.Label == "" {
 				b.errAt(at("options", j), "%s: option %d needs a label", where, j+1)
 			}
-			n.Options = append(n.Options, Option{Label: o.Label, Next: o.Next})
+			n.Options = append(n.Options, Option(o))
 		}
 		if n.Live != "" && !slices.Contains(lives, n.Live) {
 			b.errAt(at("live"), "%s: unknown live check %q (valid: %s)", where, n.Live, strings.Join(lives, ", "))

@@ -57,10 +57,10 @@ const confirmGrace = 500 * time.Millisecond
 // ownContainer runs a fleetsvc container of a compose project of the
 // test's own on a free port, removed when the test ends.
 type ownContainer struct {
-	tc               *client.Client
-	project, name    string
-	port             int
-	host, dockerHost string
+	tc            *client.Client
+	project, name string
+	port          int
+	dockerHost    string
 }
 
 func newOwnContainer(t *testing.T) *ownContainer {

@@ -244,15 +244,6 @@ func (tm *term) waitScreen(want string, within time.Duration) {
 		func() string { return "screen never showed " + strconv.Quote(want) + ":\n" + tm.screen() })
 }
 
-// waitOutput polls the raw output until it contains want, or fails.
-func (tm *term) waitOutput(want string, within time.Duration) {
-	tm.t.Helper()
-	waitUntil(tm.t, within, func() bool { return strings.Contains(ansi.Strip(tm.output()), want) },
-		func() string {
-			return "output never had " + strconv.Quote(want) + ":\n" + strconv.Quote(ansi.Strip(tm.output()))
-		})
-}
-
 // waitEnd waits for the server to close the session and returns its exit.
 func (tm *term) waitEnd(within time.Duration) error {
 	tm.t.Helper()
