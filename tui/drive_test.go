@@ -47,7 +47,7 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 			out = append(out, runCmd(c)...)
 		}
 		return out
-	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.SilencesRequestMsg, views.SilencesMsg, views.RunChecksMsg, views.ChecksDoneMsg, views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg:
+	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.SilencesRequestMsg, views.SilencesMsg, views.IncidentStartMsg, views.IncidentStartedMsg, views.RunChecksMsg, views.ChecksDoneMsg, views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg:
 		return []tea.Msg{msg}
 	}
 	return nil

@@ -2,10 +2,12 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/views"
 )
 
@@ -124,6 +126,12 @@ func (m *Model) incidentMsg(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return func() tea.Msg {
 			inc, err := store.Start(msg.Incident, actor)
+			if errors.Is(err, incident.ErrOpenIncident) {
+				// Opened meanwhile by another session: join it.
+				if cur := store.Current(); cur != nil {
+					return views.IncidentStartedMsg{Incident: cur, Joined: true}
+				}
+			}
 			return views.IncidentStartedMsg{Incident: inc, Err: err}
 		}, true
 	case views.BackupAgeRequestMsg:

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/manacore/opsdeck/backend"
@@ -35,15 +36,23 @@ func newWizardRig(t *testing.T) (*wizardRig, *Model) {
 	return r, m
 }
 
-// model builds a console on the rig's state, as a restart of opsdeck does.
+// model builds a console on the rig's state read afresh from disk, as a
+// restart of opsdeck does.
 func (r *wizardRig) model(t *testing.T) *Model {
 	t.Helper()
-	fleet, snap := demoFleet(t)
 	store, _, err := incident.Open(filepath.Join(r.dir, "incidents"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.store = store
+	return r.console(t, store)
+}
+
+// console is one more console on the same store, as the sessions of
+// `opsdeck serve` are.
+func (r *wizardRig) console(t *testing.T, store *incident.Store) *Model {
+	t.Helper()
+	fleet, snap := demoFleet(t)
 	log, err := audit.Open(r.audit)
 	if err != nil {
 		t.Fatal(err)
@@ -269,5 +278,32 @@ func TestWizardFullServerFailureResumesAfterRestart(t *testing.T) {
 	inc := rig.store.List()[0]
 	if inc.Open() || inc.RTO != 2*time.Hour || len(inc.Escalations) != 1 {
 		t.Fatalf("incident %+v", inc)
+	}
+}
+
+// Two consoles on one store (two `opsdeck serve` sessions): the second to
+// press n joins the incident the first opened instead of failing.
+func TestSecondConsoleJoinsTheOpenIncident(t *testing.T) {
+	rig, m1 := newWizardRig(t)
+	m2 := rig.console(t, rig.store)
+	for _, m := range []*Model{m1, m2} {
+		send(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	}
+	typeKeys(m1, "9", "n")
+	typeKeys(m1, "enter") // service crash
+	deadline := time.Now().Add(5 * time.Second)
+	for cur := rig.store.Current(); cur == nil || cur.Walk.Node != "sc_health_failing"; cur = rig.store.Current() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first console's step never reached the store:\n%s", plain(m1))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	typeKeys(m2, "9", "n")
+	got := plain(m2)
+	if !strings.Contains(got, "joined the incident already open") || !strings.Contains(got, "Health check failing?") {
+		t.Fatalf("second console did not join at the first one's step:\n%s", got)
+	}
+	if n := len(rig.store.List()); n != 1 {
+		t.Fatalf("%d incidents, want 1", n)
 	}
 }

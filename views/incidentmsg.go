@@ -36,7 +36,10 @@ type IncidentStartMsg struct{ Incident incident.Incident }
 // IncidentStartedMsg is the store's answer: the incident with its ID.
 type IncidentStartedMsg struct {
 	Incident *incident.Incident
-	Err      error
+	// Joined: another console (an `opsdeck serve` session) had already
+	// opened this incident; the wizard resumes its walk.
+	Joined bool
+	Err    error
 }
 
 // ActionOutcomeMsg tells the wizard how an action ended. Origin is the

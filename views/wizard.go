@@ -96,6 +96,16 @@ func (w *Wizard) Update(msg tea.Msg) tea.Cmd {
 			w.msg = msg.Err.Error()
 			return nil
 		}
+		if msg.Joined {
+			walk, err := w.tree.Resume(msg.Incident.Walk)
+			if err != nil {
+				w.msg = err.Error()
+				return nil
+			}
+			w.inc, w.walk, w.cursor = msg.Incident, walk, 0
+			w.msg = "joined the incident already open: " + msg.Incident.Title
+			return nil
+		}
 		w.inc, w.walk, w.cursor = msg.Incident, w.tree.Start(msg.Incident.Started), 0
 		return w.persistWalk("")
 	case ActionOutcomeMsg:
