@@ -15,6 +15,7 @@ var PromQueryNames = []string{
 	"rps", "error_rate_pct", "p95_seconds", "avg_latency_seconds", "cpu_pct", "memory_pct", "memory_bytes", "uptime_pct",
 	"p95_range", "db_up", "db_connections", "db_max_connections", "db_avg_query_seconds", "db_slow_queries",
 	"db_cache_hit_pct", "dep_up", "dep_latency_seconds", "dep_success_pct",
+	"colour_rps", "colour_error_rate_pct", "colour_p95_seconds",
 }
 
 // labelRE is a Prometheus label name.
