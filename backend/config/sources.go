@@ -76,7 +76,7 @@ func (b *builder) prometheus(r *rawPrometheus) *Prometheus {
 		return nil
 	}
 	sp := []any{"sources", "prometheus"}
-	p := &Prometheus{URL: strings.TrimSpace(r.URL), ServiceLabel: r.ServiceLabel, Queries: r.Queries}
+	p := &Prometheus{URL: strings.TrimSpace(r.URL), ServiceLabel: r.ServiceLabel, ColourLabel: r.ColourLabel, Queries: r.Queries}
 	if p.URL == "" {
 		b.fail(b.at(sp...), "sources.prometheus.url is required, e.g. http://127.0.0.1:9090")
 	}
@@ -86,6 +86,9 @@ func (b *builder) prometheus(r *rawPrometheus) *Prometheus {
 	}
 	if !labelRE.MatchString(p.ServiceLabel) {
 		b.fail(b.at(path(sp, "service_label")...), "service_label %q is not a Prometheus label name", p.ServiceLabel)
+	}
+	if p.ColourLabel != "" && (!labelRE.MatchString(p.ColourLabel) || p.ColourLabel == p.ServiceLabel) {
+		b.fail(b.at(path(sp, "colour_label")...), "colour_label %q is not a Prometheus label name other than service_label", p.ColourLabel)
 	}
 	for name, q := range p.Queries {
 		if !slices.Contains(PromQueryNames, name) {

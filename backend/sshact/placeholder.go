@@ -17,6 +17,7 @@ const (
 	PhDatabase = "database"
 	PhColour   = "colour"
 	PhDump     = "dump"
+	PhWeight   = "weight" // percent of traffic a blue/green colour gets
 	phSQL      = "sql" // only in DatabaseSpec.Psql, from the configured check
 )
 
