@@ -47,7 +47,8 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 			out = append(out, runCmd(c)...)
 		}
 		return out
-	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.RunChecksMsg, views.ChecksDoneMsg, views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg:
+	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.RunChecksMsg, views.ChecksDoneMsg, views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg,
+		views.DeployHistoryRequestMsg, views.DeployHistoryMsg:
 		return []tea.Msg{msg}
 	}
 	return nil

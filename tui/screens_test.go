@@ -37,6 +37,7 @@ var screens = []screen{
 	{name: "help", keys: []string{"?"}},
 	{name: "palette", keys: []string{":"}, text: "ser"},
 	{name: "filter", keys: []string{"2", "/"}, text: "pic"},
+	{name: "deploys", keys: []string{"0"}},
 }
 
 var sizes = []struct{ w, h int }{{80, 24}, {160, 48}}
