@@ -54,7 +54,6 @@ type Config struct {
 // DefaultColourLabel is the container label read as the blue/green colour.
 const DefaultColourLabel = "opsdeck.colour"
 
-
 // Engine is a backend.Source over one Docker engine. All methods are safe
 // for concurrent use.
 type Engine struct {

@@ -35,7 +35,7 @@ type Config struct {
 	// set, each Fetch also asks the three canary figures by (service,
 	// colour). "" leaves them out.
 	ColourLabel string
-	Queries      Queries
+	Queries     Queries
 	// Services, Databases and Dependencies name what the console shows;
 	// series for other names are ignored. When a list is empty every name
 	// found in the results is reported instead.

@@ -140,7 +140,6 @@ const (
 	keyColourRPS       = "colour_rps"
 	keyColourErrorRate = "colour_error_rate_pct"
 	keyColourP95       = "colour_p95_seconds"
-
 )
 
 // fields lists every template with its key and kind, in a fixed order.

@@ -18,7 +18,7 @@ const (
 	PhColour   = "colour"
 	PhDump     = "dump"
 	PhWeight   = "weight" // percent of traffic a blue/green colour gets
-	phSQL      = "sql" // only in DatabaseSpec.Psql, from the configured check
+	phSQL      = "sql"    // only in DatabaseSpec.Psql, from the configured check
 )
 
 // placeholderRE finds {name} in an argv word. Braces around anything else
