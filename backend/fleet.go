@@ -49,6 +49,9 @@ type Container struct {
 	Health    Health
 	StartedAt time.Time
 	Restarts  int
+	// Colour is the blue/green environment the container belongs to (from
+	// a container label, see backend/deploy); "" when it is not coloured.
+	Colour string
 }
 
 // Metrics are a service's request and resource figures. Each may be missing.
@@ -95,6 +98,9 @@ type Service struct {
 	UptimePct  Value // availability over the reporting window
 	LastDeploy time.Time
 	HealthURL  string
+	// ColourMetrics are the request figures per blue/green colour (RPS,
+	// ErrorRatePct, P95MS), for the canary gates; nil without colours.
+	ColourMetrics map[string]Metrics
 }
 
 // Version is the image tag of the service's first container, or "".

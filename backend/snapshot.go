@@ -178,6 +178,9 @@ func Merge(configured []Service, inventory []Service, p Partial) []Service {
 		if u, ok := p.Uptime[name]; ok {
 			out[i].UptimePct = u
 		}
+		if cm, ok := p.ColourMetrics[name]; ok {
+			out[i].ColourMetrics = cm
+		}
 	}
 	return out
 }

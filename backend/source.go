@@ -31,13 +31,15 @@ type Source interface {
 // Partial is what one source returned: only the fields of its feeds are
 // read. Metrics, history and uptime are keyed by service name.
 type Partial struct {
-	Services     []Service
-	Metrics      map[string]Metrics
-	P95History   map[string]Series
-	Uptime       map[string]Value
-	Alerts       []Alert
-	Databases    []DBPool
-	Dependencies []Dependency
+	Services   []Service
+	Metrics    map[string]Metrics
+	P95History map[string]Series
+	Uptime     map[string]Value
+	// ColourMetrics are request figures by service, then colour.
+	ColourMetrics map[string]map[string]Metrics
+	Alerts        []Alert
+	Databases     []DBPool
+	Dependencies  []Dependency
 }
 
 // IncompleteError is returned by a Fetch that got some of its figures but

@@ -28,6 +28,8 @@ type KeyMap struct {
 	Logs, Check, Export key.Binding
 	// Actions on the fleet (dangerous).
 	Restart, Rollback, Stop, Start, Restore, Silence, Expire key.Binding
+	// Blue/green deployments (dangerous).
+	ShiftTraffic, Promote, SwitchBack, Decommission key.Binding
 
 	// Views are the view switch keys, by view name ("overview" → "1").
 	Views map[string]*key.Binding
@@ -80,16 +82,25 @@ func Default() *KeyMap {
 		Silence:  bind("silence alert", "m"),
 		Expire:   bind("expire silence", "X"),
 
+		ShiftTraffic: bind("shift traffic to colour", "T"),
+		Promote:      bind("promote colour to 100%", "P"),
+		SwitchBack:   bind("roll back to the other colour", "B"),
+		Decommission: bind("decommission old colour", "D"),
+
 		Views: map[string]*key.Binding{},
 	}
 }
 
 // AddView registers the switch key of a view; the n-th view (from 1) gets
-// the digit n by default. It returns the binding.
+// the digit n by default, the tenth 0 (the key after 9). It returns the
+// binding.
 func (k *KeyMap) AddView(name, title string, n int) *key.Binding {
 	b := bind(strings.ToLower(title))
-	if n >= 1 && n <= 9 {
+	switch {
+	case n >= 1 && n <= 9:
 		b = bind(strings.ToLower(title), fmt.Sprint(n))
+	case n == 10:
+		b = bind(strings.ToLower(title), "0")
 	}
 	k.Views[name] = &b
 	k.viewOrder = append(k.viewOrder, name)
@@ -124,6 +135,10 @@ func (k *KeyMap) Entries() []Entry {
 		{"restore", "actions", &k.Restore, true},
 		{"silence", "actions", &k.Silence, true},
 		{"expire", "actions", &k.Expire, true},
+		{"shift_traffic", "deploy", &k.ShiftTraffic, true},
+		{"promote", "deploy", &k.Promote, true},
+		{"switch_back", "deploy", &k.SwitchBack, true},
+		{"decommission", "deploy", &k.Decommission, true},
 	}
 	for _, name := range k.viewOrder {
 		e = append(e, Entry{"view." + name, "views", k.Views[name], false})

@@ -94,3 +94,27 @@ func TestDropDangerous(t *testing.T) {
 		t.Fatal("IsDangerous misclassifies")
 	}
 }
+
+// TestTenthViewAndDeployKeys: the tenth tab gets 0, and the blue/green
+// keys clash with nothing else, all ten view keys included.
+func TestTenthViewAndDeployKeys(t *testing.T) {
+	k := Default()
+	for i, n := range []string{"overview", "services", "fleet", "latency", "alerts", "databases", "dependencies", "resources", "incident", "deploys"} {
+		k.AddView(n, n, i+1)
+	}
+	if !key.Matches(keytest.Press("0"), *k.Views["deploys"]) {
+		t.Fatalf("view 10 keys %v", k.Views["deploys"].Keys())
+	}
+	if c := k.Conflicts(); len(c) != 0 {
+		t.Fatalf("conflicts: %v", c)
+	}
+	for _, b := range []*key.Binding{&k.ShiftTraffic, &k.Promote, &k.SwitchBack, &k.Decommission} {
+		if !k.IsDangerous(b) {
+			t.Errorf("%v is not dangerous", b.Keys())
+		}
+	}
+	k.DropDangerous()
+	if k.Promote.Enabled() || k.Decommission.Enabled() {
+		t.Error("read-only mode keeps the deploy keys")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/views"
 )
 
@@ -69,7 +70,7 @@ func (m *Model) requestAction(a views.ActionMsg) tea.Cmd {
 		return notify(levelWarn, fmt.Sprintf("%s the services of %s: none configured (databases[].services)", kind, a.Service))
 	}
 	act := backend.Action{ID: newActionID(), Kind: kind, Target: a.Service, Params: a.Params, Actor: m.opts.Actor}
-	cmd, planNow := m.confirm.ask(act, formFor(kind))
+	cmd, planNow := m.confirm.ask(act, formFor(kind, a.Params))
 	m.confirm.origin = a.Origin
 	if planNow {
 		return tea.Batch(cmd, m.planCmd(act))
@@ -78,8 +79,14 @@ func (m *Model) requestAction(a views.ActionMsg) tea.Cmd {
 }
 
 // formFor lists the parameters asked before planning.
-func formFor(kind backend.ActionKind) []formField {
+func formFor(kind backend.ActionKind, params map[string]string) []formField {
 	switch kind {
+	case backend.ActKindCommand:
+		// A blue/green traffic shift asks the colour's new weight.
+		if params["step"] == deploy.StepShift && params["weight"] == "" {
+			return []formField{{param: "weight", label: params["colour"] + " gets %",
+				choices: []string{"5", "10", "25", "50", "75", "90"}, idx: 1}}
+		}
 	case backend.ActKindSilence:
 		comment := textinput.New()
 		comment.Prompt = ""
@@ -219,6 +226,9 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 		if s, ok := v.(*views.Silences); ok {
 			cmds = append(cmds, s.Update(outcome))
 		}
+	}
+	if d := m.deploys(); d != nil {
+		cmds = append(cmds, d.Update(outcome)) // re-read the history
 	}
 	return tea.Batch(cmds...)
 }

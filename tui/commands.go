@@ -34,14 +34,14 @@ var viewAliases = map[string][]string{
 	"dependencies": {"deps", "dep"},
 	"resources":    {"res", "top"},
 	"incident":     {"dr", "wizard", "inc"},
+	"deploys":      {"deploy", "bg", "canary"},
 }
 
 // run executes a palette command.
 func (m *Model) run(name string) tea.Cmd {
 	for i, v := range m.tabs {
 		if v.Name() == name {
-			m.switchTo(i)
-			return nil
+			return m.switchTo(i)
 		}
 	}
 	switch name {

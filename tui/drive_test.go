@@ -47,7 +47,9 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 			out = append(out, runCmd(c)...)
 		}
 		return out
-	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.SilencesRequestMsg, views.SilencesMsg, views.IncidentStartMsg, views.IncidentStartedMsg, views.RunChecksMsg, views.ChecksDoneMsg, views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg:
+	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.RunChecksMsg, views.ChecksDoneMsg,
+		views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg, views.SilencesRequestMsg, views.SilencesMsg,
+		views.IncidentStartMsg, views.IncidentStartedMsg, views.DeployHistoryRequestMsg, views.DeployHistoryMsg:
 		return []tea.Msg{msg}
 	}
 	return nil

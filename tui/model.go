@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/audit"
+	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/drtree"
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/keymap"
@@ -56,6 +58,10 @@ type Options struct {
 	Silences backend.SilenceLister
 	// DBServices are the services that use each database.
 	DBServices map[string][]string
+	// Deployments are the blue/green projects; AuditPairs reads the audit
+	// log for their history (nil: no history).
+	Deployments []deploy.Spec
+	AuditPairs  func(ctx context.Context) ([]audit.Pair, error)
 }
 
 // Model is the root model.
@@ -101,10 +107,10 @@ func New(opts Options) *Model {
 	if opts.ReadOnly {
 		opts.Actor.Role = backend.RoleViewer
 	}
-	c := views.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, DBServices: opts.DBServices}
+	c := views.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, DBServices: opts.DBServices, Deployments: opts.Deployments}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock()}
-	m.tabs = append(newTabs(c), newWizard(c, opts))
+	m.tabs = append(newTabs(c), newWizard(c, opts), views.NewDeploys(c))
 	registerTabs(opts.Keys, m.tabs)
 	if opts.Incidents != nil {
 		m.persist = newPersistQueue(opts.Incidents)
@@ -149,7 +155,7 @@ func newWizard(c views.Common, opts Options) *views.Wizard {
 // can rebind them ("view.services") before the UI starts.
 func RegisterViews(k *keymap.KeyMap) {
 	c := views.Common{Keys: k, Theme: theme.Default()}
-	registerTabs(k, append(newTabs(c), newWizard(c, Options{})))
+	registerTabs(k, append(newTabs(c), newWizard(c, Options{}), views.NewDeploys(c)))
 }
 
 func registerTabs(k *keymap.KeyMap, tabs []views.View) {
@@ -266,6 +272,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.runChecks()
 	case views.RangeRequestMsg:
 		return m, m.fetchRange(msg)
+	case views.DeployHistoryRequestMsg:
+		return m, m.fetchDeployHistory()
+	case views.DeployHistoryMsg:
+		if d := m.deploys(); d != nil {
+			return m, d.Update(msg)
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	}
@@ -335,8 +348,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	for i, v := range m.tabs {
 		if b := k.Views[v.Name()]; b != nil && key.Matches(msg, *b) {
-			m.switchTo(i)
-			return nil
+			return m.switchTo(i)
 		}
 	}
 	// esc undoes the view's own state first (an applied filter), then
@@ -351,13 +363,45 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	return m.active().Update(msg)
 }
 
-func (m *Model) switchTo(i int) {
+// switchTo shows tab i; a tab that loads its content when shown (the
+// deployments' history) says what to fetch.
+func (m *Model) switchTo(i int) tea.Cmd {
 	m.tab = i
 	for _, v := range m.stack {
 		closeView(v)
 	}
 	m.stack = nil
+	if a, ok := m.tabs[i].(interface{ Activate() tea.Cmd }); ok {
+		return a.Activate()
+	}
+	return nil
 }
+
+// deploys is the deployments tab.
+func (m *Model) deploys() *views.Deploys {
+	for _, v := range m.tabs {
+		if d, ok := v.(*views.Deploys); ok {
+			return d
+		}
+	}
+	return nil
+}
+
+// fetchDeployHistory reads the audit log off the UI goroutine.
+func (m *Model) fetchDeployHistory() tea.Cmd {
+	read, parent := m.opts.AuditPairs, m.ctx
+	if read == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, historyTimeout)
+		defer cancel()
+		pairs, err := read(ctx)
+		return views.DeployHistoryMsg{Pairs: pairs, Err: err}
+	}
+}
+
+const historyTimeout = 10 * time.Second
 
 // closeView releases what a view holds open (a log stream).
 func closeView(v views.View) {

@@ -39,6 +39,7 @@ var screens = []screen{
 	{name: "filter", keys: []string{"2", "/"}, text: "pic"},
 	{name: "incident", keys: []string{"9"}},
 	{name: "silences", keys: []string{":"}, text: "silences\n"},
+	{name: "deploys", keys: []string{"0"}},
 }
 
 var sizes = []struct{ w, h int }{{80, 24}, {160, 48}}

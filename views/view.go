@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/views/theme"
 )
@@ -19,6 +20,8 @@ type Common struct {
 	// DBServices are the services that use each database (config), for
 	// "stop affected services".
 	DBServices map[string][]string
+	// Deployments are the blue/green projects (config deployments:).
+	Deployments []deploy.Spec
 }
 
 // View is the contract every screen fulfils.
@@ -59,6 +62,7 @@ const (
 	ActionRestore             = ActionKind(backend.ActKindRestore)
 	ActionSilence             = ActionKind(backend.ActKindSilence)
 	ActionExpire              = ActionKind(backend.ActKindExpire)
+	ActionCommand             = ActionKind(backend.ActKindCommand)
 	ActionLogs     ActionKind = "logs"
 )
 

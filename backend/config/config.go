@@ -22,6 +22,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/sim"
 )
 
@@ -35,7 +36,8 @@ type Config struct {
 	Dependencies []Dependency
 	Sources      Sources
 	Actions      Actions
-	Keys         []KeyBinding // in file order
+	Deployments  []deploy.Spec // blue/green projects (deployments:)
+	Keys         []KeyBinding  // in file order
 }
 
 // Project is a group of services deployed together, e.g. chat.
@@ -138,6 +140,7 @@ type Docker struct {
 type Prometheus struct {
 	URL          string
 	ServiceLabel string            // label that names the service, default "job"
+	ColourLabel  string            // label naming the blue/green colour; default "colour" when deployments are configured
 	Queries      map[string]string // PromQL overrides by figure name (see PromQueryNames)
 	Schedule
 }

@@ -18,6 +18,7 @@ type rawConfig struct {
 	Dependencies []rawDependency `yaml:"dependencies"`
 	Sources      rawSources      `yaml:"sources"`
 	Actions      *rawActions     `yaml:"actions"`
+	Deployments  []rawDeployment `yaml:"deployments"`
 	Keys         ast.Node        `yaml:"keys"` // walked by hand for order and positions
 }
 
@@ -106,6 +107,7 @@ type rawDocker struct {
 type rawPrometheus struct {
 	URL          string            `yaml:"url"`
 	ServiceLabel string            `yaml:"service_label"`
+	ColourLabel  string            `yaml:"colour_label"`
 	Interval     *string           `yaml:"interval"`
 	Timeout      *string           `yaml:"timeout"`
 	Queries      map[string]string `yaml:"queries"`
@@ -136,4 +138,26 @@ type rawSimulator struct {
 	Interval *string                `yaml:"interval"`
 	Timeout  *string                `yaml:"timeout"`
 	Profiles map[string]sim.Profile `yaml:"profiles"`
+}
+
+type rawDeployment struct {
+	Project        string       `yaml:"project"`
+	Service        string       `yaml:"service"`
+	ColourLabel    string       `yaml:"colour_label"`
+	Gates          rawGates     `yaml:"gates"`
+	RollbackWindow *string      `yaml:"rollback_window"`
+	Commands       rawDeployCmd `yaml:"commands"`
+}
+
+type rawGates struct {
+	ErrorRatePct *float64 `yaml:"error_rate_pct"`
+	P95          *string  `yaml:"p95"`
+	MinRPS       *float64 `yaml:"min_rps"`
+}
+
+type rawDeployCmd struct {
+	Shift        string `yaml:"shift"`
+	Promote      string `yaml:"promote"`
+	Rollback     string `yaml:"rollback"`
+	Decommission string `yaml:"decommission"`
 }

@@ -15,6 +15,7 @@ var PromQueryNames = []string{
 	"rps", "error_rate_pct", "p95_seconds", "avg_latency_seconds", "cpu_pct", "memory_pct", "memory_bytes", "uptime_pct",
 	"p95_range", "db_up", "db_connections", "db_max_connections", "db_avg_query_seconds", "db_slow_queries",
 	"db_cache_hit_pct", "dep_up", "dep_latency_seconds", "dep_success_pct",
+	"colour_rps", "colour_error_rate_pct", "colour_p95_seconds",
 }
 
 // labelRE is a Prometheus label name.
@@ -75,7 +76,7 @@ func (b *builder) prometheus(r *rawPrometheus) *Prometheus {
 		return nil
 	}
 	sp := []any{"sources", "prometheus"}
-	p := &Prometheus{URL: strings.TrimSpace(r.URL), ServiceLabel: r.ServiceLabel, Queries: r.Queries}
+	p := &Prometheus{URL: strings.TrimSpace(r.URL), ServiceLabel: r.ServiceLabel, ColourLabel: r.ColourLabel, Queries: r.Queries}
 	if p.URL == "" {
 		b.fail(b.at(sp...), "sources.prometheus.url is required, e.g. http://127.0.0.1:9090")
 	}
@@ -85,6 +86,9 @@ func (b *builder) prometheus(r *rawPrometheus) *Prometheus {
 	}
 	if !labelRE.MatchString(p.ServiceLabel) {
 		b.fail(b.at(path(sp, "service_label")...), "service_label %q is not a Prometheus label name", p.ServiceLabel)
+	}
+	if p.ColourLabel != "" && (!labelRE.MatchString(p.ColourLabel) || p.ColourLabel == p.ServiceLabel) {
+		b.fail(b.at(path(sp, "colour_label")...), "colour_label %q is not a Prometheus label name other than service_label", p.ColourLabel)
 	}
 	for name, q := range p.Queries {
 		if !slices.Contains(PromQueryNames, name) {

@@ -81,6 +81,7 @@ func (b *builder) build(r *rawConfig) *Config {
 	c.Dependencies = b.dependencies(r.Dependencies)
 	c.Sources = b.sources(r.Sources, c)
 	c.Actions = b.actions(r, c)
+	c.Deployments = b.deployments(r.Deployments, c)
 	c.Keys = b.keys(r.Keys)
 	return c
 }

@@ -46,7 +46,13 @@ type Config struct {
 	Resolve func(project, service string) (name string, component backend.Component, ok bool)
 	// StatsConcurrency bounds the stats requests in flight; default 4.
 	StatsConcurrency int
+	// ColourLabels are the container labels naming a blue/green colour,
+	// first present wins; default DefaultColourLabel.
+	ColourLabels []string
 }
+
+// DefaultColourLabel is the container label read as the blue/green colour.
+const DefaultColourLabel = "opsdeck.colour"
 
 // Engine is a backend.Source over one Docker engine. All methods are safe
 // for concurrent use.
@@ -90,6 +96,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.StatsConcurrency <= 0 {
 		cfg.StatsConcurrency = 4
+	}
+	if len(cfg.ColourLabels) == 0 {
+		cfg.ColourLabels = []string{DefaultColourLabel}
 	}
 	opts, err := clientOpts(cfg)
 	if err != nil {

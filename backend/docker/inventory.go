@@ -269,12 +269,29 @@ func (e *Engine) entryOf(in container.InspectResponse) (entry, bool) {
 			name, comp = n, c
 		}
 	}
+	c := containerOf(in)
+	c.Colour = colourOf(labels, e.cfg.ColourLabels)
 	return entry{
 		project: project,
 		service: name,
 		comp:    comp,
-		c:       containerOf(in),
+		c:       c,
 	}, true
+}
+
+// colourOf is the value of the first colour label present, lower-cased
+// ("Blue" and "blue" are one environment); values that are not plain
+// identifiers are ignored: they end up in remote commands.
+func colourOf(labels map[string]string, names []string) string {
+	for _, n := range names {
+		if v := strings.ToLower(strings.TrimSpace(labels[n])); v != "" {
+			if !backend.ValidIdent(v) {
+				return ""
+			}
+			return v
+		}
+	}
+	return ""
 }
 
 // containerOf maps an inspect result to the domain type.

@@ -166,3 +166,29 @@ func TestStopOptions(t *testing.T) {
 		t.Errorf("10 s: %d", *o.Timeout)
 	}
 }
+
+// TestColourOf: the blue/green colour comes from the first configured
+// label present, lower-cased; a value unfit for a command line is dropped.
+func TestColourOf(t *testing.T) {
+	e, err := New(Config{Name: "t", ColourLabels: []string{"deploy.colour", "opsdeck.colour"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]string{labelProject: "chat", labelService: "backend", "opsdeck.colour": "green", "deploy.colour": " Blue "}
+	en, ok := e.entryOf(inspected("chat-backend-blue-1", labels, "running", nil, ""))
+	if !ok || en.c.Colour != "blue" {
+		t.Fatalf("colour %q ok=%v, want blue from the first label", en.c.Colour, ok)
+	}
+	delete(labels, "deploy.colour")
+	if en, _ := e.entryOf(inspected("g", labels, "running", nil, "")); en.c.Colour != "green" {
+		t.Errorf("fallback label: %q", en.c.Colour)
+	}
+	labels["opsdeck.colour"] = "green;rm -rf /"
+	if en, _ := e.entryOf(inspected("x", labels, "running", nil, "")); en.c.Colour != "" {
+		t.Errorf("unsafe colour kept: %q", en.c.Colour)
+	}
+	d, _ := New(Config{Name: "d"})
+	if en, _ := d.entryOf(inspected("y", map[string]string{labelProject: "chat", labelService: "backend", DefaultColourLabel: "green"}, "running", nil, "")); en.c.Colour != "green" {
+		t.Errorf("default label: %q", en.c.Colour)
+	}
+}

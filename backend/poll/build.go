@@ -21,6 +21,8 @@ func (p *Poller) buildLocked() backend.Snapshot {
 		Metrics:    map[string]backend.Metrics{},
 		P95History: map[string]backend.Series{},
 		Uptime:     map[string]backend.Value{},
+
+		ColourMetrics: map[string]map[string]backend.Metrics{},
 	}
 	for _, j := range p.jobs {
 		s.Sources = append(s.Sources, j.status)
@@ -35,6 +37,7 @@ func (p *Poller) buildLocked() backend.Snapshot {
 				}
 				maps.Copy(metrics.P95History, part.P95History)
 				maps.Copy(metrics.Uptime, part.Uptime)
+				maps.Copy(metrics.ColourMetrics, part.ColourMetrics)
 			case backend.FeedAlerts:
 				s.Alerts = append(s.Alerts, part.Alerts...)
 			case backend.FeedDatabases:

@@ -136,9 +136,13 @@ func timeoutOption(ctx context.Context) []v1.Option {
 func (s *Source) assemble(results []model.Value) backend.Partial {
 	idx := map[string]map[string]sample{}
 	var svcRes, dbRes, depRes []map[string]sample
+	colours := map[string]map[colourKey]float64{}
 	for i, f := range s.figures {
 		var m map[string]sample
 		switch f.kind {
+		case perColour:
+			colours[f.key] = byColour(results[i], s.cfg.ServiceLabel, s.cfg.ColourLabel)
+			continue
 		case perService:
 			m = byLabel(results[i], s.cfg.ServiceLabel)
 			svcRes = append(svcRes, m)
@@ -169,6 +173,10 @@ func (s *Source) assemble(results []model.Value) backend.Partial {
 			MemBytes:     get(keyMemBytes),
 		}
 		part.Uptime[name] = get(keyUptime)
+	}
+
+	if len(colours) > 0 {
+		part.ColourMetrics = s.colourMetrics(colours)
 	}
 
 	databases := s.cfg.Databases

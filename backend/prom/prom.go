@@ -31,7 +31,11 @@ type Config struct {
 	Name         string // source name shown in the header, default "prometheus"
 	URL          string // e.g. http://127.0.0.1:9090 (a path prefix is kept)
 	ServiceLabel string // label naming the service, default "job"
-	Queries      Queries
+	// ColourLabel names the blue/green colour of a series ("colour");
+	// set, each Fetch also asks the three canary figures by (service,
+	// colour). "" leaves them out.
+	ColourLabel string
+	Queries     Queries
 	// Services, Databases and Dependencies name what the console shows;
 	// series for other names are ignored. When a list is empty every name
 	// found in the results is reported instead.
@@ -77,6 +81,9 @@ func New(cfg Config) (*Source, error) {
 	if !labelRE.MatchString(cfg.ServiceLabel) {
 		return nil, fmt.Errorf("service label %q is not a Prometheus label name", cfg.ServiceLabel)
 	}
+	if cfg.ColourLabel != "" && (!labelRE.MatchString(cfg.ColourLabel) || cfg.ColourLabel == cfg.ServiceLabel) {
+		return nil, fmt.Errorf("colour label %q is not a Prometheus label name distinct from the service label", cfg.ColourLabel)
+	}
 	if cfg.HistoryRange <= 0 {
 		cfg.HistoryRange = time.Hour
 	}
@@ -91,7 +98,7 @@ func New(cfg Config) (*Source, error) {
 		return nil, fmt.Errorf("prometheus url %q: a query or fragment is not allowed", cfg.URL)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
-	figures, p95Range, err := cfg.Queries.render(cfg.ServiceLabel)
+	figures, p95Range, err := cfg.Queries.render(cfg.ServiceLabel, cfg.ColourLabel)
 	if err != nil {
 		return nil, err
 	}

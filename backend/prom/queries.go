@@ -23,6 +23,12 @@ type Queries struct {
 
 	DepUp, DepLatencySeconds, DepSuccessPct string
 
+	// The canary figures, by service and blue/green colour: "{{.Colour}}"
+	// stands for the colour label (Config.ColourLabel). Each must return
+	// one series per (service, colour). Asked only when a colour label is
+	// configured.
+	ColourRPS, ColourErrorRatePct, ColourP95Seconds string
+
 	// Alerts also reads Prometheus' own /api/v1/alerts; meant for setups
 	// without an Alertmanager.
 	Alerts bool
@@ -80,6 +86,13 @@ func DefaultQueries() Queries {
 		DepUp:             `probe_success[5m]`,
 		DepLatencySeconds: `max by (instance) (probe_duration_seconds)`,
 		DepSuccessPct:     `100 * avg by (instance) (avg_over_time(probe_success[1h]))`,
+
+		// A canary gate must see a bad rollout within a couple of minutes,
+		// so these use a 2m window where the fleet figures use 5m.
+		ColourRPS: `sum by ({{.Label}}, {{.Colour}}) (rate(http_requests_total{ {{- .Colour}}!=""}[2m]))`,
+		ColourErrorRatePct: `100 * sum by ({{.Label}}, {{.Colour}}) (rate(http_requests_total{code=~"5..",{{.Colour}}!=""}[2m]))` +
+			` / sum by ({{.Label}}, {{.Colour}}) (rate(http_requests_total{ {{- .Colour}}!=""}[2m]))`,
+		ColourP95Seconds: `histogram_quantile(0.95, sum by ({{.Label}}, {{.Colour}}, le) (rate(http_request_duration_seconds_bucket{ {{- .Colour}}!=""}[2m])))`,
 	}
 }
 
@@ -90,6 +103,7 @@ const (
 	perService figureKind = iota
 	perDatabase
 	perDependency
+	perColour // joined on (service, colour)
 )
 
 // figure is one PromQL query of a Fetch. Its key is the config name
@@ -122,6 +136,10 @@ const (
 	keyDepLatency = "dep_latency_seconds"
 	keyDepSuccess = "dep_success_pct"
 	keyAlerts     = "alerts" // not PromQL: GET /api/v1/alerts
+
+	keyColourRPS       = "colour_rps"
+	keyColourErrorRate = "colour_error_rate_pct"
+	keyColourP95       = "colour_p95_seconds"
 )
 
 // fields lists every template with its key and kind, in a fixed order.
@@ -154,6 +172,9 @@ func (q *Queries) fields() []struct {
 		{keyDepUp, perDependency, &q.DepUp},
 		{keyDepLatency, perDependency, &q.DepLatencySeconds},
 		{keyDepSuccess, perDependency, &q.DepSuccessPct},
+		{keyColourRPS, perColour, &q.ColourRPS},
+		{keyColourErrorRate, perColour, &q.ColourErrorRatePct},
+		{keyColourP95, perColour, &q.ColourP95Seconds},
 	}
 }
 
@@ -180,12 +201,16 @@ func (q *Queries) Set(name, expr string) error {
 	return fmt.Errorf("unknown prometheus query %q (known: %v)", name, Names())
 }
 
-// render fills zero templates from the defaults and expands {{.Label}}.
-// It returns the instant figures in a fixed order and the range figure.
-func (q Queries) render(label string) (instant []figure, p95Range string, err error) {
+// render fills zero templates from the defaults and expands {{.Label}}
+// and {{.Colour}}. It returns the instant figures in a fixed order and the
+// range figure; without a colour label the colour figures are left out.
+func (q Queries) render(label, colour string) (instant []figure, p95Range string, err error) {
 	def := DefaultQueries()
 	defFields := def.fields()
 	for i, f := range q.fields() {
+		if f.kind == perColour && colour == "" {
+			continue
+		}
 		src := *f.p
 		if src == "" {
 			src = *defFields[i].p
@@ -195,7 +220,7 @@ func (q Queries) render(label string) (instant []figure, p95Range string, err er
 			return nil, "", fmt.Errorf("query %s: %w", f.key, err)
 		}
 		var b bytes.Buffer
-		if err := t.Execute(&b, struct{ Label string }{label}); err != nil {
+		if err := t.Execute(&b, struct{ Label, Colour string }{label, colour}); err != nil {
 			return nil, "", fmt.Errorf("query %s: %w", f.key, err)
 		}
 		if f.key == keyP95Range {

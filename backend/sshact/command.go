@@ -12,7 +12,7 @@ import (
 
 // CommandSpec is a configured remote command: a runbook step, a rollback
 // script, a blue/green traffic switch. Argv words may hold placeholders
-// ({service}, {version}, {project}, {database}, {colour}, {dump}) filled
+// ({service}, {version}, {project}, {database}, {colour}, {dump}, {weight}) filled
 // from the action, e.g. ["./scripts/rollback.sh", "{project}", "{version}"].
 type CommandSpec struct {
 	Name        string // what Action.Target names for kind "command"
@@ -30,7 +30,7 @@ const DefaultCommandTimeout = 5 * time.Minute
 const planSlack = 15 * time.Second
 
 // commandPlaceholders are the names a CommandSpec may use.
-var commandPlaceholders = []string{PhService, PhVersion, PhProject, PhDatabase, PhColour, PhDump}
+var commandPlaceholders = []string{PhService, PhVersion, PhProject, PhDatabase, PhColour, PhDump, PhWeight}
 
 // CommandExecutor runs configured commands over SSH: kind "command" (the
 // spec named by Action.Target) and kind "rollback" of a service that has a

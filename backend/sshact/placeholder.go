@@ -17,7 +17,8 @@ const (
 	PhDatabase = "database"
 	PhColour   = "colour"
 	PhDump     = "dump"
-	phSQL      = "sql" // only in DatabaseSpec.Psql, from the configured check
+	PhWeight   = "weight" // percent of traffic a blue/green colour gets
+	phSQL      = "sql"    // only in DatabaseSpec.Psql, from the configured check
 )
 
 // placeholderRE finds {name} in an argv word. Braces around anything else

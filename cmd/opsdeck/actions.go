@@ -99,6 +99,25 @@ func (a *app) enableActions(getenv func(string) string) error {
 		a.ui.DBServices[d.Name] = d.Services
 	}
 	a.auditPath = auditPath
+	a.ui.Deployments = cfg.Deployments
+	a.ui.AuditPairs = func(ctx context.Context) ([]audit.Pair, error) {
+		// A local file read; ctx only bounds the wait for the answer.
+		type res struct {
+			p   []audit.Pair
+			err error
+		}
+		ch := make(chan res, 1)
+		go func() {
+			entries, _, err := audit.Read(auditPath)
+			ch <- res{audit.Pairs(entries), err}
+		}()
+		select {
+		case r := <-ch:
+			return r.p, r.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +30,8 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 	var statsJobs []poll.Job
 	defer func() { pc.Jobs = append(pc.Jobs, statsJobs...) }()
 	for _, d := range s.Docker {
-		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name, StatsConcurrency: 8, Resolve: composeOverrides(cfg)}
+		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name, StatsConcurrency: 8, Resolve: composeOverrides(cfg),
+			ColourLabels: colourLabels(cfg)}
 		if strings.HasPrefix(d.Host, "ssh://") {
 			dial, err := a.sshDialer(cfg, d.Host)
 			if err != nil {
@@ -65,7 +67,7 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 			}
 		}
 		src, err := prom.New(prom.Config{
-			URL: p.URL, ServiceLabel: p.ServiceLabel, Queries: q,
+			URL: p.URL, ServiceLabel: p.ServiceLabel, ColourLabel: p.ColourLabel, Queries: q,
 			Services:     serviceNames(cfg.Services()),
 			Databases:    names(cfg.Databases, func(d config.Database) string { return d.Name }),
 			Dependencies: deps,
@@ -193,4 +195,16 @@ func expandHome(p string) string {
 		}
 	}
 	return p
+}
+
+// colourLabels are the container labels the deployments read their
+// colours from, each once (nil: the engine's default).
+func colourLabels(cfg *config.Config) []string {
+	var out []string
+	for _, d := range cfg.Deployments {
+		if !slices.Contains(out, d.ColourLabel) {
+			out = append(out, d.ColourLabel)
+		}
+	}
+	return out
 }
