@@ -96,6 +96,12 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	}
 
 	defer app.close()
+	stopProfiles, err := startProfiles(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "opsdeck:", err)
+		return 1
+	}
+	defer stopProfiles()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	app.start(ctx)

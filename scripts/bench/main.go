@@ -14,6 +14,7 @@ import (
 	"log"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -29,6 +30,7 @@ type bench struct {
 	dur          time.Duration
 	w, h         int
 	tmp          string
+	profileDir   string // -profile: where each session writes its pprof files
 	results      []result
 	notes        []string
 }
@@ -51,6 +53,7 @@ func main() {
 	flag.DurationVar(&b.dur, "duration", 60*time.Second, "idle measurement window")
 	flag.IntVar(&b.w, "width", 200, "terminal width")
 	flag.IntVar(&b.h, "height", 50, "terminal height")
+	flag.StringVar(&b.profileDir, "profile", "", "write CPU and heap profiles of every opsdeck session to this directory (OPSDECK_CPUPROFILE/OPSDECK_MEMPROFILE)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("bench: ")
@@ -111,8 +114,14 @@ func (b *bench) goBench(path string) {
 		case strings.HasPrefix(m[1], "View/"):
 			b.add("View() "+strings.TrimPrefix(m[1], "View/")+", 500 services, 200x60", value, "≤ 1 ms per frame",
 				"go test -bench View ./tui (tui/bench_test.go)")
-		case m[1] == "SnapshotUpdate":
-			b.add("Snapshot intake, 500 services", value, "(reported)", "go test -bench SnapshotUpdate ./tui")
+		case strings.HasPrefix(m[1], "SnapshotUpdate/"):
+			what := strings.TrimPrefix(m[1], "SnapshotUpdate/")
+			if what == "unchanged" {
+				what = "same data (idle refresh), services visible"
+			} else {
+				what = "new data, " + what + " visible"
+			}
+			b.add("Snapshot intake, 500 services, "+what, value, "(reported)", "go test -bench SnapshotUpdate ./tui (only the visible view rebuilds)")
 		}
 	}
 }
@@ -124,8 +133,16 @@ func run(name string, args ...string) error {
 	return cmd.Run()
 }
 
-func (b *bench) start(ctx context.Context, args ...string) (*session, error) {
-	return startSession(ctx, b.bin, b.w, b.h, args...)
+// start runs opsdeck under a pty; with -profile its profiles are named
+// after label.
+func (b *bench) start(ctx context.Context, label string, args ...string) (*session, error) {
+	var env []string
+	if b.profileDir != "" {
+		name := strings.NewReplacer(" ", "-", ",", "").Replace(label)
+		env = append(env, "OPSDECK_CPUPROFILE="+filepath.Join(b.profileDir, name+".cpu.pprof"),
+			"OPSDECK_MEMPROFILE="+filepath.Join(b.profileDir, name+".heap.pprof"))
+	}
+	return startSession(ctx, b.bin, b.w, b.h, env, args...)
 }
 
 func machine() string {

@@ -31,9 +31,9 @@ type chunk struct {
 	n  int
 }
 
-func startSession(ctx context.Context, bin string, w, h int, args ...string) (*session, error) {
+func startSession(ctx context.Context, bin string, w, h int, env []string, args ...string) (*session, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=truecolor")
+	cmd.Env = append(append(os.Environ(), "TERM=xterm-256color", "COLORTERM=truecolor"), env...)
 	s := &session{cmd: cmd, wake: make(chan struct{})}
 	s.start = time.Now()
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
@@ -119,8 +119,20 @@ func (s *session) keyLatency(key string, timeout time.Duration) (time.Duration, 
 	}
 }
 
+// stop quits opsdeck with q (so profiles get written), and kills it if it
+// has not exited within a few seconds.
 func (s *session) stop() {
-	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
+	done := make(chan struct{})
+	go func() {
+		_ = s.cmd.Wait()
+		close(done)
+	}()
+	_, _ = io.WriteString(s.tty, "q")
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
 	_ = s.tty.Close()
 }

@@ -61,7 +61,7 @@ func (b *bench) simIdle(n int) {
 		b.fail("simulator idle", err)
 		return
 	}
-	s, err := b.start(context.Background(), "--config", cfg)
+	s, err := b.start(context.Background(), "sim idle", "--config", cfg)
 	if err != nil {
 		b.fail("simulator idle", err)
 		return
@@ -87,7 +87,7 @@ func (b *bench) simFrozen(n int) {
 		b.fail("frozen", err)
 		return
 	}
-	s, err := b.start(context.Background(), "--config", cfg, "--clock", "2026-01-01T12:00:00Z")
+	s, err := b.start(context.Background(), "sim frozen", "--config", cfg, "--clock", "2026-01-01T12:00:00Z")
 	if err != nil {
 		b.fail("frozen", err)
 		return
@@ -187,7 +187,7 @@ func (b *bench) testbedIdle(n int) {
 		b.fail(label, err)
 		return
 	}
-	s, err := b.start(context.Background(), "--config", cfg)
+	s, err := b.start(context.Background(), label, "--config", cfg)
 	if err != nil {
 		b.fail(label, err)
 		return
@@ -246,7 +246,7 @@ func (b *bench) keypress() {
 		b.fail("keypress", err)
 		return
 	}
-	s, err := b.start(context.Background(), "--config", cfg)
+	s, err := b.start(context.Background(), "keypress", "--config", cfg)
 	if err != nil {
 		b.fail("keypress", err)
 		return
