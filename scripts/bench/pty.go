@@ -100,6 +100,14 @@ func (s *session) bytesBetween(from, to time.Duration) (n, writes int) {
 	return n, writes
 }
 
+// tail is a copy of the last n bytes written.
+func (s *session) tail(n int) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.out.Bytes()
+	return append([]byte(nil), b[max(len(b)-n, 0):]...)
+}
+
 func (s *session) since() time.Duration { return time.Since(s.start) }
 
 // keyLatency writes key and returns the time until the next byte arrives.
