@@ -67,8 +67,8 @@ func main() {
 	b.tmp = tmp
 
 	b.notes = append(b.notes,
-		"ctop not measured: its module is refused by the Go module proxy (403) and this machine has no route to GitHub releases; the ≤ ¼-of-ctop targets are reported as opsdeck's figures alone.",
-		"Idle Docker requests are the 15 s stats batch (one one-shot stats request per running container); state comes from one list plus the events stream.")
+		"ctop itself is not measured: its module is refused by the Go module proxy (403), there is no apt package and no route to GitHub releases. The \"ctop-like reference load\" rows are a stand-in built from ctop's documented approach (one streaming stats request per running container, every sample read), measured through the same proxy and /proc windows. They are not ctop: ctop also renders a UI and may differ in details.",
+		"Idle Docker requests are the 15 s stats batch (two one-shot samples per running container whose CPU and memory Prometheus does not give, at most 8 in flight); state comes from one list plus the events stream. The test bed's Prometheus has no cAdvisor, so there every container is sampled.")
 	if *gobench != "" {
 		b.goBench(*gobench)
 	}

@@ -24,6 +24,7 @@ type session struct {
 	out    bytes.Buffer // everything written so far (for markers)
 	chunks []chunk
 	wake   chan struct{} // closed and replaced on every write
+	once   sync.Once     // stop
 }
 
 type chunk struct {
@@ -129,7 +130,9 @@ func (s *session) keyLatency(key string, timeout time.Duration) (time.Duration, 
 
 // stop quits opsdeck with q (so profiles get written), and kills it if it
 // has not exited within a few seconds.
-func (s *session) stop() {
+func (s *session) stop() { s.once.Do(s.quit) }
+
+func (s *session) quit() {
 	done := make(chan struct{})
 	go func() {
 		_ = s.cmd.Wait()
