@@ -116,4 +116,3 @@ func mustCPU(pid int) float64 {
 	c, _ := cpuSeconds(pid)
 	return c
 }
-
