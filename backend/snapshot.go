@@ -11,10 +11,15 @@ import (
 // from. The poller builds a new one for each source result; views never
 // modify it (slices are shared between snapshots).
 type Snapshot struct {
-	Environment  string
-	Demo         bool // data comes from the simulator
-	Thresholds   Thresholds
-	At           time.Time // when this snapshot was built
+	Environment string
+	Demo        bool // data comes from the simulator
+	Thresholds  Thresholds
+	At          time.Time // when this snapshot was built
+	// Rev is the revision of the fleet data (Services, Alerts, Databases,
+	// Dependencies): the poller bumps it when a source brings different
+	// data, and keeps it (and the same slices) when a fetch only refreshed
+	// the sources' status. Views use it to skip rebuilding unchanged rows.
+	Rev          uint64
 	Sources      []SourceStatus
 	Services     []Service
 	Alerts       []Alert

@@ -44,14 +44,30 @@ func BenchmarkView(b *testing.B) {
 	}
 }
 
-// BenchmarkSnapshotUpdate is the cost of taking in a new snapshot (every
-// view rebuilds its rows) for the same fleet.
+// BenchmarkSnapshotUpdate is the cost of taking in a new snapshot of the
+// same fleet with each tab visible: only the visible view rebuilds its
+// rows (hidden tabs catch up when shown), and only when the data revision
+// changed ("unchanged" is an idle refresh: same Rev, new source status).
 func BenchmarkSnapshotUpdate(b *testing.B) {
 	snap := largeSnapshot(b, 500)
 	m, _ := newModel(b, snap, false)
 	send(m, tea.WindowSizeMsg{Width: 200, Height: 60})
-	b.ReportAllocs()
-	for b.Loop() {
-		m.Update(SnapshotMsg{Snapshot: snap})
+	send(m, SnapshotMsg{Snapshot: snap})
+	for i, v := range m.tabs {
+		b.Run(v.Name(), func(b *testing.B) {
+			m.switchTo(i)
+			b.ReportAllocs()
+			for b.Loop() {
+				snap.Rev++ // new data every time: the rows are rebuilt
+				m.Update(SnapshotMsg{Snapshot: snap})
+			}
+		})
 	}
+	b.Run("unchanged", func(b *testing.B) {
+		m.switchTo(1)
+		b.ReportAllocs()
+		for b.Loop() {
+			m.Update(SnapshotMsg{Snapshot: snap})
+		}
+	})
 }

@@ -76,6 +76,7 @@ type Model struct {
 	tabs  []views.View // the top-level views, in tab order
 	tab   int
 	stack []views.View // details opened on top of the active tab
+	stale []bool       // per tab: m.snap not handed to it yet (see deliver)
 
 	width, height int
 	palette       palette
@@ -111,6 +112,7 @@ func New(opts Options) *Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock()}
 	m.tabs = append(newTabs(c), newWizard(c, opts), views.NewDeploys(c))
+	m.stale = make([]bool, len(m.tabs))
 	registerTabs(opts.Keys, m.tabs)
 	if opts.Incidents != nil {
 		m.persist = newPersistQueue(opts.Incidents)
@@ -234,9 +236,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case SnapshotMsg:
 		m.snap = msg.Snapshot
-		for _, v := range m.all() {
-			v.SetSnapshot(m.snap)
-		}
+		m.deliver()
 		return m, waitSnapshot(m.sub)
 	case tickMsg:
 		m.now = time.Time(msg)
@@ -357,6 +357,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if !m.active().Back() && len(m.stack) > 0 {
 			closeView(m.stack[len(m.stack)-1])
 			m.stack = m.stack[:len(m.stack)-1]
+			m.freshen()
 		}
 		return nil
 	}
@@ -371,10 +372,34 @@ func (m *Model) switchTo(i int) tea.Cmd {
 		closeView(v)
 	}
 	m.stack = nil
+	m.freshen()
 	if a, ok := m.tabs[i].(interface{ Activate() tea.Cmd }); ok {
 		return a.Activate()
 	}
 	return nil
+}
+
+// deliver hands a new snapshot to what is on screen only: the opened
+// details, and the active tab when no detail covers it. The other tabs are
+// marked stale and catch up in freshen when shown, so a refresh rebuilds
+// one view's rows instead of every tab's.
+func (m *Model) deliver() {
+	for i := range m.stale {
+		m.stale[i] = true
+	}
+	for _, v := range m.stack {
+		v.SetSnapshot(m.snap)
+	}
+	m.freshen()
+}
+
+// freshen brings the active tab up to the current snapshot if it missed
+// one while hidden.
+func (m *Model) freshen() {
+	if len(m.stack) == 0 && m.stale[m.tab] {
+		m.tabs[m.tab].SetSnapshot(m.snap)
+		m.stale[m.tab] = false
+	}
 }
 
 // deploys is the deployments tab.

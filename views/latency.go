@@ -51,7 +51,7 @@ func (l *Latency) Update(msg tea.Msg) tea.Cmd {
 	switch {
 	case key.Matches(kp, keyMark) && selected:
 		l.marked[row.Key] = !l.marked[row.Key]
-		l.tableView.SetSnapshot(l.snap) // redraw the mark
+		l.rebuild() // redraw the mark
 		return nil
 	case key.Matches(kp, l.c.Keys.Open) && selected:
 		var names []string

@@ -33,6 +33,7 @@ type tableView struct {
 	rowKey        func(backend.Snapshot, table.Row, tea.KeyPressMsg) tea.Cmd
 	rowHelp       func() []key.Binding
 	width, height int
+	rev           uint64 // snapshot revision the rows were built from; 0: none
 }
 
 func newTableView(c Common, name, title, heading string, feed backend.Feed, cols []table.Column, rows func(backend.Snapshot) []table.Row) *tableView {
@@ -73,9 +74,23 @@ func (v *tableView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{v.ShortHelp()}
 }
 
+// SetSnapshot keeps the rows when the fleet data has not changed (same
+// Rev): an idle fleet's refreshes then cost nothing here. The heading and
+// feed line still follow the new snapshot. Rev 0 (a snapshot not built by
+// the poller) always rebuilds.
 func (v *tableView) SetSnapshot(s backend.Snapshot) {
+	same := s.Rev != 0 && s.Rev == v.rev
 	v.snap = s
-	v.tbl.SetRows(v.rows(s))
+	if !same {
+		v.rebuild()
+	}
+}
+
+// rebuild recomputes the rows from the current snapshot (after a change
+// of view state that the rows show, such as a mark).
+func (v *tableView) rebuild() {
+	v.rev = v.snap.Rev
+	v.tbl.SetRows(v.rows(v.snap))
 }
 
 func (v *tableView) Update(msg tea.Msg) tea.Cmd {

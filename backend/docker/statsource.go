@@ -12,10 +12,20 @@ import (
 // Docker API) and so a fleet whose Prometheus has cAdvisor can leave it
 // out. Figures Prometheus also gives win: the poller only fills what is
 // missing (see backend.Metrics.Fill).
-type StatsSource struct{ e *Engine }
+type StatsSource struct {
+	e       *Engine
+	covered func(service string) bool // see SkipCovered; nil: none
+}
 
 // StatsSource returns the engine's stats source.
 func (e *Engine) StatsSource() *StatsSource { return &StatsSource{e: e} }
+
+// SkipCovered leaves out the containers of every service for which
+// covered reports CPU and memory from another source (Prometheus with
+// cAdvisor): Docker is not asked for figures that would not be shown. Call
+// it before the poller runs. A service the other source stops covering
+// (Prometheus down) is sampled again at the next fetch.
+func (s *StatsSource) SkipCovered(covered func(service string) bool) { s.covered = covered }
 
 func (s *StatsSource) Name() string          { return "stats@" + s.e.cfg.Name }
 func (s *StatsSource) Kind() string          { return "docker" }
@@ -29,15 +39,9 @@ func (s *StatsSource) Fetch(ctx context.Context) (backend.Partial, error) {
 	if err != nil {
 		return backend.Partial{}, err
 	}
-	owner := map[string]string{} // container ID → service name
-	var ids []string
-	for _, svc := range inv.Services {
-		for _, c := range svc.Containers {
-			if c.State == backend.StateRunning {
-				owner[c.ID] = svc.Name
-				ids = append(ids, c.ID)
-			}
-		}
+	ids, owner := statTargets(inv.Services, s.covered)
+	if len(ids) == 0 {
+		return backend.Partial{}, nil
 	}
 	stats, err := s.e.Stats(ctx, ids)
 	if len(stats) == 0 && err != nil {
@@ -67,4 +71,22 @@ func (s *StatsSource) Fetch(ctx context.Context) (backend.Partial, error) {
 		return out, &backend.IncompleteError{Err: err}
 	}
 	return out, nil
+}
+
+// statTargets are the running containers to sample, with the service each
+// belongs to; services that covered reports are left out.
+func statTargets(services []backend.Service, covered func(string) bool) (ids []string, owner map[string]string) {
+	owner = map[string]string{} // container ID → service name
+	for _, svc := range services {
+		if covered != nil && covered(svc.Name) {
+			continue
+		}
+		for _, c := range svc.Containers {
+			if c.State == backend.StateRunning {
+				owner[c.ID] = svc.Name
+				ids = append(ids, c.ID)
+			}
+		}
+	}
+	return ids, owner
 }

@@ -8,6 +8,8 @@ import (
 
 // buildLocked merges the newest partial of every source into a snapshot.
 // Partials of a failed source are kept (its feed is marked stale instead).
+// When no partial changed since the last build, only the sources' status
+// is new: the fleet data and its Rev are carried over unchanged.
 func (p *Poller) buildLocked() backend.Snapshot {
 	s := backend.Snapshot{
 		Environment: p.cfg.Environment,
@@ -16,6 +18,16 @@ func (p *Poller) buildLocked() backend.Snapshot {
 		At:          p.clock(),
 		Sources:     make([]backend.SourceStatus, 0, len(p.jobs)),
 	}
+	for _, j := range p.jobs {
+		s.Sources = append(s.Sources, j.status)
+	}
+	if !p.dirty {
+		prev := p.current
+		s.Rev, s.Services, s.Alerts, s.Databases, s.Dependencies = prev.Rev, prev.Services, prev.Alerts, prev.Databases, prev.Dependencies
+		return s
+	}
+	p.dirty = false
+	s.Rev = p.current.Rev + 1
 	var inventory []backend.Service
 	metrics := backend.Partial{
 		Metrics:    map[string]backend.Metrics{},
@@ -25,7 +37,6 @@ func (p *Poller) buildLocked() backend.Snapshot {
 		ColourMetrics: map[string]map[string]backend.Metrics{},
 	}
 	for _, j := range p.jobs {
-		s.Sources = append(s.Sources, j.status)
 		part := j.partial
 		for _, f := range j.status.Feeds {
 			switch f {

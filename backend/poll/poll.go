@@ -12,6 +12,7 @@ package poll
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,6 +49,7 @@ type Poller struct {
 	mu      sync.Mutex
 	subs    map[chan backend.Snapshot]struct{}
 	current backend.Snapshot
+	dirty   bool // a partial changed since current's data was merged
 }
 
 type job struct {
@@ -85,6 +87,7 @@ func New(cfg Config) *Poller {
 			},
 		})
 	}
+	p.dirty = true
 	p.current = p.buildLocked()
 	return p
 }
@@ -194,7 +197,7 @@ func (p *Poller) fetch(ctx context.Context, j *job) time.Duration {
 	if errors.As(err, &incomplete) {
 		// Some figures arrived: keep them, and say what is missing.
 		j.fails = 0
-		j.partial = part
+		p.keepLocked(j, part)
 		j.status.OK = false
 		j.status.Err = err.Error()
 		j.status.UpdatedAt = now
@@ -206,7 +209,7 @@ func (p *Poller) fetch(ctx context.Context, j *job) time.Duration {
 		j.status.Err = errText(err, fctx)
 	} else {
 		j.fails = 0
-		j.partial = part
+		p.keepLocked(j, part)
 		j.status.OK = true
 		j.status.Err = ""
 		j.status.UpdatedAt = now
@@ -214,6 +217,16 @@ func (p *Poller) fetch(ctx context.Context, j *job) time.Duration {
 	p.current = p.buildLocked()
 	p.publishLocked()
 	return p.backoff(j)
+}
+
+// keepLocked stores a job's new partial and notes whether it differs from
+// the one before: most fetches of an idle fleet bring the same data, and
+// then the snapshot keeps its data (and Rev) and nothing is re-merged.
+func (p *Poller) keepLocked(j *job, part backend.Partial) {
+	if !reflect.DeepEqual(part, j.partial) {
+		j.partial = part
+		p.dirty = true
+	}
 }
 
 func errText(err error, ctx context.Context) string {

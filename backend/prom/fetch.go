@@ -69,10 +69,12 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 		errs = append(errs, FigureError{Figure: key, Err: err})
 	}
 	if len(errs) == s.QueryCount() {
+		s.noteResources(backend.Partial{})
 		return backend.Partial{}, &Error{Source: s.label(), Failed: errs, All: true}
 	}
 
 	part := s.assemble(results)
+	s.noteResources(part)
 	part.P95History = s.keepServices(toSeries(hist, s.cfg.ServiceLabel, hStart, hEnd, hStep, 1000))
 	if s.cfg.Queries.Alerts && failed[len(s.figures)+1] == nil {
 		part.Alerts = convertAlerts(alerts.Alerts, s.cfg.ServiceLabel)
@@ -255,4 +257,28 @@ func (s *Source) keepServices(m map[string]backend.Series) map[string]backend.Se
 		}
 	}
 	return out
+}
+
+// noteResources records which services the fetch gave both CPU and memory
+// for (see HasResources).
+func (s *Source) noteResources(part backend.Partial) {
+	has := make(map[string]bool, len(part.Metrics))
+	for name, m := range part.Metrics {
+		if m.CPUPct.Valid && (m.MemBytes.Valid || m.MemPct.Valid) {
+			has[name] = true
+		}
+	}
+	s.mu.Lock()
+	s.resources = has
+	s.mu.Unlock()
+}
+
+// HasResources reports whether the last fetch gave CPU and memory for the
+// service (cAdvisor, or queries of the config), so Docker need not be
+// asked for its containers' stats. False before the first fetch and after
+// a failed one.
+func (s *Source) HasResources(service string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.resources[service]
 }

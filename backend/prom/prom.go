@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/api"
@@ -65,6 +66,9 @@ type Source struct {
 	figures  []figure
 	p95Range string
 	now      func() time.Time // tests pin the clock
+
+	mu        sync.Mutex
+	resources map[string]bool // services with CPU and memory in the last fetch
 }
 
 var _ backend.Source = (*Source)(nil)

@@ -27,7 +27,10 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 	s := cfg.Sources
 	// Stats jobs go last: figures merge in job order and Prometheus (with
 	// cAdvisor) wins where both give one.
-	var statsJobs []poll.Job
+	var (
+		statsJobs []poll.Job
+		stats     []*docker.StatsSource
+	)
 	defer func() { pc.Jobs = append(pc.Jobs, statsJobs...) }()
 	for _, d := range s.Docker {
 		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name, StatsConcurrency: 8, Resolve: composeOverrides(cfg),
@@ -49,7 +52,9 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 		pc.Jobs = append(pc.Jobs, poll.Job{Source: eng, Interval: d.Interval, Timeout: d.Timeout})
 		// Stats are the expensive Docker call (seconds per batch on Engine
 		// 20.10): a slower cadence than state, bounded concurrency.
-		statsJobs = append(statsJobs, poll.Job{Source: eng.StatsSource(), Interval: statsInterval, Timeout: statsTimeout})
+		st := eng.StatsSource()
+		stats = append(stats, st)
+		statsJobs = append(statsJobs, poll.Job{Source: st, Interval: statsInterval, Timeout: statsTimeout})
 	}
 	if p := s.Prometheus; p != nil {
 		deps := map[string]string{}
@@ -76,6 +81,11 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 			return fmt.Errorf("prometheus: %w", err)
 		}
 		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: p.Interval, Timeout: p.Timeout})
+		// Where Prometheus has a service's CPU and memory (cAdvisor), its
+		// figures win anyway: do not ask Docker for them.
+		for _, st := range stats {
+			st.SkipCovered(src.HasResources)
+		}
 	}
 	if am := s.Alertmanager; am != nil {
 		src, err := alertmanager.New(alertmanager.Config{URL: am.URL})

@@ -125,7 +125,8 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	}
 	a.poller = poll.New(pc)
 	a.jobs = pc.Jobs
-	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs,
+	// A frozen clock never changes the header: no point waking every second.
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs,
 		Ranges: a.ranges(fleet), Actor: localActor(f.readOnly, getenv)}
 	return a, nil
 }

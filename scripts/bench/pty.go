@@ -24,6 +24,7 @@ type session struct {
 	out    bytes.Buffer // everything written so far (for markers)
 	chunks []chunk
 	wake   chan struct{} // closed and replaced on every write
+	once   sync.Once     // stop
 }
 
 type chunk struct {
@@ -31,9 +32,9 @@ type chunk struct {
 	n  int
 }
 
-func startSession(ctx context.Context, bin string, w, h int, args ...string) (*session, error) {
+func startSession(ctx context.Context, bin string, w, h int, env []string, args ...string) (*session, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=truecolor")
+	cmd.Env = append(append(os.Environ(), "TERM=xterm-256color", "COLORTERM=truecolor"), env...)
 	s := &session{cmd: cmd, wake: make(chan struct{})}
 	s.start = time.Now()
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
@@ -100,6 +101,14 @@ func (s *session) bytesBetween(from, to time.Duration) (n, writes int) {
 	return n, writes
 }
 
+// tail is a copy of the last n bytes written.
+func (s *session) tail(n int) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.out.Bytes()
+	return append([]byte(nil), b[max(len(b)-n, 0):]...)
+}
+
 func (s *session) since() time.Duration { return time.Since(s.start) }
 
 // keyLatency writes key and returns the time until the next byte arrives.
@@ -119,8 +128,22 @@ func (s *session) keyLatency(key string, timeout time.Duration) (time.Duration, 
 	}
 }
 
-func (s *session) stop() {
-	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
+// stop quits opsdeck with q (so profiles get written), and kills it if it
+// has not exited within a few seconds.
+func (s *session) stop() { s.once.Do(s.quit) }
+
+func (s *session) quit() {
+	done := make(chan struct{})
+	go func() {
+		_ = s.cmd.Wait()
+		close(done)
+	}()
+	_, _ = io.WriteString(s.tty, "q")
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
 	_ = s.tty.Close()
 }

@@ -61,7 +61,7 @@ func (b *bench) simIdle(n int) {
 		b.fail("simulator idle", err)
 		return
 	}
-	s, err := b.start(context.Background(), "--config", cfg)
+	s, err := b.start(context.Background(), "sim idle", "--config", cfg)
 	if err != nil {
 		b.fail("simulator idle", err)
 		return
@@ -87,7 +87,7 @@ func (b *bench) simFrozen(n int) {
 		b.fail("frozen", err)
 		return
 	}
-	s, err := b.start(context.Background(), "--config", cfg, "--clock", "2026-01-01T12:00:00Z")
+	s, err := b.start(context.Background(), "sim frozen", "--config", cfg, "--clock", "2026-01-01T12:00:00Z")
 	if err != nil {
 		b.fail("frozen", err)
 		return
@@ -187,7 +187,7 @@ func (b *bench) testbedIdle(n int) {
 		b.fail(label, err)
 		return
 	}
-	s, err := b.start(context.Background(), "--config", cfg)
+	s, err := b.start(context.Background(), label, "--config", cfg)
 	if err != nil {
 		b.fail(label, err)
 		return
@@ -219,10 +219,64 @@ func (b *bench) testbedIdle(n int) {
 		}
 	}
 	slices.Sort(kinds)
+	statsReqs := c1["GET /containers/{id}/stats"] - c0["GET /containers/{id}/stats"]
 	b.add("Docker API requests while idle, "+label, fmt.Sprintf("%.2f req/s (%s)", float64(total)/b.dur.Seconds(), strings.Join(kinds, ", ")),
 		"≤ ¼ of ctop's", "HTTP requests counted by a proxy on a unix socket between opsdeck and the test bed's dockerd")
 	b.add("dockerd extra CPU, "+label, fmt.Sprintf("%+.2f CPU-s in %v (%.2f with, %.2f without)", with-without, b.dur, with, without),
 		"≤ ¼ of ctop's", "dockerd utime+stime from /proc over the window with opsdeck running minus one without (consecutive windows)")
+	s.stop()
+	b.ctopReference(label, sock, proxy, dpid, without, float64(statsReqs)/b.dur.Seconds(), with-without)
+}
+
+// ctopReference runs the ctop-like reference load (ctoplike.go) on the
+// same fleet and proxy, measured the same way, and compares opsdeck's
+// figures with it: stats samples dockerd serves per second (a one-shot
+// request is one sample, a stream one per second) and dockerd's extra CPU.
+func (b *bench) ctopReference(label, sock string, proxy *countingProxy, dpid int, without, opsStatsPerS, opsExtra float64) {
+	const lead = time.Second // streams open before the CPU window starts
+	c0 := proxy.counts()
+	var (
+		samples int64
+		err     error
+		done    = make(chan struct{})
+	)
+	go func() {
+		samples, err = ctopLike(sock, b.dur+2*lead)
+		close(done)
+	}()
+	time.Sleep(lead)
+	with, cerr := cpuOver(dpid, b.dur)
+	<-done
+	if err == nil {
+		err = cerr
+	}
+	if err != nil {
+		b.fail("ctop-like reference, "+label, err)
+		return
+	}
+	c1 := proxy.counts()
+	reqs := 0
+	for k, v := range c1 {
+		reqs += v - c0[k]
+	}
+	secs := (b.dur + 2*lead).Seconds()
+	perS := float64(samples) / secs
+	extra := with - without
+	how := "stand-in for ctop built from ctop's documented approach (one streaming stats request per running container), NOT ctop; scripts/bench/ctoplike.go through the same counting proxy"
+	b.add("ctop-like reference load, "+label+": Docker requests and stats samples",
+		fmt.Sprintf("%.2f req/s (%d requests opened, streams held open), %.1f stats samples/s", float64(reqs)/secs, reqs, perS), "(reference)", how)
+	b.add("ctop-like reference load, "+label+": dockerd extra CPU",
+		fmt.Sprintf("%+.2f CPU-s in %v (%.2f with, %.2f without)", extra, b.dur, with, without), "(reference)",
+		"dockerd utime+stime over the window while the reference load runs, minus the window without opsdeck above")
+	ratio := func(a, b float64) string {
+		if b <= 0 {
+			return "n/a (reference ≤ 0)"
+		}
+		return fmt.Sprintf("%.2f×", a/b)
+	}
+	b.add("opsdeck vs ctop-like, "+label,
+		fmt.Sprintf("stats samples/s %.2f vs %.1f = %s; dockerd extra CPU %+.2f vs %+.2f CPU-s = %s", opsStatsPerS, perS, ratio(opsStatsPerS, perS), opsExtra, extra, ratio(opsExtra, extra)),
+		"≤ 0.25×", "ratios of the figures above (dockerd CPU on a shared machine is noisy)")
 }
 
 // keypress measures key-to-frame while every Prometheus request is held
@@ -246,7 +300,7 @@ func (b *bench) keypress() {
 		b.fail("keypress", err)
 		return
 	}
-	s, err := b.start(context.Background(), "--config", cfg)
+	s, err := b.start(context.Background(), "keypress", "--config", cfg)
 	if err != nil {
 		b.fail("keypress", err)
 		return
