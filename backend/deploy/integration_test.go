@@ -27,8 +27,9 @@ import (
 )
 
 // colourContainer runs one fleetsvc container of project/backend with the
-// given colour label and image tag; removed in t.Cleanup.
-func colourContainer(t *testing.T, tc *client.Client, project, colour, tag string) {
+// given colour label and image tag, and returns its port; removed in
+// t.Cleanup.
+func colourContainer(t *testing.T, tc *client.Client, project, colour, tag string) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -54,6 +55,7 @@ func colourContainer(t *testing.T, tc *client.Client, project, colour, tag strin
 	if err := tc.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	return port
 }
 
 // TestIntegrationBlueGreen: two colours of a service as real containers
