@@ -2,14 +2,10 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/audit"
@@ -18,7 +14,6 @@ import (
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/views"
-	"github.com/manacore/opsdeck/views/table"
 	"github.com/manacore/opsdeck/views/theme"
 )
 
@@ -292,78 +287,6 @@ func (m *Model) all() []views.View {
 	return append(append([]views.View{}, m.tabs...), m.stack...)
 }
 
-// key applies the precedence of pipeline rule 4.
-func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.opts.Keys
-	// ctrl+c cancels a running action before it ever quits: the reflex
-	// of an engineer who sees the wrong thing happen.
-	if msg.String() == "ctrl+c" {
-		if cmd, ok := m.cancelRunning(); ok {
-			return cmd
-		}
-	}
-	if m.confirm.open() {
-		return m.confirmKey(msg)
-	}
-	if m.palette.open {
-		cmd, run := m.palette.update(msg)
-		if run != "" {
-			return tea.Batch(cmd, m.run(run))
-		}
-		return cmd
-	}
-	if m.export.open {
-		cmd, path := m.export.update(msg)
-		if path != "" {
-			return tea.Batch(cmd, exportCmd(m.snap, path))
-		}
-		return cmd
-	}
-	if m.active().Capturing() {
-		return m.active().Update(msg)
-	}
-	if m.showHelp {
-		if key.Matches(msg, k.Help, k.Back) {
-			m.showHelp = false
-		} else if key.Matches(msg, k.Quit) {
-			return m.quit()
-		}
-		return nil
-	}
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m.quit()
-	case key.Matches(msg, k.Help):
-		m.showHelp = true
-		return nil
-	case key.Matches(msg, k.Palette):
-		return m.palette.start()
-	case key.Matches(msg, k.Export):
-		return m.export.start(m.snap)
-	case key.Matches(msg, k.Check) && m.active().Name() != "check":
-		return views.OpenChecks(m.common)
-	case key.Matches(msg, k.Refresh):
-		hub := m.opts.Hub
-		return tea.Batch(func() tea.Msg { hub.Refresh(); return nil }, notify(levelInfo, "refreshing all sources"))
-	}
-	for i, v := range m.tabs {
-		if b := k.Views[v.Name()]; b != nil && key.Matches(msg, *b) {
-			return m.switchTo(i)
-		}
-	}
-	// esc undoes the view's own state first (an applied filter), then
-	// closes a detail.
-	if key.Matches(msg, k.Back) {
-		if !m.active().Back() && len(m.stack) > 0 {
-			closeView(m.stack[len(m.stack)-1])
-			m.stack = m.stack[:len(m.stack)-1]
-			m.freshen()
-		}
-		return nil
-	}
-	return m.active().Update(msg)
-}
-
 // switchTo shows tab i; a tab that loads its content when shown (the
 // deployments' history) says what to fetch.
 func (m *Model) switchTo(i int) tea.Cmd {
@@ -402,32 +325,6 @@ func (m *Model) freshen() {
 	}
 }
 
-// deploys is the deployments tab.
-func (m *Model) deploys() *views.Deploys {
-	for _, v := range m.tabs {
-		if d, ok := v.(*views.Deploys); ok {
-			return d
-		}
-	}
-	return nil
-}
-
-// fetchDeployHistory reads the audit log off the UI goroutine.
-func (m *Model) fetchDeployHistory() tea.Cmd {
-	read, parent := m.opts.AuditPairs, m.ctx
-	if read == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, historyTimeout)
-		defer cancel()
-		pairs, err := read(ctx)
-		return views.DeployHistoryMsg{Pairs: pairs, Err: err}
-	}
-}
-
-const historyTimeout = 10 * time.Second
-
 // closeView releases what a view holds open (a log stream).
 func closeView(v views.View) {
 	if c, ok := v.(interface{ Close() }); ok {
@@ -465,117 +362,12 @@ func (m *Model) action(a views.ActionMsg) tea.Cmd {
 	return m.requestAction(a)
 }
 
-// runChecks runs every health check off the UI goroutine; each check is
-// bounded by the checker's own timeout, the whole run by checksTimeout.
-func (m *Model) runChecks() tea.Cmd {
-	checker := m.opts.Checker
-	if checker == nil {
-		return func() tea.Msg { return views.ChecksDoneMsg{} }
-	}
-	parent := m.ctx
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, checksTimeout)
-		defer cancel()
-		return views.ChecksDoneMsg{Results: checker.CheckAll(ctx)}
-	}
-}
-
-const checksTimeout = 30 * time.Second
-
-// fetchRange asks the range querier for the chart's series, bounded by a
-// timeout; the answer goes back to the chart that asked.
-func (m *Model) fetchRange(req views.RangeRequestMsg) tea.Cmd {
-	q := m.opts.Ranges
-	if q == nil {
-		return func() tea.Msg {
-			return views.RangeResultMsg{ID: req.ID, Err: errors.New("no metrics source for history")}
+// deploys is the deployments tab.
+func (m *Model) deploys() *views.Deploys {
+	for _, v := range m.tabs {
+		if d, ok := v.(*views.Deploys); ok {
+			return d
 		}
 	}
-	parent, end := m.ctx, m.opts.Clock()
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, rangeTimeout)
-		defer cancel()
-		series, err := q.P95Range(ctx, end.Add(-views.ChartRange), end, req.Step)
-		return views.RangeResultMsg{ID: req.ID, Series: series, Err: err}
-	}
-}
-
-const rangeTimeout = 15 * time.Second
-
-// View renders the whole screen.
-func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.WindowTitle = "opsdeck · " + m.snap.Environment
-	return v
-}
-
-func (m *Model) render() string {
-	if m.width <= 0 || m.height <= 0 {
-		return ""
-	}
-	if m.width < MinWidth || m.height < MinHeight {
-		return m.tooSmall()
-	}
-	w, h := m.bodySize()
-	var body string
-	if m.showHelp {
-		body = m.helpView(w, h)
-	} else {
-		body = m.active().View()
-	}
-	body = fitBlock(body, w, h)
-	if m.palette.open {
-		body = overlayBottom(body, m.palette.suggestions(m.opts.Theme, w), h)
-	}
-	if m.confirm.open() {
-		body = overlayCenter(body, m.dialogBox(w), w)
-	}
-	return strings.Join([]string{m.header(), m.tabBar(), body, m.statusBar()}, "\n")
-}
-
-func (m *Model) tooSmall() string {
-	msg := []string{
-		"terminal too small",
-		sizeText(m.width, m.height) + " (need " + sizeText(MinWidth, MinHeight) + ")",
-	}
-	var lines []string
-	for i := 0; i < m.height; i++ {
-		line := ""
-		if j := i - (m.height-len(msg))/2; j >= 0 && j < len(msg) {
-			line = msg[j]
-		}
-		lines = append(lines, ansi.Truncate(line, m.width, ""))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// fitBlock makes s exactly h lines of at most w cells.
-func fitBlock(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if table.Width(l) > w {
-			lines[i] = ansi.Truncate(l, w, "…")
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// overlayBottom replaces the last lines of a body with an overlay.
-func overlayBottom(body string, overlay []string, h int) string {
-	if len(overlay) == 0 {
-		return body
-	}
-	lines := strings.Split(body, "\n")
-	start := max(len(lines)-len(overlay), 0)
-	for i := start; i < len(lines); i++ {
-		lines[i] = overlay[i-start]
-	}
-	return strings.Join(lines, "\n")
+	return nil
 }
