@@ -3,7 +3,7 @@ package docker
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -49,7 +49,7 @@ func (e *Engine) Stats(ctx context.Context, ids []string) (map[string]Stats, err
 	start := time.Now()
 	first, errs := e.sampleAll(ctx, ids)
 	if len(first) == 0 {
-		return map[string]Stats{}, errors.Join(errs...)
+		return map[string]Stats{}, summarize(errs, len(ids))
 	}
 	// Counted from the start of the first pass: where the daemon already
 	// spaced the samples (20.10's tick), do not add a second to it.
@@ -69,8 +69,32 @@ func (e *Engine) Stats(ctx context.Context, ids []string) (map[string]Stats, err
 	for id, cur := range second {
 		out[id] = compute(first[id], cur)
 	}
-	return out, errors.Join(append(errs, errs2...)...)
+	return out, summarize(append(errs, errs2...), len(ids))
 }
+
+// summarize turns the failures of single containers into one line: at 200
+// containers a timeout would otherwise fill the status bar (and `opsdeck
+// status`) with 200 copies of the same message.
+func summarize(errs []error, total int) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return &statsErrors{first: errs[0], n: len(errs), total: total}
+}
+
+type statsErrors struct {
+	first    error
+	n, total int
+}
+
+func (e *statsErrors) Error() string {
+	return fmt.Sprintf("stats failed %d times for %d containers; first: %v", e.n, e.total, e.first)
+}
+
+func (e *statsErrors) Unwrap() error { return e.first }
 
 // sampleAll takes one one-shot sample of each running container.
 func (e *Engine) sampleAll(ctx context.Context, ids []string) (map[string]container.StatsResponse, []error) {

@@ -1,9 +1,13 @@
 package docker
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/docker/docker/api/types/container"
@@ -106,5 +110,20 @@ func TestMemUsedAndBlkio(t *testing.T) {
 	}
 	if rate(10, 5, 1) != 0 || rate(0, 10, 2) != 5 {
 		t.Error("rate")
+	}
+}
+
+func TestStatsFailuresAreOneLine(t *testing.T) {
+	var errs []error
+	for i := 0; i < 200; i++ {
+		errs = append(errs, fmt.Errorf("stats c%d: %w", i, context.DeadlineExceeded))
+	}
+	err := summarize(errs, 200)
+	if strings.Count(err.Error(), "\n") != 0 || !strings.Contains(err.Error(), "failed 200 times for 200 containers") ||
+		!errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %q", err)
+	}
+	if summarize(nil, 3) != nil || summarize(errs[:1], 3) != errs[0] {
+		t.Fatal("zero or one failure must pass through")
 	}
 }
