@@ -11,6 +11,7 @@ package sim
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,7 +34,10 @@ type Config struct {
 	Databases    []string
 	Dependencies []string
 	Profiles     map[string]Profile // by service / database / dependency name
-	Thresholds   backend.Thresholds // alerts are raised against these
+	// BlueGreen names the services deployed blue/green: they run a blue
+	// and a green container and report figures per colour.
+	BlueGreen  []string
+	Thresholds backend.Thresholds // alerts are raised against these
 }
 
 // Fleet is a simulated fleet. Its sources are safe for concurrent use.
@@ -69,7 +73,9 @@ func New(cfg Config) *Fleet {
 		f.clock = time.Now
 	}
 	for _, s := range cfg.Services {
-		f.services = append(f.services, newService(cfg.Seed, s, cfg.Profiles[s.Name]))
+		svc := newService(cfg.Seed, s, cfg.Profiles[s.Name])
+		svc.blueGreen = slices.Contains(cfg.BlueGreen, s.Name)
+		f.services = append(f.services, svc)
 	}
 	for _, name := range cfg.Databases {
 		f.dbs = append(f.dbs, newDatabase(cfg.Seed, name, cfg.Profiles[name]))

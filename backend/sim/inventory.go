@@ -15,6 +15,9 @@ func (f *Fleet) inventory(t time.Time) backend.Partial {
 		s := &f.services[i]
 		svc := s.skel
 		svc.Containers = s.containers(t)
+		if s.blueGreen && !s.down {
+			svc.Containers = s.bgContainers(t)
+		}
 		svc.LastDeploy = s.lastDeploy(t)
 		out[i] = svc
 	}

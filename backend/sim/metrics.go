@@ -30,6 +30,12 @@ func (f *Fleet) telemetry(t time.Time) backend.Partial {
 			continue
 		}
 		p.Metrics[name] = s.metrics(sec, f.th)
+		if s.blueGreen {
+			if p.ColourMetrics == nil {
+				p.ColourMetrics = map[string]map[string]backend.Metrics{}
+			}
+			p.ColourMetrics[name] = colourMetrics(p.Metrics[name])
+		}
 		p.P95History[name] = s.history(t, f.th)
 	}
 	p.Alerts = f.raise(t, p.Metrics)

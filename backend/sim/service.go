@@ -36,6 +36,7 @@ type service struct {
 	key         key
 	kind        kind
 	down        bool
+	blueGreen   bool // a blue and a green container (Config.BlueGreen)
 	slowQueryMS float64
 
 	rps, errPct, p95, cpu, mem wave

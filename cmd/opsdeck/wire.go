@@ -8,6 +8,7 @@ import (
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/docker"
 	"github.com/manacore/opsdeck/backend/health"
 	"github.com/manacore/opsdeck/backend/poll"
@@ -104,6 +105,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 			Dependencies: names(cfg.Dependencies, func(d config.Dependency) string { return d.Name }),
 			Profiles:     s.Profiles,
 			Thresholds:   cfg.Thresholds,
+			BlueGreen:    names(cfg.Deployments, func(d deploy.Spec) string { return d.Service }),
 		})
 		for _, src := range fleet.Sources() {
 			pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: s.Interval, Timeout: s.Timeout})
