@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -77,24 +79,48 @@ func newSearchInput() textinput.Model {
 	return ti
 }
 
-// waitLogs blocks for the next line, then takes whatever else is already
-// queued, so a burst costs one frame, not one per line.
+// Batching of a followed stream: batches are at least logCoalesce apart,
+// and what arrives in between goes into the next one (up to maxLogBatch
+// lines). A container writing 1,000 lines/s then costs ~20 updates a
+// second instead of one per read; a line after a quiet spell shows at once.
+const (
+	logCoalesce = 50 * time.Millisecond
+	maxLogBatch = 1024
+)
+
+// waitLogs blocks for the next line, then gathers lines until logCoalesce
+// has passed since the previous batch.
 func waitLogs(id int, ch <-chan backend.LogLine, errc <-chan error) tea.Cmd {
+	var last atomic.Int64 // unix nanoseconds of the previous batch
 	return func() tea.Msg {
 		l, ok := <-ch
 		if !ok {
 			return LogBatchMsg{ID: id, Err: <-errc, Done: true}
 		}
 		batch := []backend.LogLine{l}
-		for len(batch) < 512 {
+		defer func() { last.Store(time.Now().UnixNano()) }()
+		window := time.NewTimer(max(logCoalesce-time.Since(time.Unix(0, last.Load())), 0))
+		defer window.Stop()
+		for len(batch) < maxLogBatch {
 			select {
 			case l, ok := <-ch:
 				if !ok {
 					return LogBatchMsg{ID: id, Lines: batch, Err: <-errc, Done: true}
 				}
 				batch = append(batch, l)
-			default:
-				return LogBatchMsg{ID: id, Lines: batch}
+			case <-window.C:
+				// Take what is queued already, then deliver.
+				for len(batch) < maxLogBatch {
+					select {
+					case l, ok := <-ch:
+						if !ok {
+							return LogBatchMsg{ID: id, Lines: batch, Err: <-errc, Done: true}
+						}
+						batch = append(batch, l)
+					default:
+						return LogBatchMsg{ID: id, Lines: batch}
+					}
+				}
 			}
 		}
 		return LogBatchMsg{ID: id, Lines: batch}

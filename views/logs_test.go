@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -90,5 +91,37 @@ func TestLogsViewSearchPauseAndBound(t *testing.T) {
 		if ansi.StringWidth(l) > 80 {
 			t.Fatalf("line wider than the view: %q", l)
 		}
+	}
+}
+
+// A chatty stream arrives in few batches: at most one per logCoalesce
+// after the first, however many lines come in between.
+func TestLogBatchesAreCoalesced(t *testing.T) {
+	ch := make(chan backend.LogLine)
+	errc := make(chan error, 1)
+	go func() {
+		for i := 0; i < 200; i++ {
+			ch <- backend.LogLine{Text: "line"}
+			time.Sleep(time.Millisecond / 2)
+		}
+		close(ch)
+		errc <- nil
+	}()
+	next := waitLogs(1, ch, errc)
+	batches, lines := 0, 0
+	start := time.Now()
+	for {
+		msg := next().(LogBatchMsg)
+		batches++
+		lines += len(msg.Lines)
+		if msg.Done {
+			break
+		}
+	}
+	took := time.Since(start)
+	// One batch at once, then at most one per 50 ms of streaming (+1 for
+	// the end); one per line would be 200.
+	if limit := 2 + int(took/logCoalesce); lines != 200 || batches > limit {
+		t.Fatalf("%d lines in %d batches over %s (limit %d)", lines, batches, took, limit)
 	}
 }
