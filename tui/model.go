@@ -82,6 +82,16 @@ type Model struct {
 	showHelp      bool
 	notice        notice
 	now           time.Time
+
+	// held is a snapshot that arrived between clock ticks: while the
+	// clock ticks, new data is drawn with the next second's frame instead
+	// of a frame of its own (see hold).
+	held *backend.Snapshot
+	// rev counts the updates that may change the screen; frame caches
+	// View's text for frameRev, so an update that changes nothing drawn
+	// (a held snapshot) costs no re-render.
+	rev, frameRev uint64
+	frame         string
 }
 
 // New builds the root model with the overview and services views.
@@ -210,6 +220,20 @@ func (m *Model) bodySize() (int, int) { return m.width, max(m.height-3, 0) }
 // Update routes a message, then queues the incident changes the wizard
 // made while handling it, in the order it made them.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if s, ok := msg.(SnapshotMsg); ok {
+		if m.hold() {
+			m.held = &s.Snapshot
+			return m, waitSnapshot(m.sub)
+		}
+		m.held = nil // superseded by the one shown now
+	}
+	m.rev++
+	if m.held != nil {
+		// Anything that draws a frame (the clock tick at the latest)
+		// shows the held data with it.
+		m.snap, m.held = *m.held, nil
+		m.deliver()
+	}
 	model, cmd := m.update(msg)
 	if w := m.wizard(); w != nil {
 		if changes := w.TakeChanges(); len(changes) > 0 {
@@ -281,6 +305,32 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	return m, m.active().Update(msg)
+}
+
+// hold says whether a new snapshot can wait for the next clock tick. Each
+// source's result is a snapshot of its own (two or three a refresh), and
+// each drawn apart from the clock's frame costs a full render; held, the
+// data is at most a second older on screen and an idle console draws one
+// frame a second. Without a ticking clock nothing would carry it, and
+// until every source has answered once the first data goes out at once.
+func (m *Model) hold() bool {
+	if m.opts.NoTick || m.snap.At.IsZero() {
+		return false
+	}
+	for _, src := range m.snap.Sources {
+		if src.Pending() {
+			return false
+		}
+	}
+	return true
+}
+
+// cachedFrame is render's text for the current rev.
+func (m *Model) cachedFrame() string {
+	if m.frameRev != m.rev || m.rev == 0 {
+		m.frame, m.frameRev = m.render(), m.rev
+	}
+	return m.frame
 }
 
 func (m *Model) all() []views.View {

@@ -11,7 +11,7 @@ import (
 
 // View renders the whole screen.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	v := tea.NewView(m.cachedFrame())
 	v.AltScreen = true
 	v.WindowTitle = "opsdeck · " + m.snap.Environment
 	return v

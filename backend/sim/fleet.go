@@ -52,6 +52,9 @@ type Fleet struct {
 	mu     sync.Mutex
 	ctl    map[string]control // by source name
 	alerts alertMemory
+
+	histMu sync.Mutex
+	hist   historyCache // see historyGrid
 }
 
 // control is what Fail and Delay set for one source.

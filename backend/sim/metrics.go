@@ -20,6 +20,7 @@ func (f *Fleet) telemetry(t time.Time) backend.Partial {
 		Uptime:     make(map[string]backend.Value, n),
 	}
 	sec := seconds(t)
+	grid := f.historyGrid(t)
 	for i := range f.services {
 		s := &f.services[i]
 		name := s.skel.Name
@@ -36,7 +37,7 @@ func (f *Fleet) telemetry(t time.Time) backend.Partial {
 			}
 			p.ColourMetrics[name] = colourMetrics(p.Metrics[name])
 		}
-		p.P95History[name] = s.history(t, f.th)
+		p.P95History[name] = s.history(t, grid[i], f.th)
 	}
 	p.Alerts = f.raise(t, p.Metrics)
 	p.Databases = f.databases(t)
@@ -80,13 +81,42 @@ func (s *service) metrics(sec float64, th backend.Thresholds) backend.Metrics {
 // minute, one point a minute, and the last point is the value at t itself
 // (less than a minute past the grid unless t is on the minute), so the
 // sparkline ends at the figure shown beside it.
-func (s *service) history(t time.Time, th backend.Thresholds) backend.Series {
-	start := t.Add(-time.Hour).Truncate(time.Minute)
-	from := seconds(start)
+func (s *service) history(t time.Time, grid []backend.Value, th backend.Thresholds) backend.Series {
 	pts := make([]backend.Value, historyPoints)
-	for i := range historyPoints - 1 {
-		pts[i] = backend.Some(s.p95At(from+float64(60*i), th))
-	}
+	copy(pts, grid)
 	pts[historyPoints-1] = backend.Some(s.p95At(seconds(t), th))
-	return backend.Series{Start: start, Step: time.Minute, Points: pts}
+	return backend.Series{Start: historyStart(t), Step: time.Minute, Points: pts}
+}
+
+func historyStart(t time.Time) time.Time { return t.Add(-time.Hour).Truncate(time.Minute) }
+
+// historyGrid is every service's p95 history on the minute grid (all but
+// the last point), by service index. The grid moves only when the minute
+// turns, so it is computed once a minute, not on every fetch: evaluating
+// 60 points of waves for each of 200 services every 2 s was most of the
+// simulator's idle CPU. The slices are never written after they are made.
+func (f *Fleet) historyGrid(t time.Time) [][]backend.Value {
+	start := historyStart(t)
+	f.histMu.Lock()
+	defer f.histMu.Unlock()
+	if f.hist.grid != nil && f.hist.start.Equal(start) {
+		return f.hist.grid
+	}
+	from := seconds(start)
+	grid := make([][]backend.Value, len(f.services))
+	for i := range f.services {
+		pts := make([]backend.Value, historyPoints-1)
+		for j := range pts {
+			pts[j] = backend.Some(f.services[i].p95At(from+float64(60*j), f.th))
+		}
+		grid[i] = pts
+	}
+	f.hist = historyCache{start: start, grid: grid}
+	return grid
+}
+
+// historyCache is the grid of historyGrid for the hour starting at start.
+type historyCache struct {
+	start time.Time
+	grid  [][]backend.Value
 }

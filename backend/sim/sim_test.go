@@ -635,3 +635,19 @@ func TestCheckAllIsSimulated(t *testing.T) {
 		t.Fatal("same clock, same answer")
 	}
 }
+
+// The history's minute grid is kept between fetches (historyGrid): a
+// fleet fetched again and again, within a minute, across minute turns and
+// back in time, gives the history a fresh fleet computes at each moment.
+func TestHistoryGridKeptBetweenFetches(t *testing.T) {
+	c := &clock{t: testNow}
+	kept := New(seedConfig(1, c.now))
+	for _, d := range []time.Duration{0, 2 * time.Second, 59 * time.Second, 61 * time.Second, 3 * time.Minute, -time.Hour, 0} {
+		c.set(testNow.Add(d))
+		got := fetch(t, kept, "prometheus").P95History
+		want := fetch(t, New(seedConfig(1, c.now)), "prometheus").P95History
+		if len(got) == 0 || !reflect.DeepEqual(got, want) {
+			t.Fatalf("at %v: kept grid gives another history than a fresh fleet", c.now())
+		}
+	}
+}

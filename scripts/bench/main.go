@@ -31,6 +31,7 @@ type bench struct {
 	w, h         int
 	tmp          string
 	profileDir   string // -profile: where each session writes its pprof files
+	quick        bool   // -quick: opsdeck's own idle windows only (see main)
 	results      []result
 	notes        []string
 }
@@ -55,6 +56,7 @@ func main() {
 	flag.DurationVar(&b.dur, "duration", 60*time.Second, "idle measurement window")
 	flag.IntVar(&b.w, "width", 200, "terminal width")
 	flag.IntVar(&b.h, "height", 50, "terminal height")
+	flag.BoolVar(&b.quick, "quick", false, "opsdeck's own figures only: no dockerd window without opsdeck, no ctop-like reference, and the test bed is left at the last size (for iterating on idle CPU)")
 	flag.StringVar(&b.profileDir, "profile", "", "write CPU and heap profiles of every opsdeck session to this directory (OPSDECK_CPUPROFILE/OPSDECK_MEMPROFILE)")
 	flag.Parse()
 	log.SetFlags(0)
@@ -89,7 +91,9 @@ func main() {
 		}
 		b.keypress()
 		// Back to the shared bed without scale containers.
-		if err := run(b.testbed, "up"); err != nil {
+		if b.quick {
+			b.notes = append(b.notes, "-quick: the test bed was left with its scale containers")
+		} else if err := run(b.testbed, "up"); err != nil {
 			b.notes = append(b.notes, "scripts/testbed up (back to 0 scale containers) failed: "+err.Error())
 		}
 	}
