@@ -113,6 +113,21 @@ func TestGatesFromRealPrometheus(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
+	// Fresh containers: wait until both answer before steering them.
+	for _, port := range []int{blue, green} {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/health", port))
+			if err == nil {
+				resp.Body.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("container on %d never answered: %v", port, err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 	control(blue, "rps=20&error_pct=0&latency_ms=20&healthy=true")
 	control(green, "rps=20&error_pct=0&latency_ms=40&healthy=true")
 	st := waitVerdict(VerdictPromote, "", 90*time.Second)
