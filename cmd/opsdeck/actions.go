@@ -145,7 +145,13 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 		// The version history learns from every snapshot, so a rollback
 		// knows the image a service ran before.
 		a.runners = append(a.runners, func(ctx context.Context) {
+			var seen uint64
 			for s := range a.poller.Subscribe(ctx) {
+				// The same data (same revision) has nothing new to learn.
+				if s.Rev != 0 && s.Rev == seen {
+					continue
+				}
+				seen = s.Rev
 				_ = dx.Observe(s.Services, time.Now())
 			}
 		})
