@@ -126,6 +126,10 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	return ok
 }
 
+// clientGrace is how long Shutdown waits for clients to hang up after
+// their sessions ended.
+const clientGrace = 2 * time.Second
+
 // Shutdown stops accepting connections, tells every session goodbye and
 // ends its program, then waits, until ctx ends, for the session handlers
 // and for actions still executing (whose closing audit entries the
@@ -158,8 +162,22 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 	}
+	// Every session has sent its exit status; give the clients a moment
+	// to read it and hang up themselves, or OpenSSH reports the reset
+	// connection (exit 255) instead of the session's exit 0.
+	var serr error
+	hungUp := false
+	select {
+	case serr = <-closed:
+		hungUp = true
+	case <-time.After(clientGrace):
+	case <-ctx.Done():
+	}
 	cerr := s.ssh.Close() // connections whose clients have not hung up yet
-	if serr := <-closed; err == nil && serr != nil && !errors.Is(serr, context.Canceled) {
+	if !hungUp {
+		serr = <-closed
+	}
+	if err == nil && serr != nil && !errors.Is(serr, context.Canceled) && !errors.Is(serr, context.DeadlineExceeded) {
 		err = serr
 	}
 	if err == nil && cerr != nil && !errors.Is(cerr, ssh.ErrServerClosed) {
