@@ -97,20 +97,21 @@ func (x *Executor) Observe(services []backend.Service, now time.Time) error {
 // History is the version history rollback chooses from.
 func (x *Executor) History() *History { return x.hist }
 
-// Plan resolves a for its confirmation.
-func (x *Executor) Plan(ctx context.Context, a backend.Action) (backend.Plan, error) {
-	var (
-		p   plan
-		err error
-	)
+// planFor plans a by its kind; Plan and Execute both use it (Execute to
+// check the confirmed plan still describes the fleet).
+func (x *Executor) planFor(ctx context.Context, a backend.Action) (plan, error) {
 	switch a.Kind {
 	case backend.ActKindRestart, backend.ActKindStop, backend.ActKindStart:
-		p, err = x.planLifecycle(ctx, a)
+		return x.planLifecycle(ctx, a)
 	case backend.ActKindRollback:
-		p, err = x.planRollback(ctx, a)
-	default:
-		return backend.Plan{}, fmt.Errorf("dockeract: cannot %s", a.Kind)
+		return x.planRollback(ctx, a)
 	}
+	return plan{}, fmt.Errorf("dockeract: cannot %s", a.Kind)
+}
+
+// Plan resolves a for its confirmation.
+func (x *Executor) Plan(ctx context.Context, a backend.Action) (backend.Plan, error) {
+	p, err := x.planFor(ctx, a)
 	if err != nil {
 		return backend.Plan{}, err
 	}
@@ -121,18 +122,7 @@ func (x *Executor) Plan(ctx context.Context, a backend.Action) (backend.Plan, er
 // fleet.
 func (x *Executor) Execute(ctx context.Context, bp backend.Plan, out func(backend.OutputLine)) error {
 	a := bp.Action
-	var (
-		p   plan
-		err error
-	)
-	switch a.Kind {
-	case backend.ActKindRestart, backend.ActKindStop, backend.ActKindStart:
-		p, err = x.planLifecycle(ctx, a)
-	case backend.ActKindRollback:
-		p, err = x.planRollback(ctx, a)
-	default:
-		return fmt.Errorf("dockeract: cannot %s", a.Kind)
-	}
+	p, err := x.planFor(ctx, a)
 	if err != nil {
 		return fmt.Errorf("%s %s: not run: %w", a.Kind, a.Target, err)
 	}
