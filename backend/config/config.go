@@ -24,6 +24,7 @@ import (
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/sim"
+	"github.com/manacore/opsdeck/backend/yamlpos"
 )
 
 // Config is a loaded and validated config.
@@ -230,12 +231,7 @@ func Parse(file string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, fromYAML(file, nil, err)
 	}
-	var bodies []ast.Node
-	for _, d := range f.Docs {
-		if d != nil && d.Body != nil {
-			bodies = append(bodies, d.Body)
-		}
-	}
+	bodies := yamlpos.Bodies(f)
 	switch len(bodies) {
 	case 0:
 		return nil, &Error{File: file, Msg: "config is empty; it needs at least environment, projects and sources"}

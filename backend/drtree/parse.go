@@ -8,6 +8,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/manacore/opsdeck/backend/yamlpos"
 )
 
 // The raw types mirror the YAML as written; durations are strings so a bad
@@ -75,12 +77,7 @@ func Parse(file string, data []byte) (*Tree, error) {
 	if err != nil {
 		return nil, fromYAML(file, err)
 	}
-	var bodies []ast.Node
-	for _, d := range f.Docs {
-		if d != nil && d.Body != nil {
-			bodies = append(bodies, d.Body)
-		}
-	}
+	bodies := yamlpos.Bodies(f)
 	switch len(bodies) {
 	case 0:
 		return nil, &Error{File: file, Msg: "the tree is empty; it needs root, branches and nodes"}

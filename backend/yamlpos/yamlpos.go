@@ -94,3 +94,15 @@ func PosOf(n ast.Node) Pos {
 	}
 	return TokenPos(n.GetToken())
 }
+
+// Bodies are the non-empty documents of a parsed file, in order; loaders
+// of single-document files refuse a second one at its position.
+func Bodies(f *ast.File) []ast.Node {
+	var out []ast.Node
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			out = append(out, d.Body)
+		}
+	}
+	return out
+}
