@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	"github.com/manacore/opsdeck/tui/tuitest"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -44,34 +45,8 @@ func hostileDemo(t *testing.T) backend.Snapshot {
 	return s
 }
 
-// terminalUnsafe returns the first sequence in out that is neither text,
-// a newline, nor an SGR colour sequence (all lipgloss emits); "" if none.
-func terminalUnsafe(out string) string {
-	p := ansi.NewParser()
-	var state byte
-	for len(out) > 0 {
-		seq, _, n, next := ansi.DecodeSequence(out, state, p)
-		state, out = next, out[n:]
-		r, _ := utf8.DecodeRuneInString(seq)
-		switch {
-		case seq == "\n":
-		case seq[0] == ansi.ESC:
-			cmd := ansi.Cmd(p.Command())
-			if !strings.HasPrefix(seq, "\x1b[") || cmd.Final() != 'm' || cmd.Prefix() != 0 || cmd.Intermediate() != 0 {
-				return fmt.Sprintf("escape %q", seq)
-			}
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return fmt.Sprintf("control %q", seq)
-		default:
-			for _, r := range seq {
-				if (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
-					return fmt.Sprintf("control rune %U", r)
-				}
-			}
-		}
-	}
-	return ""
-}
+// terminalUnsafe is the shared check of what reaches the terminal.
+var terminalUnsafe = tuitest.TerminalUnsafe
 
 func requireHarmless(t *testing.T, what string, m *Model) {
 	t.Helper()

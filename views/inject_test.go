@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
+
+	"github.com/manacore/opsdeck/tui/tuitest"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -34,36 +35,8 @@ var evil = []string{
 // evilText is all payloads in one value, the way a hostile name would be.
 func evilText(tag string) string { return tag + "-" + strings.Join(evil, "|") }
 
-// terminalUnsafe parses rendered output as a terminal would and returns
-// the first sequence that is not plain text, a newline, or an SGR colour
-// sequence (the only kind lipgloss emits); "" when there is none.
-func terminalUnsafe(out string) string {
-	p := ansi.NewParser()
-	var state byte
-	for len(out) > 0 {
-		seq, _, n, next := ansi.DecodeSequence(out, state, p)
-		state = next
-		out = out[n:]
-		r, _ := utf8.DecodeRuneInString(seq)
-		switch {
-		case seq == "\n":
-		case seq[0] == ansi.ESC:
-			cmd := ansi.Cmd(p.Command())
-			if !strings.HasPrefix(seq, "\x1b[") || cmd.Final() != 'm' || cmd.Prefix() != 0 || cmd.Intermediate() != 0 {
-				return fmt.Sprintf("escape %q", seq)
-			}
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return fmt.Sprintf("control %q", seq)
-		default:
-			for _, r := range seq {
-				if (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
-					return fmt.Sprintf("control rune %U in %q", r, seq)
-				}
-			}
-		}
-	}
-	return ""
-}
+// terminalUnsafe is the shared check of what reaches the terminal.
+var terminalUnsafe = tuitest.TerminalUnsafe
 
 func TestTerminalUnsafeCatchesEveryPayload(t *testing.T) {
 	// The checker itself must fail on raw payloads, or the tests below
