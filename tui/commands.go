@@ -53,7 +53,7 @@ func (m *Model) run(name string) tea.Cmd {
 	case "silences":
 		return views.OpenSilences(m.common)
 	case "export":
-		return m.export.start(m.snap)
+		return m.startExport()
 	case "refresh":
 		hub := m.opts.Hub
 		return func() tea.Msg { hub.Refresh(); return nil }

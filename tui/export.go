@@ -59,6 +59,15 @@ func (p *exportPrompt) update(msg tea.KeyPressMsg) (tea.Cmd, string) {
 	return cmd, ""
 }
 
+// startExport opens the export prompt, unless this console may not write
+// files (a remote session of `opsdeck serve`).
+func (m *Model) startExport() tea.Cmd {
+	if m.opts.NoExport {
+		return notify(levelWarn, "export writes files on the server and is off in opsdeck serve; run `opsdeck status --json` there")
+	}
+	return m.export.start(m.snap)
+}
+
 // exportCmd writes the snapshot as the markdown report at path and as the
 // `opsdeck status --json` document next to it (.json), off the UI
 // goroutine, and reports where it wrote.

@@ -54,7 +54,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Palette):
 		return m.palette.start()
 	case key.Matches(msg, k.Export):
-		return m.export.start(m.snap)
+		return m.startExport()
 	case key.Matches(msg, k.Check) && m.active().Name() != "check":
 		return views.OpenChecks(m.common)
 	case key.Matches(msg, k.Refresh):

@@ -57,6 +57,9 @@ type Options struct {
 	// log for their history (nil: no history).
 	Deployments []deploy.Spec
 	AuditPairs  func(ctx context.Context) ([]audit.Pair, error)
+	// NoExport refuses the export report: it writes files where opsdeck
+	// runs, which a remote `opsdeck serve` session must not choose.
+	NoExport bool
 }
 
 // Model is the root model.

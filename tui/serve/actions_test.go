@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -69,7 +70,7 @@ func TestViewerKeysNeverReachExecutor(t *testing.T) {
 	vw.waitScreen("[read-only]", within)
 	vw.send("2")
 	vw.waitScreen("SERVICE STATUS", within)
-	for _, row := range []string{"", "j", "j", "enter"} {
+	for _, row := range []string{"", "j", "j", "\r"} {
 		vw.send(row)
 		for _, k := range []string{"r", "R", "s", "S", "y", "\r"} {
 			vw.send(k)
@@ -197,5 +198,25 @@ func TestShutdownWaitsForRunningAction(t *testing.T) {
 	entries, _, _ := audit.Read(auditPath)
 	if len(entries) != 2 || entries[1].Phase != audit.PhaseAfter || !strings.HasPrefix(entries[1].Fingerprint, "SHA256:") {
 		t.Fatalf("audit after shutdown: %+v", entries)
+	}
+}
+
+// Export writes a file where the server runs, at a path the user types: a
+// remote session (even an operator's) gets a notice instead, by key and by
+// palette, and nothing is written.
+func TestExportIsOffOverSSH(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	f := start(t, nil, nil)
+	op := f.open(t, f.operator, "xterm-256color", 160, 30)
+	op.waitScreen("SYSTEM HEALTH", within)
+	op.send("e")
+	op.waitScreen("export writes files on the server", within)
+	op.send("\r")
+	op.send(":export\r")
+	op.send(":fleet\r") // answered only after every key before it was read
+	op.waitScreen("FLEET · ", within)
+	if ents, err := os.ReadDir(dir); err != nil || len(ents) != 0 {
+		t.Fatalf("files in the server's directory after export keys: %v %v", ents, err)
 	}
 }

@@ -199,6 +199,7 @@ func (s *Server) sessionOptions(se *session) tui.Options {
 	actor := se.id.Actor()
 	o := s.cfg.Options(actor)
 	o.Actor = actor
+	o.NoExport = true
 	if !actor.CanAct() {
 		o.ReadOnly = true
 	}
