@@ -35,6 +35,9 @@ type console struct {
 func startConsole(t *testing.T, cfgBody string, w, h int) *console {
 	t.Helper()
 	state := t.TempDir()
+	// The console writes exports (e) to its working directory: keep them,
+	// even a stray one from a failing test, out of the checkout.
+	t.Chdir(state)
 	getenv := env(map[string]string{"XDG_STATE_HOME": state, "USER": "tester"})
 	a, err := build(flags{config: writeConfig(t, cfgBody)}, getenv)
 	if err != nil {
