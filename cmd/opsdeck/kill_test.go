@@ -38,6 +38,7 @@ type proc struct {
 
 	mu  sync.Mutex
 	emu *vt.Emulator
+	out bytes.Buffer // everything opsdeck wrote
 }
 
 func startOpsdeck(t *testing.T, state string) *proc {
@@ -57,6 +58,7 @@ func startOpsdeck(t *testing.T, state string) *proc {
 			if n > 0 {
 				p.mu.Lock()
 				_, _ = p.emu.Write(buf[:n])
+				p.out.Write(buf[:n])
 				p.mu.Unlock()
 			}
 			if err != nil {

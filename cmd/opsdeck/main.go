@@ -28,12 +28,6 @@ var (
 	date    = ""
 )
 
-// frameRate caps how often Bubble Tea looks for a changed frame. Its
-// renderer wakes up this often even when nothing changed; 30 (not the
-// default 60) halves that idle cost and still shows a key's effect within
-// about 33 ms.
-const frameRate = 30
-
 // exitUsage is the exit code for a bad config or bad flags.
 const exitUsage = 2
 
@@ -117,12 +111,13 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	app.start(ctx)
 	go app.poller.Run(ctx)
 
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(frameRate)}
-	if profile, pinned := colorProfile(f, getenv); pinned {
+	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	var pinned *colorprofile.Profile
+	if profile, ok := colorProfile(f, getenv); ok {
 		opts = append(opts, tea.WithColorProfile(profile))
+		pinned = &profile
 	}
-	p := tea.NewProgram(tui.New(app.ui), opts...)
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	if err := runConsole(ctx, tui.New(app.ui), opts, pinned); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		fmt.Fprintln(stderr, "opsdeck:", err)
 		return 1
 	}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/manacore/opsdeck/tui/screen"
+)
+
+// frameRate caps Bubble Tea's own renderer where it draws (the output is
+// not a terminal, or Windows). Its renderer wakes up this often even when
+// nothing changed; 30 (not the default 60) halves that idle cost and still
+// shows a key's effect within about 33 ms.
+const frameRate = 30
+
+// runConsole runs the console's program. On a terminal it draws through
+// tui/screen: a frame when the view changes and none otherwise, where
+// Bubble Tea's renderer would wake frameRate times a second to look (that
+// ticker alone was the whole idle-CPU budget; see BENCHMARKS.md). profile
+// is the pinned colour profile, if pinned.
+func runConsole(ctx context.Context, m tea.Model, opts []tea.ProgramOption, profile *colorprofile.Profile) error {
+	term, err := screen.OpenTerminal(os.Stdin, os.Stdout)
+	if errors.Is(err, screen.ErrNoTerminal) {
+		_, err := tea.NewProgram(m, append(opts, tea.WithFPS(frameRate))...).Run()
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	defer func() { _ = term.Restore() }()
+	w, h, err := term.Size()
+	if err != nil {
+		return err
+	}
+	p := colorprofile.Detect(os.Stdout, os.Environ())
+	if profile != nil {
+		p = *profile
+	}
+	scr := screen.New(os.Stdout, os.Environ(), w, h, p)
+	scr.Start()
+	defer func() { _ = scr.Close() }()
+	opts = append(opts,
+		tea.WithInput(os.Stdin), tea.WithOutput(os.Stdout),
+		tea.WithWindowSize(w, h),
+		// Bubble Tea still runs its flush ticker without a renderer;
+		// 1 Hz is the slowest it allows and it has nothing to flush.
+		tea.WithoutRenderer(), tea.WithFPS(1))
+	prog := tea.NewProgram(screen.Wrap(m, scr), opts...)
+	go term.WatchResize(ctx, prog.Send)
+	_, err = prog.Run()
+	return err
+}

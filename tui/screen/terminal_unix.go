@@ -1,0 +1,62 @@
+//go:build !windows
+
+package screen
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+)
+
+// Terminal is the local terminal the console runs on, in raw mode. Bubble
+// Tea does this itself only when it renders, so a program drawing through a
+// Screen needs it.
+type Terminal struct {
+	in, out *os.File
+	state   *term.State
+}
+
+// OpenTerminal puts in into raw mode; in and out must both be terminals
+// (ErrNoTerminal otherwise: let Bubble Tea's renderer draw).
+func OpenTerminal(in, out *os.File) (*Terminal, error) {
+	if !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
+		return nil, ErrNoTerminal
+	}
+	state, err := term.MakeRaw(in.Fd())
+	if err != nil {
+		return nil, fmt.Errorf("raw mode: %w", err)
+	}
+	return &Terminal{in: in, out: out, state: state}, nil
+}
+
+// Size is the terminal's width and height in cells.
+func (t *Terminal) Size() (width, height int, err error) {
+	return term.GetSize(t.out.Fd())
+}
+
+// WatchResize sends a WindowSizeMsg on every SIGWINCH until ctx ends.
+func (t *Terminal) WatchResize(ctx context.Context, send func(tea.Msg)) {
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	defer signal.Stop(winch)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-winch:
+			if w, h, err := t.Size(); err == nil {
+				send(tea.WindowSizeMsg{Width: w, Height: h})
+			}
+		}
+	}
+}
+
+// Restore returns the terminal to the mode it had before OpenTerminal.
+func (t *Terminal) Restore() error {
+	return term.Restore(t.in.Fd(), t.state)
+}
