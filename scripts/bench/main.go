@@ -67,6 +67,11 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	b.tmp = tmp
+	if b.profileDir != "" {
+		if err := os.MkdirAll(b.profileDir, 0o755); err != nil {
+			log.Fatal(err)
+		}
+	}
 
 	b.notes = append(b.notes,
 		"ctop itself is not measured: its module is refused by the Go module proxy (403), there is no apt package and no route to GitHub releases. The \"ctop-like reference load\" rows are a stand-in built from ctop's documented approach (one streaming stats request per running container, every sample read), measured through the same proxy and /proc windows. They are not ctop: ctop also renders a UI and may differ in details.",

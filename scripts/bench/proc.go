@@ -29,6 +29,20 @@ func cpuSeconds(pid int) (float64, error) {
 	return (ut + st) / clkTck, nil
 }
 
+// running says whether pid is alive and not a zombie: a session that
+// died at start would otherwise measure as zero CPU.
+func running(pid int) error {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return fmt.Errorf("opsdeck (pid %d) is gone: %w", pid, err)
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i < 0 || i+2 >= len(s) || s[i+2] == 'Z' {
+		return fmt.Errorf("opsdeck (pid %d) exited", pid)
+	}
+	return nil
+}
+
 // statusKiB is a "Key:   123 kB" line of /proc/<pid>/status, in KiB.
 func statusKiB(pid int, key string) (int, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))

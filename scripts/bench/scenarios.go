@@ -33,6 +33,9 @@ func measureIdle(s *session, d time.Duration, during func()) (idle, error) {
 	} else {
 		time.Sleep(d)
 	}
+	if err := running(s.pid()); err != nil {
+		return idle{}, fmt.Errorf("%w; its last output: %q", err, s.tail(300))
+	}
 	c1, err := cpuSeconds(s.pid())
 	if err != nil {
 		return idle{}, err

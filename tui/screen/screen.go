@@ -19,6 +19,7 @@ package screen
 import (
 	"bytes"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,8 +60,10 @@ type Screen struct {
 	scr       *uv.TerminalRenderer
 	frame     bytes.Buffer // what scr writes for one frame
 	cells     uv.ScreenBuffer
-	drawn     bool   // a frame has been drawn since Start
-	lastText  string // the content of the last drawn frame
+	drawn     bool     // a frame has been drawn since Start
+	lastText  string   // the content of the last drawn frame
+	lastLines []string // lastText split into lines
+	lastOwn   bool     // every line of lastText closes its styles
 	lastTitle string
 	lastAt    time.Time
 	frames    int // frames written, for tests and benchmarks
@@ -229,11 +232,47 @@ func (s *Screen) draw() {
 		_, _ = s.scr.WriteString(ansi.SetWindowTitle(title))
 		s.lastTitle = title
 	}
-	s.cells.Clear()
-	uv.NewStyledString(content).Draw(s.cells, s.cells.Bounds())
+	lines := strings.Split(content, "\n")
+	own := ownStyles(lines)
+	if resized || !s.drawn || len(lines) != len(s.lastLines) || !own || !s.lastOwn {
+		uv.NewStyledString(content).Draw(s.cells, s.cells.Bounds())
+	} else {
+		// Most frames change a line or two (the clock, a figure): parse
+		// and lay out only those.
+		for y, line := range lines {
+			if y >= height {
+				break
+			}
+			if line != s.lastLines[y] {
+				uv.NewStyledString(line).Draw(s.cells, uv.Rect(0, y, width, 1))
+			}
+		}
+	}
 	s.scr.Render(s.cells.RenderBuffer)
 	s.write(s.scr.Flush())
-	s.drawn, s.lastText, s.lastAt = true, content, time.Now()
+	s.drawn, s.lastText, s.lastLines, s.lastOwn, s.lastAt = true, content, lines, own, time.Now()
+}
+
+// ownStyles says whether every line ends with its styles closed (what
+// lipgloss renders), so that a line drawn alone looks as it does drawn
+// with the lines above it. A style or hyperlink left open across a line
+// break makes draw lay out the whole view.
+func ownStyles(lines []string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, "\x1b]8;") {
+			return false
+		}
+		i := strings.LastIndex(l, "\x1b[")
+		if i < 0 {
+			continue
+		}
+		// The last CSI sequence must be an SGR reset: ESC [ m or ESC [ 0 m.
+		rest := l[i+2:]
+		if !strings.HasPrefix(rest, "m") && !strings.HasPrefix(rest, "0m") {
+			return false
+		}
+	}
+	return true
 }
 
 // write sends what scr put into frame to the terminal in one write.

@@ -2,6 +2,7 @@ package screen
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -279,5 +280,56 @@ func waitScreen(t *testing.T, term *tty, want string) {
 			t.Fatalf("screen never showed %q:\n%s", want, term.screen())
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Drawing only the lines that changed leaves the same cells, with the same
+// styles, as laying out every frame whole, also across frames whose styles
+// run over a line break (which draw lays out whole).
+func TestChangedLinesMatchWholeFrames(t *testing.T) {
+	const w, h = 60, 8
+	red := lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000")).Bold(true)
+	dim := lipgloss.NewStyle().Faint(true).Background(lipgloss.Color("#203040"))
+	frame := func(i int) string {
+		rows := []string{
+			red.Render("opsdeck") + "  production   " + dim.Render(fmt.Sprintf("12:00:%02d UTC", i)),
+			"SERVICE   STATE",
+			"chat      " + red.Render(map[bool]string{true: "DOWN", false: "UP  "}[i%3 == 0]),
+			dim.Render(strings.Repeat("─", 40)),
+			"wide 日本語 " + red.Render(fmt.Sprint(i)),
+		}
+		if i%4 == 2 {
+			// A style left open across the break: the next line is red.
+			rows[1] = "\x1b[31mSERVICE   STATE"
+		}
+		if i%5 == 4 {
+			rows = append(rows, "an extra line")
+		}
+		return strings.Join(rows, "\n")
+	}
+	diffTTY, wholeTTY := newTTY(w, h), newTTY(w, h)
+	diff := New(diffTTY, env, w, h, colorprofile.TrueColor)
+	whole := New(wholeTTY, env, w, h, colorprofile.TrueColor)
+	lineFrames := 0
+	for i := range 20 {
+		diff.Show(view(frame(i)))
+		diff.draw()
+		if i > 0 && diff.lastOwn && strings.Count(frame(i), "\n") == strings.Count(frame(i-1), "\n") && frame(i-1) != "" {
+			lineFrames++
+		}
+		whole.Show(view(frame(i)))
+		whole.drawn = false // lay out the whole view every time
+		whole.draw()
+		for y := range h {
+			for x := range w {
+				a, b := diffTTY.emu.CellAt(x, y), wholeTTY.emu.CellAt(x, y)
+				if (a == nil) != (b == nil) || a != nil && (a.Content != b.Content || !a.Style.Equal(&b.Style)) {
+					t.Fatalf("frame %d: cell %d,%d differs: changed-lines %+v, whole %+v\n%s", i, x, y, a, b, diffTTY.screen())
+				}
+			}
+		}
+	}
+	if lineFrames < 5 {
+		t.Fatalf("only %d frames took the changed-lines path", lineFrames)
 	}
 }
