@@ -425,6 +425,7 @@ type proxy struct {
 	srv *http.Server
 
 	statsNow, statsMax atomic.Int32
+	statsTotal         atomic.Int32 // stats requests so far
 	subscriptions      atomic.Int32
 }
 
@@ -466,6 +467,7 @@ func newProxy(t *testing.T) *proxy {
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/stats"):
+		p.statsTotal.Add(1)
 		n := p.statsNow.Add(1)
 		defer p.statsNow.Add(-1)
 		for {

@@ -411,6 +411,51 @@ func TestStats(t *testing.T) {
 	}
 }
 
+// The stats source samples a real engine in turns within its budget: with
+// room for two samples per fetch and three containers, every container has
+// memory after two fetches and CPU after four, and the half-core burner
+// reads about 50%.
+func TestStatsSourceInTurns(t *testing.T) {
+	need(t)
+	burner := run(t, spec{name: "turns-burn", cmd: []string{"-burn"}, nanoCPUs: 5e8})
+	idle1 := run(t, spec{name: "turns-idle-1"})
+	idle2 := run(t, spec{name: "turns-idle-2"})
+	p := newProxy(t)
+	e := newEngine(t, Config{Name: "turns", Host: "unix://" + p.path, StatsConcurrency: 2})
+	s := e.StatsSource()
+	s.budget = 2
+	ids := []string{burner, idle1, idle2}
+	owner := map[string]string{burner: "burn", idle1: "idle-1", idle2: "idle-2"}
+	time.Sleep(300 * time.Millisecond) // let the burner reach its quota
+	for fetch := 1; fetch <= 4; fetch++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		before := p.statsTotal.Load()
+		errs := s.sampleShare(ctx, ids)
+		cancel()
+		if len(errs) != 0 {
+			t.Fatalf("fetch %d: %v", fetch, errs)
+		}
+		if n := p.statsTotal.Load() - before; n > 2 {
+			t.Fatalf("fetch %d asked for %d samples, budget 2", fetch, n)
+		}
+		out := s.sums(owner).Metrics
+		if fetch == 2 && len(out) != 3 {
+			t.Fatalf("after 2 fetches %d of 3 services have figures: %+v", len(out), out)
+		}
+		if fetch == 4 {
+			for name, m := range out {
+				if !m.CPUPct.Valid || !m.MemBytes.Valid || m.MemBytes.V <= 0 {
+					t.Fatalf("after 4 fetches %s = %+v", name, m)
+				}
+			}
+			if c := out["burn"].CPUPct.V; c < 25 || c > 75 {
+				t.Errorf("burner CPU %.1f%%, want about 50", c)
+			}
+			t.Logf("burner %+v, idle %+v", out["burn"], out["idle-1"])
+		}
+	}
+}
+
 func TestUnreachable(t *testing.T) {
 	need(t) // only for the common skip rule; this engine is not the test bed's
 	e := newEngine(t, Config{Name: "gone", Host: "unix:///nonexistent/opsdeck-" + harness.runID + ".sock"})

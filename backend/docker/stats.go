@@ -51,26 +51,37 @@ func (e *Engine) Stats(ctx context.Context, ids []string) (map[string]Stats, err
 	if len(first) == 0 {
 		return map[string]Stats{}, summarize(errs, len(ids))
 	}
-	// Counted from the start of the first pass: where the daemon already
-	// spaced the samples (20.10's tick), do not add a second to it.
-	wait := time.NewTimer(statsWindow - time.Since(start))
-	select {
-	case <-ctx.Done():
-		wait.Stop()
-		return nil, ctx.Err()
-	case <-wait.C:
-	}
 	again := make([]string, 0, len(first))
 	for id := range first {
 		again = append(again, id)
 	}
-	second, errs2 := e.sampleAll(ctx, again)
+	second, errs2 := resample(ctx, start, statsWindow, e.sampleAll, again)
+	if ctx.Err() != nil && len(second) == 0 {
+		return nil, ctx.Err()
+	}
 	out := make(map[string]Stats, len(second))
 	for id, cur := range second {
 		out[id] = compute(first[id], cur)
 	}
 	return out, summarize(append(errs, errs2...), len(ids))
 }
+
+// resample takes the second sample of ids window after start, the
+// beginning of the first pass: where the daemon already spaced the samples
+// (20.10's tick), no second is added to it.
+func resample(ctx context.Context, start time.Time, window time.Duration, sample sampler, ids []string) (map[string]container.StatsResponse, []error) {
+	wait := time.NewTimer(window - time.Since(start))
+	select {
+	case <-ctx.Done():
+		wait.Stop()
+		return nil, []error{ctx.Err()}
+	case <-wait.C:
+	}
+	return sample(ctx, ids)
+}
+
+// sampler takes one sample of each of ids (Engine.sampleAll).
+type sampler func(ctx context.Context, ids []string) (map[string]container.StatsResponse, []error)
 
 // summarize turns the failures of single containers into one line: at 200
 // containers a timeout would otherwise fill the status bar (and `opsdeck

@@ -75,7 +75,7 @@ func main() {
 
 	b.notes = append(b.notes,
 		"ctop itself is not measured: its module is refused by the Go module proxy (403), there is no apt package and no route to GitHub releases. The \"ctop-like reference load\" rows are a stand-in built from ctop's documented approach (one streaming stats request per running container, every sample read), measured through the same proxy and /proc windows. They are not ctop: ctop also renders a UI and may differ in details.",
-		"Idle Docker requests are the 15 s stats batch (two one-shot samples per running container whose CPU and memory Prometheus does not give, at most 8 in flight); state comes from one list plus the events stream. The test bed's Prometheus has no cAdvisor, so there every container is sampled.")
+		"Idle Docker requests are the 15 s stats fetch: at most 48 one-shot samples (8 in flight) of the running containers whose CPU and memory Prometheus does not give, least recently sampled first, so a fetch costs the same at 20 and at 200 containers (at 200 each container is sampled about once a minute; CPU is the average between its last two samples). State comes from one list plus the events stream. The test bed's Prometheus has no cAdvisor, so there every container is sampled.")
 	if *gobench != "" {
 		b.goBench(*gobench)
 	}
