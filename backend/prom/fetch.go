@@ -42,10 +42,13 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 			return nil // a failed figure must not cancel the others
 		})
 	}
-	g.Go(func() error {
-		hist, _, _, failed[len(s.figures)] = s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, opts...)
-		return nil
-	})
+	cached, reuse := s.history.get(hEnd, now)
+	if !reuse {
+		g.Go(func() error {
+			hist, _, _, failed[len(s.figures)] = s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, opts...)
+			return nil
+		})
+	}
 	if s.cfg.Queries.Alerts {
 		g.Go(func() error {
 			alerts, failed[len(s.figures)+1] = s.api.Alerts(ctx)
@@ -68,14 +71,21 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 		}
 		errs = append(errs, FigureError{Figure: key, Err: err})
 	}
-	if len(errs) == s.QueryCount() {
+	if sent := s.QueryCount() - btoi(reuse); len(errs) == sent {
 		s.noteResources(backend.Partial{})
 		return backend.Partial{}, &Error{Source: s.label(), Failed: errs, All: true}
 	}
 
 	part := s.assemble(results)
 	s.noteResources(part)
-	part.P95History = s.keepServices(toSeries(hist, s.cfg.ServiceLabel, hStart, hEnd, hStep, 1000))
+	if reuse {
+		part.P95History = cached
+	} else {
+		part.P95History = s.keepServices(toSeries(hist, s.cfg.ServiceLabel, hStart, hEnd, hStep, 1000))
+		if failed[len(s.figures)] == nil {
+			s.history.put(hEnd, now, part.P95History)
+		}
+	}
 	if s.cfg.Queries.Alerts && failed[len(s.figures)+1] == nil {
 		part.Alerts = convertAlerts(alerts.Alerts, s.cfg.ServiceLabel)
 	}
@@ -109,6 +119,38 @@ func (s *Source) P95Range(ctx context.Context, start, end time.Time, step time.D
 
 // label names the server in errors.
 func (s *Source) label() string { return "prometheus " + s.host }
+
+// historySettle is how long after a sparkline step's end its history is
+// asked for again: a sample scraped just before the end may be stored a
+// little after it. Later fetches in the same step reuse the history, which
+// cannot change any more, instead of asking Prometheus for every series'
+// points on every refresh (the largest answer of a fetch).
+const historySettle = 10 * time.Second
+
+// historyCache is the last sparkline grid a fetch got.
+type historyCache struct {
+	end, fetched time.Time
+	series       map[string]backend.Series
+}
+
+// get returns the cached grid if it ends at end and was fetched settled.
+func (c *historyCache) get(end, now time.Time) (map[string]backend.Series, bool) {
+	if c.series == nil || !c.end.Equal(end) || c.fetched.Sub(end) < historySettle {
+		return nil, false
+	}
+	return c.series, true
+}
+
+func (c *historyCache) put(end, now time.Time, series map[string]backend.Series) {
+	c.end, c.fetched, c.series = end, now, series
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // historyWindow is the sparkline grid: HistoryRange ending at the last
 // whole step, so consecutive refreshes share points instead of shifting

@@ -529,3 +529,72 @@ func TestFetchUsesTheConfiguredClient(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// The sparkline history is asked for once per step once it has settled:
+// fetches later in the same step reuse it (one request fewer, the same
+// series); a fetch right after the step's end asks again, as does the next
+// step and a fetch after a failed history.
+func TestFetchReusesSettledHistory(t *testing.T) {
+	f := newFake(t)
+	s := newSource(t, f, fleetConfig())
+	clock := now // on a minute boundary: the end of a sparkline step
+	s.now = func() time.Time { return clock }
+	f.rangeReply = &reply{200, `{"status":"success","data":{"resultType":"matrix","result":[` +
+		`{"metric":{"service":"chat-backend"},"values":[[1790000040,"0.25"]]}]}}`}
+	ranges := func() int {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		n := 0
+		for _, form := range f.forms {
+			if form["path"] == "/api/v1/query_range" {
+				n++
+			}
+		}
+		return n
+	}
+	fetch := func(at time.Time) backend.Partial {
+		t.Helper()
+		clock = at
+		part, err := s.Fetch(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return part
+	}
+	step := time.Minute
+	end := now.Truncate(step) // the grid's end for the first fetches
+
+	first := fetch(end.Add(2 * time.Second)) // not settled: asked, not kept
+	second := fetch(end.Add(historySettle))  // settled: asked and kept
+	if got := ranges(); got != 2 {
+		t.Fatalf("%d range queries for an unsettled and a settled fetch, want 2", got)
+	}
+	reqs, _ := f.stats()
+	third := fetch(end.Add(historySettle + 20*time.Second))
+	if got := ranges(); got != 2 {
+		t.Fatalf("a later fetch in the same step asked for the history again (%d range queries)", got)
+	}
+	if r, _ := f.stats(); r-reqs != s.QueryCount()-1 {
+		t.Fatalf("a fetch reusing the history sent %d requests, want %d", r-reqs, s.QueryCount()-1)
+	}
+	for i, p := range []backend.Partial{first, second, third} {
+		if h := p.P95History["chat-backend"]; h.Last().V != 250 {
+			t.Fatalf("fetch %d: history %+v", i+1, h)
+		}
+	}
+	fetch(end.Add(step + time.Second)) // the next step
+	if got := ranges(); got != 3 {
+		t.Fatalf("the next step did not ask for the history (%d range queries)", got)
+	}
+	// A failed history is not kept: the next fetch asks again.
+	f.rangeReply = &reply{503, `{"status":"error","errorType":"unavailable","error":"down"}`}
+	clock = end.Add(2*step + historySettle)
+	if _, err := s.Fetch(context.Background()); err == nil {
+		t.Fatal("a failed history fetch reported no error")
+	}
+	f.rangeReply = &reply{200, `{"status":"success","data":{"resultType":"matrix","result":[]}}`}
+	fetch(end.Add(2*step + historySettle + 2*time.Second))
+	if got := ranges(); got != 5 {
+		t.Fatalf("after a failed history %d range queries, want 5", got)
+	}
+}

@@ -69,6 +69,7 @@ type Source struct {
 
 	mu        sync.Mutex
 	resources map[string]bool // services with CPU and memory in the last fetch
+	history   historyCache    // the last sparkline grid; Fetch calls do not overlap
 }
 
 var _ backend.Source = (*Source)(nil)
@@ -136,6 +137,10 @@ func (s *Source) Feeds() []backend.Feed {
 // QueryCount is the number of requests one Fetch sends: one per figure,
 // one for the p95 history, and one for the alerts when enabled. It does
 // not depend on the number of services, databases or dependencies.
+//
+// A fetch within the same sparkline step as the one before (and at least
+// historySettle after the step's end) reuses that fetch's history and
+// sends one request fewer.
 func (s *Source) QueryCount() int {
 	n := len(s.figures) + 1
 	if s.cfg.Queries.Alerts {
