@@ -34,7 +34,7 @@ type reply struct {
 	body   string
 }
 
-func newFake(t *testing.T) *fakeProm {
+func newFake(t testing.TB) *fakeProm {
 	f := &fakeProm{byQuery: map[string]reply{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)

@@ -26,6 +26,7 @@ const maxPoints = 11000
 func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 	now := s.now()
 	opts := timeoutOption(ctx)
+	timeout := timeoutOf(ctx)
 	hStart, hEnd, hStep := s.historyWindow(now)
 
 	results := make([]model.Value, len(s.figures))
@@ -38,7 +39,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 	g.SetLimit(Concurrency)
 	for i, f := range s.figures {
 		g.Go(func() error {
-			results[i], _, _, failed[i] = s.api.Query(ctx, f.expr, now, opts...)
+			results[i], failed[i] = s.instant.query(ctx, f.expr, now, timeout)
 			return nil // a failed figure must not cancel the others
 		})
 	}
@@ -165,15 +166,24 @@ func (s *Source) historyWindow(now time.Time) (start, end time.Time, step time.D
 // the console has given up on stops using the server too. Prometheus wants
 // a duration it can parse, hence whole seconds.
 func timeoutOption(ctx context.Context) []v1.Option {
+	if d := timeoutOf(ctx); d > 0 {
+		return []v1.Option{v1.WithTimeout(d)}
+	}
+	return nil
+}
+
+// timeoutOf is the whole seconds left before ctx's deadline; 0 for none or
+// less than a second.
+func timeoutOf(ctx context.Context) time.Duration {
 	dl, ok := ctx.Deadline()
 	if !ok {
-		return nil
+		return 0
 	}
 	d := time.Until(dl).Truncate(time.Second)
 	if d < time.Second {
-		return nil
+		return 0
 	}
-	return []v1.Option{v1.WithTimeout(d)}
+	return d
 }
 
 // assemble joins the figure results by service, database and dependency.

@@ -23,7 +23,7 @@ var now = time.Unix(1_790_000_040, 0).UTC()
 
 const nowTS = 1_790_000_040.0
 
-func newSource(t *testing.T, f *fakeProm, cfg Config) *Source {
+func newSource(t testing.TB, f *fakeProm, cfg Config) *Source {
 	t.Helper()
 	cfg.URL = f.srv.URL
 	s, err := New(cfg)

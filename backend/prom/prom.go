@@ -62,7 +62,8 @@ var labelRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 type Source struct {
 	cfg      Config
 	host     string // for errors: "prometheus 127.0.0.1:9090: ..."
-	api      v1.API
+	api      v1.API // range queries and alerts
+	instant  *instantQuery
 	figures  []figure
 	p95Range string
 	now      func() time.Time // tests pin the clock
@@ -114,7 +115,7 @@ func New(cfg Config) (*Source, error) {
 	cfg.Services = slices.Clone(cfg.Services)
 	cfg.Databases = slices.Clone(cfg.Databases)
 	return &Source{
-		cfg: cfg, host: u.Host, api: v1.NewAPI(c),
+		cfg: cfg, host: u.Host, api: v1.NewAPI(c), instant: &instantQuery{client: c},
 		figures: figures, p95Range: p95Range, now: time.Now,
 	}, nil
 }
