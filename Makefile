@@ -41,7 +41,8 @@ test: testbed
 
 # Go benchmarks, then process-level measurements of the real binary
 # (scripts/bench): idle CPU/RSS/terminal bytes on the simulator and on the
-# test bed with BENCH_CONTAINERS scale containers, Docker requests, time to
+# test bed with BENCH_CONTAINERS scale containers (also with all of them
+# scraped by Prometheus), Docker requests, time to
 # first frame, keypress latency, a ctop-like reference load, RSS over a
 # 1,000 lines/s log follow (the issue asks 10 min: BENCH_LOGFOLLOW=10m).
 # Writes BENCHMARKS.md. Quick run:

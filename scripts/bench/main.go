@@ -49,6 +49,7 @@ func main() {
 		services = flag.Int("services", 200, "services of the simulated fleet")
 		sizes    = flag.String("containers", "200,20", "test bed sizes to measure, comma-separated ('' skips the test bed)")
 		sim      = flag.Bool("sim", true, "measure the simulated fleet")
+		scraped  = flag.Bool("scraped", true, "also measure each test bed size with every scale container a Prometheus target")
 		follow   = flag.Duration("logfollow", 10*time.Minute, "log follow window (issue: 10 min; 0 skips)")
 	)
 	flag.StringVar(&b.bin, "bin", "bin/opsdeck", "opsdeck binary")
@@ -93,6 +94,9 @@ func main() {
 				log.Fatalf("-containers: %v", err)
 			}
 			b.testbedIdle(n)
+			if *scraped {
+				b.testbedScraped(n)
+			}
 		}
 		b.keypress()
 		// Back to the shared bed without scale containers.
