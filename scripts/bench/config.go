@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // simConfig is a simulated fleet of about n services (n/3 projects of a
@@ -24,16 +25,17 @@ func simConfig(dir string, n int) (string, error) {
 
 // testbedConfig is the test bed's n idle "scale" containers (compose
 // project scale, services svc-001…) seen through dockerSock, with the test
-// bed's Prometheus at promURL, refreshed every 2 s.
-func testbedConfig(dir string, n int, dockerSock, promURL string) (string, error) {
+// bed's Prometheus at promURL, refreshed every 2 s (Prometheus every
+// promEvery).
+func testbedConfig(dir string, n int, dockerSock, promURL string, promEvery time.Duration) (string, error) {
 	var b strings.Builder
 	b.WriteString("environment: bench-testbed\nprojects:\n  - name: scale\n    services:\n")
 	for i := 1; i <= n; i++ {
 		fmt.Fprintf(&b, "      - {component: backend, name: scale-svc-%03d, host: local}\n", i)
 	}
 	fmt.Fprintf(&b, "sources:\n  docker:\n    - {name: local, host: \"unix://%s\", interval: 2s, timeout: 2s}\n", dockerSock)
-	fmt.Fprintf(&b, "  prometheus: {url: %q, service_label: service, interval: 2s, timeout: 2s}\n", promURL)
-	return write(dir, fmt.Sprintf("testbed-%d.yaml", n), b.String())
+	fmt.Fprintf(&b, "  prometheus: {url: %q, service_label: service, interval: %s, timeout: 2s}\n", promURL, promEvery)
+	return write(dir, fmt.Sprintf("testbed-%d-%s.yaml", n, promEvery), b.String())
 }
 
 func write(dir, name, text string) (string, error) {

@@ -180,7 +180,7 @@ func (b *bench) testbedIdle(n int) {
 		return
 	}
 	defer proxy.close()
-	cfg, err := testbedConfig(b.tmp, n, sock, env["OPSDECK_TB_PROM_URL"])
+	cfg, err := testbedConfig(b.tmp, n, sock, env["OPSDECK_TB_PROM_URL"], 2*time.Second)
 	if err != nil {
 		b.fail(label, err)
 		return
@@ -303,7 +303,7 @@ func (b *bench) keypress() {
 	defer closeProm()
 	n := 0
 	fmt.Sscan(env["OPSDECK_TB_SCALE_CONTAINERS"], &n)
-	cfg, err := testbedConfig(b.tmp, max(n, 1), strings.TrimPrefix(env["OPSDECK_TB_DOCKER_HOST"], "unix://"), prom)
+	cfg, err := testbedConfig(b.tmp, max(n, 1), strings.TrimPrefix(env["OPSDECK_TB_DOCKER_HOST"], "unix://"), prom, 2*time.Second)
 	if err != nil {
 		b.fail("keypress", err)
 		return

@@ -58,12 +58,23 @@ func (b *bench) testbedScraped(n int) {
 		b.fail(label, err)
 		return
 	}
-	cfg, err := testbedConfig(b.tmp, n, strings.TrimPrefix(env["OPSDECK_TB_DOCKER_HOST"], "unix://"), promURL)
+	sock := strings.TrimPrefix(env["OPSDECK_TB_DOCKER_HOST"], "unix://")
+	for _, every := range []time.Duration{2 * time.Second, 5 * time.Second} {
+		l := label + ", Prometheus every " + every.String()
+		if every == 5*time.Second {
+			l += " (its default)"
+		}
+		b.scrapedWindow(l, n, sock, promURL, every)
+	}
+}
+
+func (b *bench) scrapedWindow(label string, n int, sock, promURL string, every time.Duration) {
+	cfg, err := testbedConfig(b.tmp, n, sock, promURL, every)
 	if err != nil {
 		b.fail(label, err)
 		return
 	}
-	s, err := b.start(context.Background(), "test-bed-scraped", "--config", cfg)
+	s, err := b.start(context.Background(), "test-bed-scraped-"+every.String(), "--config", cfg)
 	if err != nil {
 		b.fail(label, err)
 		return
