@@ -106,7 +106,7 @@ func main() {
 			b.notes = append(b.notes, "scripts/testbed up (back to 0 scale containers) failed: "+err.Error())
 		}
 	}
-	if err := os.WriteFile(*out, []byte(b.report()), 0o644); err != nil {
+	if err := os.WriteFile(*out, []byte(b.report()+handWritten(*out)), 0o644); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("wrote %s", *out)
@@ -176,6 +176,20 @@ func machine() string {
 	}
 	kernel, _ := os.ReadFile("/proc/sys/kernel/osrelease")
 	return fmt.Sprintf("nproc %d, CPU %s, kernel %s, %s", runtime.NumCPU(), model, strings.TrimSpace(string(kernel)), runtime.Version())
+}
+
+// handWritten is the part of an earlier report from its first "## Round"
+// heading on: the before/after analyses written by hand under the
+// generated table, which a new run keeps.
+func handWritten(path string) string {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if i := strings.Index(string(old), "\n## Round "); i >= 0 {
+		return string(old[i:])
+	}
+	return ""
 }
 
 func (b *bench) report() string {
