@@ -31,6 +31,9 @@ func runConsole(ctx context.Context, m tea.Model, opts []tea.ProgramOption, prof
 	if err != nil {
 		return err
 	}
+	// Deferred first, so it runs last: what went to stderr meanwhile (a
+	// recovered panic's report) appears on the restored terminal.
+	defer holdStderr()()
 	defer func() { _ = term.Restore() }()
 	w, h, err := term.Size()
 	if err != nil {
