@@ -122,7 +122,11 @@ func (b *bench) goBench(path string) {
 	defer f.Close()
 	re := regexp.MustCompile(`^Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) B/op\s+([\d.]+) allocs/op`)
 	sc := bufio.NewScanner(f)
+	pkg := ""
 	for sc.Scan() {
+		if p, ok := strings.CutPrefix(sc.Text(), "pkg: "); ok {
+			pkg = strings.TrimPrefix(p, "github.com/manacore/opsdeck/")
+		}
 		m := re.FindStringSubmatch(sc.Text())
 		if m == nil {
 			continue
@@ -133,6 +137,12 @@ func (b *bench) goBench(path string) {
 		case strings.HasPrefix(m[1], "View/"):
 			b.add("View() "+strings.TrimPrefix(m[1], "View/")+", 500 services, 200x60", value, "≤ 1 ms per frame",
 				"go test -bench View ./tui (tui/bench_test.go)")
+		case pkg == "tui/screen" && strings.HasPrefix(m[1], "Frame/"):
+			b.add("Screen frame, 200x50, "+strings.ReplaceAll(strings.TrimPrefix(m[1], "Frame/"), "-", " "), value, "(reported)",
+				"go test -bench Frame ./tui/screen: draw a styled screen whose clock line changed, or lay it all out (resize)")
+		case pkg == "backend/prom" && m[1] == "Fetch":
+			b.add("Prometheus refresh, 200 services", value, "(reported)",
+				"go test -bench Fetch ./backend/prom: 17 instant queries answered by a local fake, one series per service each; client and fake in one process")
 		case strings.HasPrefix(m[1], "SnapshotUpdate/"):
 			what := strings.TrimPrefix(m[1], "SnapshotUpdate/")
 			if what == "unchanged" {
