@@ -37,7 +37,15 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 	)
 	g := new(errgroup.Group)
 	g.SetLimit(Concurrency)
+	reused := 0
+	asked := make([]bool, len(s.figures))
 	for i, f := range s.figures {
+		if v, ok := s.slow.get(f.key, now); ok {
+			results[i] = v
+			reused++
+			continue
+		}
+		asked[i] = true
 		g.Go(func() error {
 			results[i], failed[i] = s.instant.query(ctx, f.expr, now, timeout)
 			return nil // a failed figure must not cancel the others
@@ -57,6 +65,11 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 		})
 	}
 	_ = g.Wait()
+	for i, f := range s.figures {
+		if asked[i] && failed[i] == nil {
+			s.slow.put(f.key, now, results[i])
+		}
+	}
 
 	var errs []FigureError
 	for i, err := range failed {
@@ -72,7 +85,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 		}
 		errs = append(errs, FigureError{Figure: key, Err: err})
 	}
-	if sent := s.QueryCount() - btoi(reuse); len(errs) == sent {
+	if sent := s.QueryCount() - btoi(reuse) - reused; len(errs) == sent {
 		s.noteResources(backend.Partial{})
 		return backend.Partial{}, &Error{Source: s.label(), Failed: errs, All: true}
 	}
@@ -120,6 +133,36 @@ func (s *Source) P95Range(ctx context.Context, start, end time.Time, step time.D
 
 // label names the server in errors.
 func (s *Source) label() string { return "prometheus " + s.host }
+
+// slowFigures change too little between refreshes to ask for them on
+// every one: uptime averages a day of `up`, so a minute-old answer
+// differs in the fourth digit, while asking costs Prometheus a day of
+// samples of every series each time.
+var slowFigures = map[string]time.Duration{keyUptime: time.Minute}
+
+// slowCache holds the last answer of each slow figure.
+type slowCache map[string]slowAnswer
+
+type slowAnswer struct {
+	at time.Time
+	v  model.Value
+}
+
+// get returns a slow figure's answer if it is younger than the figure's
+// period.
+func (c slowCache) get(key string, now time.Time) (model.Value, bool) {
+	a, ok := c[key]
+	if !ok || now.Sub(a.at) >= slowFigures[key] || now.Before(a.at) {
+		return nil, false
+	}
+	return a.v, true
+}
+
+func (c slowCache) put(key string, now time.Time, v model.Value) {
+	if _, slow := slowFigures[key]; slow {
+		c[key] = slowAnswer{at: now, v: v}
+	}
+}
 
 // historySettle is how long after a sparkline step's end its history is
 // asked for again: a sample scraped just before the end may be stored a

@@ -574,8 +574,9 @@ func TestFetchReusesSettledHistory(t *testing.T) {
 	if got := ranges(); got != 2 {
 		t.Fatalf("a later fetch in the same step asked for the history again (%d range queries)", got)
 	}
-	if r, _ := f.stats(); r-reqs != s.QueryCount()-1 {
-		t.Fatalf("a fetch reusing the history sent %d requests, want %d", r-reqs, s.QueryCount()-1)
+	// 20 s after the last: the uptime answer is reused too (slowFigures).
+	if r, _ := f.stats(); r-reqs != s.QueryCount()-2 {
+		t.Fatalf("a fetch reusing the history and uptime sent %d requests, want %d", r-reqs, s.QueryCount()-2)
 	}
 	for i, p := range []backend.Partial{first, second, third} {
 		if h := p.P95History["chat-backend"]; h.Last().V != 250 {
@@ -596,5 +597,54 @@ func TestFetchReusesSettledHistory(t *testing.T) {
 	fetch(end.Add(2*step + historySettle + 2*time.Second))
 	if got := ranges(); got != 5 {
 		t.Fatalf("after a failed history %d range queries, want 5", got)
+	}
+}
+
+// Uptime (a day's average) is asked for at most once a minute; the other
+// figures on every fetch. A failed uptime answer is not kept.
+func TestFetchAsksUptimeOncePerMinute(t *testing.T) {
+	f := newFake(t)
+	s := newSource(t, f, fleetConfig())
+	clock := now
+	s.now = func() time.Time { return clock }
+	uptime, rps := exprOf(t, s, keyUptime), exprOf(t, s, keyRPS)
+	f.set(uptime, vector("service", nowTS, "chat-backend", "99.5"))
+	asked := func(expr string) int {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		n := 0
+		for _, form := range f.forms {
+			if form["query"] == expr {
+				n++
+			}
+		}
+		return n
+	}
+	for _, at := range []time.Duration{0, 2 * time.Second, 30 * time.Second, 59 * time.Second} {
+		clock = now.Add(at)
+		part, err := s.Fetch(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := part.Uptime["chat-backend"]; !v.Valid || v.V != 99.5 {
+			t.Fatalf("at +%v: uptime %+v", at, v)
+		}
+	}
+	if u, r := asked(uptime), asked(rps); u != 1 || r != 4 {
+		t.Fatalf("in a minute: uptime asked %d times, rps %d; want 1 and 4", u, r)
+	}
+	clock = now.Add(time.Minute)
+	f.set(uptime, apiError(422, "execution", "boom"))
+	if _, err := s.Fetch(context.Background()); err == nil {
+		t.Fatal("a failed uptime figure reported no error")
+	}
+	f.set(uptime, vector("service", nowTS, "chat-backend", "98"))
+	clock = now.Add(time.Minute + 2*time.Second)
+	part, err := s.Fetch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := asked(uptime); u != 3 || part.Uptime["chat-backend"].V != 98 {
+		t.Fatalf("after a failed answer: uptime asked %d times (want 3), value %+v", u, part.Uptime["chat-backend"])
 	}
 }

@@ -71,6 +71,7 @@ type Source struct {
 	mu        sync.Mutex
 	resources map[string]bool // services with CPU and memory in the last fetch
 	history   historyCache    // the last sparkline grid; Fetch calls do not overlap
+	slow      slowCache       // answers of slowFigures
 }
 
 var _ backend.Source = (*Source)(nil)
@@ -115,7 +116,7 @@ func New(cfg Config) (*Source, error) {
 	cfg.Services = slices.Clone(cfg.Services)
 	cfg.Databases = slices.Clone(cfg.Databases)
 	return &Source{
-		cfg: cfg, host: u.Host, api: v1.NewAPI(c), instant: &instantQuery{client: c},
+		cfg: cfg, host: u.Host, api: v1.NewAPI(c), instant: &instantQuery{client: c}, slow: slowCache{},
 		figures: figures, p95Range: p95Range, now: time.Now,
 	}, nil
 }
@@ -141,7 +142,8 @@ func (s *Source) Feeds() []backend.Feed {
 //
 // A fetch within the same sparkline step as the one before (and at least
 // historySettle after the step's end) reuses that fetch's history and
-// sends one request fewer.
+// sends one request fewer; one within a minute of the last uptime answer
+// reuses that too (slowFigures).
 func (s *Source) QueryCount() int {
 	n := len(s.figures) + 1
 	if s.cfg.Queries.Alerts {
