@@ -13,9 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/docker/docker/client"
 
@@ -119,7 +121,7 @@ func clientOpts(cfg Config) ([]client.Opt, error) {
 	if err != nil || u.Scheme == "" {
 		return nil, fmt.Errorf("docker host %q is not a URL like unix:///var/run/docker.sock", cfg.Host)
 	}
-	opts := []client.Opt{client.WithAPIVersionNegotiation()}
+	opts := []client.Opt{client.WithAPIVersionNegotiation(), client.WithHTTPClient(httpClient(cfg))}
 	var network, addr string
 	switch u.Scheme {
 	case "unix":
@@ -152,6 +154,21 @@ func clientOpts(cfg Config) ([]client.Opt, error) {
 		}))
 	}
 	return opts, nil
+}
+
+// httpClient is the docker client's default (idle connections released
+// after 30 s, moby#45539) with room to keep a connection per stats request
+// in flight: with net/http's default of two idle connections per host,
+// every stats round closed six of its eight connections and dialled them
+// again the next round. WithHost and WithDialContext then fit the
+// transport to the engine's address.
+func httpClient(cfg Config) *http.Client {
+	tr := &http.Transport{
+		MaxIdleConns:        cfg.StatsConcurrency + 4, // + inventory, events, logs, actions
+		MaxIdleConnsPerHost: cfg.StatsConcurrency + 4,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	return &http.Client{Transport: tr, CheckRedirect: client.CheckRedirect}
 }
 
 // Name is "docker@<name>".

@@ -427,6 +427,7 @@ type proxy struct {
 	statsNow, statsMax atomic.Int32
 	statsTotal         atomic.Int32 // stats requests so far
 	subscriptions      atomic.Int32
+	conns              atomic.Int32 // connections accepted so far
 }
 
 func newProxy(t *testing.T) *proxy {
@@ -489,7 +490,11 @@ func (p *proxy) start(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: p, ErrorLog: log.New(io.Discard, "", 0)}
+	srv := &http.Server{Handler: p, ErrorLog: log.New(io.Discard, "", 0), ConnState: func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			p.conns.Add(1)
+		}
+	}}
 	p.mu.Lock()
 	p.srv = srv
 	p.mu.Unlock()

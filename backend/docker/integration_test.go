@@ -456,6 +456,35 @@ func TestStatsSourceInTurns(t *testing.T) {
 	}
 }
 
+// Stats rounds reuse their connections: a second round of as many
+// requests as StatsConcurrency dials none (net/http keeps two idle
+// connections per host unless told otherwise).
+func TestStatsReuseConnections(t *testing.T) {
+	need(t)
+	id := run(t, spec{name: "reuse"})
+	p := newProxy(t)
+	e := newEngine(t, Config{Name: "reuse", Host: "unix://" + p.path, StatsConcurrency: 8})
+	ids := make([]string, 8)
+	for i := range ids {
+		ids[i] = id
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, errs := e.sampleAll(ctx, ids); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	first := p.conns.Load()
+	for range 2 {
+		if _, errs := e.sampleAll(ctx, ids); len(errs) != 0 {
+			t.Fatal(errs)
+		}
+	}
+	if more := p.conns.Load() - first; more != 0 {
+		t.Fatalf("two more rounds of 8 stats requests dialled %d new connections (first round: %d)", more, first)
+	}
+	t.Logf("connections: %d for three rounds of 8", p.conns.Load())
+}
+
 func TestUnreachable(t *testing.T) {
 	need(t) // only for the common skip rule; this engine is not the test bed's
 	e := newEngine(t, Config{Name: "gone", Host: "unix:///nonexistent/opsdeck-" + harness.runID + ".sock"})
