@@ -52,9 +52,16 @@ func (b *bench) testbedScraped(n int) {
 		return
 	}
 	defer os.Remove(file)
-	// Every service needs two scrapes for rate() to answer.
-	query := `count(sum by (service) (rate(http_requests_total{service=~"scale-svc-.*"}[5m])))`
-	if err := waitPromCount(promURL, query, n, 90*time.Second); err != nil {
+	// Exactly these n targets up (a larger earlier run's series stay in
+	// rate() for five minutes after their targets went), then two scrapes
+	// of each for rate() to answer.
+	up := `count(up{service=~"scale-svc-.*"} == 1)`
+	if err := waitPromCount(promURL, up, func(v float64) bool { return v == float64(n) }, 90*time.Second); err != nil {
+		b.fail(label, err)
+		return
+	}
+	rate := `count(sum by (service) (rate(http_requests_total{service=~"scale-svc-.*"}[5m])))`
+	if err := waitPromCount(promURL, rate, func(v float64) bool { return v >= float64(n) }, 90*time.Second); err != nil {
 		b.fail(label, err)
 		return
 	}
@@ -92,19 +99,19 @@ func (b *bench) scrapedWindow(label string, n int, sock, promURL string, every t
 	b.reportIdle(label, m)
 }
 
-// waitPromCount polls an instant query until its single value is want.
-func waitPromCount(promURL, query string, want int, within time.Duration) error {
+// waitPromCount polls an instant query until its single value is ok.
+func waitPromCount(promURL, query string, ok func(float64) bool, within time.Duration) error {
 	deadline := time.Now().Add(within)
 	var last string
 	for time.Now().Before(deadline) {
 		got, err := promScalar(promURL, query)
-		if err == nil && got == float64(want) {
+		if err == nil && ok(got) {
 			return nil
 		}
 		last = fmt.Sprint(got, err)
 		time.Sleep(2 * time.Second)
 	}
-	return fmt.Errorf("prometheus: %s did not reach %d in %v (last: %s)", query, want, within, last)
+	return fmt.Errorf("prometheus: %s not as wanted within %v (last: %s)", query, within, last)
 }
 
 func promScalar(promURL, query string) (float64, error) {
