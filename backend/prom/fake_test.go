@@ -3,6 +3,7 @@ package prom
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,6 +28,7 @@ type fakeProm struct {
 	inFlight    int
 	maxInFlight int
 	forms       []map[string]string // query parameters of each request
+	conns       int                 // connections accepted
 }
 
 type reply struct {
@@ -36,7 +38,15 @@ type reply struct {
 
 func newFake(t testing.TB) *fakeProm {
 	f := &fakeProm{byQuery: map[string]reply{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	f.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			f.mu.Lock()
+			f.conns++
+			f.mu.Unlock()
+		}
+	}
+	f.srv.Start()
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -47,7 +57,7 @@ func (f *fakeProm) serve(w http.ResponseWriter, r *http.Request) {
 	f.requests++
 	f.inFlight++
 	f.maxInFlight = max(f.maxInFlight, f.inFlight)
-	form := map[string]string{"path": r.URL.Path}
+	form := map[string]string{"path": r.URL.Path, "accept-encoding": r.Header.Get("Accept-Encoding")}
 	for k := range r.Form {
 		form[k] = r.Form.Get(k)
 	}

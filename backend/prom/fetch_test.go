@@ -648,3 +648,30 @@ func TestFetchAsksUptimeOncePerMinute(t *testing.T) {
 		t.Fatalf("after a failed answer: uptime asked %d times (want 3), value %+v", u, part.Uptime["chat-backend"])
 	}
 }
+
+// Fetches reuse their connections (a refresh of Concurrency requests in
+// flight dials none after the first), and a loopback Prometheus is not
+// asked to gzip its answers.
+func TestFetchReusesConnections(t *testing.T) {
+	f := newFake(t)
+	f.delay = 5 * time.Millisecond // keep Concurrency requests in flight together
+	s := newSource(t, f, fleetConfig())
+	for range 3 {
+		if _, err := s.Fetch(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.conns > Concurrency+1 {
+		t.Fatalf("3 fetches opened %d connections, want at most %d", f.conns, Concurrency+1)
+	}
+	for _, form := range f.forms {
+		if form["accept-encoding"] != "" {
+			t.Fatalf("a loopback request asked for %q", form["accept-encoding"])
+		}
+	}
+	if tr := transport("prometheus.example"); tr.DisableCompression {
+		t.Fatal("compression is off for a remote Prometheus")
+	}
+}

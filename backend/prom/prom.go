@@ -13,6 +13,7 @@ package prom
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -109,7 +110,11 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := api.NewClient(api.Config{Address: u.String(), Client: cfg.Client})
+	hc := cfg.Client
+	if hc == nil {
+		hc = &http.Client{Transport: transport(u.Hostname())}
+	}
+	c, err := api.NewClient(api.Config{Address: u.String(), Client: hc})
 	if err != nil {
 		return nil, fmt.Errorf("prometheus url %q: %v", cfg.URL, err)
 	}
@@ -119,6 +124,21 @@ func New(cfg Config) (*Source, error) {
 		cfg: cfg, host: u.Host, api: v1.NewAPI(c), instant: &instantQuery{client: c}, slow: slowCache{},
 		figures: figures, p95Range: p95Range, now: time.Now,
 	}, nil
+}
+
+// transport is client_golang's default round tripper with an idle
+// connection kept for every request a fetch has in flight (net/http keeps
+// two per host: a fetch of Concurrency requests dialled the rest again
+// every refresh), plus one for the 24-hour chart's range query. On a
+// loopback address answers are not gzipped: compressing costs Prometheus
+// and opsdeck CPU and saves nothing on the wire.
+func transport(host string) *http.Transport {
+	tr := api.DefaultRoundTripper.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = Concurrency + 1
+	if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
+		tr.DisableCompression = true
+	}
+	return tr
 }
 
 // Name implements backend.Source.
