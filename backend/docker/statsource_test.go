@@ -50,7 +50,6 @@ func TestStatTargetsSkipCoveredServices(t *testing.T) {
 // wave of requests: container i uses load[i] of one core of two and
 // mem[i] bytes.
 type fakeDocker struct {
-	t        *testing.T
 	now      uint64 // seconds
 	load     map[string]float64
 	mem      map[string]uint64
