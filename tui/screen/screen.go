@@ -24,10 +24,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/charmbracelet/colorprofile"
 )
 
 // DefaultMinInterval caps frames at 30 a second, as the console's Bubble
