@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -15,9 +16,10 @@ import (
 // wizard made them, applied one at a time by a single goroutine, so the
 // UI never waits for an fsync and no change overtakes another.
 type persistQueue struct {
-	in      chan views.IncidentChange
-	results chan persistResult
-	drained chan struct{}
+	in        chan views.IncidentChange
+	results   chan persistResult
+	drained   chan struct{}
+	drainOnce sync.Once
 }
 
 type persistResult struct {
@@ -67,12 +69,15 @@ func (q *persistQueue) wait() tea.Cmd {
 
 // drain stops taking changes and waits until the queued ones are on disk,
 // bounded so a broken disk cannot hold the exit forever.
+// A second drain only waits.
 func (q *persistQueue) drain(limit time.Duration) {
-	close(q.in)
-	go func() {
-		for range q.results { // keep the worker from blocking on results
-		}
-	}()
+	q.drainOnce.Do(func() {
+		close(q.in)
+		go func() {
+			for range q.results { // keep the worker from blocking on results
+			}
+		}()
+	})
 	select {
 	case <-q.drained:
 	case <-time.After(limit):

@@ -76,6 +76,13 @@ func (r *wizardRig) console(t *testing.T, store *incident.Store) *Model {
 		Actor:      backend.Actor{User: "ana", Role: backend.RoleOperator},
 		DBServices: map[string][]string{"chat": {"chat-backend"}}})
 	m.confirm.grace = 0 // the grace has its own test; here keys come from a script
+	t.Cleanup(func() {
+		// Queued incident writes land before the rig's directory is
+		// removed (TempDir's cleanup runs after this one).
+		if m.persist != nil {
+			m.persist.drain(5 * time.Second)
+		}
+	})
 	return m
 }
 
