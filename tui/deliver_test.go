@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"slices"
 	"strings"
 	"testing"
 )
@@ -18,16 +17,7 @@ func TestHiddenTabsCatchUpWhenShown(t *testing.T) {
 	rev := snap.Rev
 	renamed := func(project string) SnapshotMsg {
 		rev++ // new data, new revision (as the poller does)
-		s := snap
-		s.Rev = rev
-		s.Services = slices.Clone(snap.Services)
-		first := s.Services[0].Project
-		for i := range s.Services {
-			if s.Services[i].Project == first {
-				s.Services[i].Project = project
-			}
-		}
-		return SnapshotMsg{Snapshot: s}
+		return SnapshotMsg{Snapshot: renamedSnapshot(snap, rev, project)}
 	}
 
 	// On the overview: the services tab is hidden and left stale.

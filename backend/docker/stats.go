@@ -21,50 +21,21 @@ type Stats struct {
 	BlkWriteBps   float64 // block device bytes written per second
 }
 
-// statsWindow is the time between the two samples Stats takes.
+// statsWindow is the time between a new container's two samples.
 const statsWindow = time.Second
 
-// Stats samples the running containers among ids and returns their figures;
-// containers that are not running are left out. At most StatsConcurrency
-// stats requests to this engine are in flight at any time, across
-// concurrent calls. Failures for single containers are joined into the
-// error while the others' figures are still returned.
-//
-// How: two one-shot samples of every container, the second pass starting
-// statsWindow after the first began, and the rates from their difference
-// over the daemon's own read times. A one-shot sample carries no
-// previous CPU reading (precpu_stats is empty), so one alone gives no CPU%.
-// stream=false fills precpu but holds a slot for two collection cycles per
-// container, and gives no block I/O rate. Measured on Engine 20.10.24
-// (API 1.41): stream=false takes 2.0 s per request; a one-shot returns at
-// once when the daemon served no stats in the last second and otherwise at
-// its next 1 s tick, which parallel requests share (4 in parallel: 1.01 s).
-// So on 20.10 a call costs about 2 × ceil(running/StatsConcurrency)
-// seconds either way (4 running at concurrency 2: 4.0 s measured), and the
-// two-pass one-shot is never slower; on
-// engines where one-shot is immediate it costs statsWindow plus a few ms.
-// Engines before API 1.41 ignore one-shot and answer like stream=false:
-// slower, still correct.
-func (e *Engine) Stats(ctx context.Context, ids []string) (map[string]Stats, error) {
-	start := time.Now()
-	first, errs := e.sampleAll(ctx, ids)
-	if len(first) == 0 {
-		return map[string]Stats{}, summarize(errs, len(ids))
-	}
-	again := make([]string, 0, len(first))
-	for id := range first {
-		again = append(again, id)
-	}
-	second, errs2 := resample(ctx, start, statsWindow, e.sampleAll, again)
-	if ctx.Err() != nil && len(second) == 0 {
-		return nil, ctx.Err()
-	}
-	out := make(map[string]Stats, len(second))
-	for id, cur := range second {
-		out[id] = compute(first[id], cur)
-	}
-	return out, summarize(append(errs, errs2...), len(ids))
-}
+// How the stats are taken (StatsSource): one-shot samples, at most
+// StatsConcurrency requests in flight per engine, and rates from the
+// difference of two samples over the daemon's own read times. A one-shot
+// sample carries no previous CPU reading (precpu_stats is empty), so one
+// alone gives no CPU%. stream=false fills precpu but holds a slot for two
+// collection cycles per container, and gives no block I/O rate. Measured
+// on Engine 20.10.24 (API 1.41): stream=false takes 2.0 s per request; a
+// one-shot returns at once when the daemon served no stats in the last
+// second and otherwise at its next 1 s tick, which parallel requests share
+// (4 in parallel: 1.01 s). So on 20.10 a round of StatsConcurrency
+// one-shots costs about a second. Engines before API 1.41 ignore one-shot
+// and answer like stream=false: slower, still correct.
 
 // resample takes the second sample of ids window after start, the
 // beginning of the first pass: where the daemon already spaced the samples

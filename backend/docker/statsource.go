@@ -114,17 +114,15 @@ func (s *StatsSource) forget(owner map[string]string) {
 // next turn, so that a large fleet is covered as fast as possible.
 func (s *StatsSource) sampleShare(ctx context.Context, ids []string) []error {
 	s.fetches++
-	fresh, again := planSamples(ids, s.seen, s.budget)
+	fresh, again, twice := planSamples(ids, s.seen, s.budget)
 	start := time.Now()
 	first, errs := s.sample(ctx, append(slices.Clip(fresh), again...))
 	for _, id := range again {
 		if cur, ok := first[id]; ok {
-			c := s.seen[id]
-			c.stats, c.cpu = compute(c.last, cur), true
-			c.last, c.fetch = cur, s.fetches
+			s.seen[id].take(cur)
+			s.seen[id].fetch = s.fetches
 		}
 	}
-	twice := 2*len(fresh)+len(again) <= s.budget
 	var second []string
 	for _, id := range fresh {
 		if cur, ok := first[id]; ok {
@@ -137,17 +135,23 @@ func (s *StatsSource) sampleShare(ctx context.Context, ids []string) []error {
 	}
 	cur, errs2 := resample(ctx, start, s.window, s.sample, second)
 	for id, c := range cur {
-		st := s.seen[id]
-		st.stats, st.cpu = compute(st.last, c), true
-		st.last = c
+		s.seen[id].take(c)
 	}
 	return append(errs, errs2...)
 }
 
+// take records a container's newest sample; CPU comes from it and the one
+// before.
+func (c *sampled) take(cur container.StatsResponse) {
+	c.stats, c.cpu = compute(c.last, cur), true
+	c.last = cur
+}
+
 // planSamples picks a fetch's containers within budget samples: every new
 // container first (as many as fit with one sample each), then those seen
-// before, least recently sampled first.
-func planSamples(ids []string, seen map[string]*sampled, budget int) (fresh, again []string) {
+// before, least recently sampled first. twice says whether the new ones
+// get their second sample (for CPU) in this fetch: only when that fits.
+func planSamples(ids []string, seen map[string]*sampled, budget int) (fresh, again []string, twice bool) {
 	var known []string
 	for _, id := range ids {
 		if seen[id] == nil {
@@ -159,12 +163,12 @@ func planSamples(ids []string, seen map[string]*sampled, budget int) (fresh, aga
 		}
 	}
 	slices.SortStableFunc(known, func(a, b string) int { return cmp.Compare(seen[a].fetch, seen[b].fetch) })
-	// Two samples per new container when that fits, one otherwise.
 	left := budget - 2*len(fresh)
-	if left < 0 {
+	twice = left >= 0
+	if !twice {
 		left = budget - len(fresh)
 	}
-	return fresh, known[:min(max(left, 0), len(known))]
+	return fresh, known[:min(left, len(known))], twice
 }
 
 // sums adds up every sampled container's figures per service. A service

@@ -51,7 +51,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 			return nil // a failed figure must not cancel the others
 		})
 	}
-	cached, reuse := s.history.get(hEnd, now)
+	cached, reuse := s.history.get(hEnd)
 	if !reuse {
 		g.Go(func() error {
 			hist, _, _, failed[len(s.figures)] = s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, opts...)
@@ -178,7 +178,7 @@ type historyCache struct {
 }
 
 // get returns the cached grid if it ends at end and was fetched settled.
-func (c *historyCache) get(end, now time.Time) (map[string]backend.Series, bool) {
+func (c *historyCache) get(end time.Time) (map[string]backend.Series, bool) {
 	if c.series == nil || !c.end.Equal(end) || c.fetched.Sub(end) < historySettle {
 		return nil, false
 	}

@@ -60,9 +60,8 @@ type Screen struct {
 	frame     bytes.Buffer // what scr writes for one frame
 	cells     uv.ScreenBuffer
 	drawn     bool     // a frame has been drawn since Start
-	lastText  string   // the content of the last drawn frame
-	lastLines []string // lastText split into lines
-	lastOwn   bool     // every line of lastText closes its styles
+	lastLines []string // the last drawn frame, split into lines
+	lastOwn   bool     // every line of it closes its styles
 	lastTitle string
 	lastAt    time.Time
 	frames    int // frames written, for tests and benchmarks
@@ -224,8 +223,6 @@ func (s *Screen) draw() {
 		s.scr.Resize(width, height)
 		s.scr.Erase() // the next Render repaints every cell
 		s.cells.Resize(width, height)
-	} else if s.drawn && content == s.lastText && title == s.lastTitle {
-		return
 	}
 	if title != s.lastTitle {
 		_, _ = s.scr.WriteString(ansi.SetWindowTitle(title))
@@ -249,7 +246,7 @@ func (s *Screen) draw() {
 	}
 	s.scr.Render(s.cells.RenderBuffer)
 	s.write(s.scr.Flush())
-	s.drawn, s.lastText, s.lastLines, s.lastOwn, s.lastAt = true, content, lines, own, time.Now()
+	s.drawn, s.lastLines, s.lastOwn, s.lastAt = true, lines, own, time.Now()
 }
 
 // ownStyles says whether every line ends with its styles closed (what
