@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +30,10 @@ type fakeProm struct {
 	maxInFlight int
 	forms       []map[string]string // query parameters of each request
 	conns       int                 // connections accepted
+
+	refuseCombined bool   // answer a combined query with bad_data, like a server that cannot take it
+	combinedReply  *reply // answer every combined query with this
+	memo           bool   // keep each combined answer: the same query gets it again without the work (benchmarks)
 }
 
 type reply struct {
@@ -83,10 +88,18 @@ func (f *fakeProm) serve(w http.ResponseWriter, r *http.Request) {
 func (f *fakeProm) replyLocked(r *http.Request) reply {
 	switch r.URL.Path {
 	case "/api/v1/query":
-		if rep, ok := f.byQuery[r.Form.Get("query")]; ok {
+		q := r.Form.Get("query")
+		if rep, ok := f.byQuery[q]; ok {
 			return rep
 		}
-		return ok(`{"resultType":"vector","result":[]}`)
+		if exprs, keys, isCombined := parseCombined(q); isCombined {
+			rep := f.combinedLocked(exprs, keys)
+			if f.memo {
+				f.byQuery[q] = rep
+			}
+			return rep
+		}
+		return f.instantLocked(q)
 	case "/api/v1/query_range":
 		if f.rangeReply != nil {
 			return *f.rangeReply
@@ -99,6 +112,132 @@ func (f *fakeProm) replyLocked(r *http.Request) reply {
 		return ok(`{"alerts":[]}`)
 	}
 	return reply{404, "404 page not found\n"}
+}
+
+// instantLocked is the answer to one expression: the one set for it, else
+// an empty result of the type Prometheus would give (a range selector
+// such as probe_success[5m] is a matrix).
+func (f *fakeProm) instantLocked(expr string) reply {
+	if rep, ok := f.byQuery[expr]; ok {
+		return rep
+	}
+	if rangeSelector.MatchString(expr) {
+		return ok(`{"resultType":"matrix","result":[]}`)
+	}
+	return ok(`{"resultType":"vector","result":[]}`)
+}
+
+var rangeSelector = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})?\[[0-9]+[smhdwy]\]$`)
+
+// parseCombined takes a combined query (combinedExpr) apart into its
+// figures' expressions and keys; ok is false for any other query.
+func parseCombined(q string) (exprs, keys []string, ok bool) {
+	const open, tag, end = "label_replace(", "\n, \"" + figureLabel + "\", \"", `", "", "")`
+	for {
+		if !strings.HasPrefix(q, open) {
+			return nil, nil, false
+		}
+		q = q[len(open):]
+		i := strings.Index(q, tag)
+		if i < 0 {
+			return nil, nil, false
+		}
+		exprs = append(exprs, q[:i])
+		q = q[i+len(tag):]
+		j := strings.Index(q, end)
+		if j < 0 {
+			return nil, nil, false
+		}
+		keys = append(keys, q[:j])
+		q = q[j+len(end):]
+		if q == "" {
+			return exprs, keys, true
+		}
+		if !strings.HasPrefix(q, " or ") {
+			return nil, nil, false
+		}
+		q = q[len(" or "):]
+	}
+}
+
+// combinedLocked answers a combined query as Prometheus does: the union of
+// the figures' vectors, each series tagged with its figure's key; the
+// first failing figure fails the whole query, and a figure that is not an
+// instant vector is a type error.
+func (f *fakeProm) combinedLocked(exprs, keys []string) reply {
+	if f.combinedReply != nil {
+		return *f.combinedReply
+	}
+	if f.refuseCombined {
+		return apiError(400, "bad_data", "invalid parameter \"query\": query too long")
+	}
+	var items []string
+	for i, expr := range exprs {
+		rep := f.instantLocked(expr)
+		if rep.status != 200 {
+			return rep
+		}
+		var env struct {
+			Data struct {
+				ResultType string `json:"resultType"`
+				Result     []struct {
+					Metric map[string]string `json:"metric"`
+					Value  json.RawMessage   `json:"value"`
+				} `json:"result"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(rep.body), &env); err != nil {
+			return reply{500, err.Error()}
+		}
+		if env.Data.ResultType != "vector" {
+			return apiError(400, "bad_data", "expected type instant vector in call to function \"label_replace\", got "+env.Data.ResultType)
+		}
+		for _, it := range env.Data.Result {
+			m := map[string]string{figureLabel: keys[i]}
+			for k, v := range it.Metric {
+				m[k] = v
+			}
+			mb, _ := json.Marshal(m)
+			items = append(items, fmt.Sprintf(`{"metric":%s,"value":%s}`, mb, it.Value))
+		}
+	}
+	return ok(`{"resultType":"vector","result":[` + strings.Join(items, ",") + `]}`)
+}
+
+// asked counts the instant queries that evaluated expr, alone or in a
+// combined query.
+func (f *fakeProm) asked(expr string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, form := range f.forms {
+		if form["path"] != "/api/v1/query" {
+			continue
+		}
+		if form["query"] == expr {
+			n++
+		}
+		exprs, _, _ := parseCombined(form["query"])
+		for _, e := range exprs {
+			if e == expr {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// combined counts the combined queries the fake was sent.
+func (f *fakeProm) combined() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, form := range f.forms {
+		if _, _, ok := parseCombined(form["query"]); ok {
+			n++
+		}
+	}
+	return n
 }
 
 func (f *fakeProm) set(expr string, r reply) {

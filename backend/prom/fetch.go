@@ -18,95 +18,202 @@ import (
 // (web/api/v1 queryRange rejects more with bad_data).
 const maxPoints = 11000
 
-// Fetch implements backend.Source. It sends QueryCount() requests, at most
-// Concurrency at a time, all evaluated at the same instant so the figures
-// of one refresh agree. If some fail, the figures that arrived are returned
-// with a *backend.IncompleteError wrapping an *Error that names the failed
-// ones; if all fail, the *Error alone.
+// Fetch implements backend.Source. Its requests run at most Concurrency
+// at a time, all evaluated at the same instant so the figures of one
+// refresh agree: the combined request of every instant-vector figure, one
+// request for each other figure (see combine.go), the p95 history unless
+// it is reused, and the alerts when enabled. If some fail, the figures that
+// arrived are returned with a *backend.IncompleteError wrapping an *Error
+// that names the failed ones; if all fail, the *Error alone.
 func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 	now := s.now()
-	opts := timeoutOption(ctx)
 	timeout := timeoutOf(ctx)
 	hStart, hEnd, hStep := s.historyWindow(now)
 
 	results := make([]model.Value, len(s.figures))
+	failed := make([]error, len(s.figures))
+	together, alone, reused := s.plan(now, results)
 	var (
-		hist   model.Value
-		alerts v1.AlertsResult
-		failed = make([]error, len(s.figures)+2) // figures, history, alerts
+		hist               model.Value
+		alerts             v1.AlertsResult
+		histErr, alertsErr error
+		togetherErr        error
+		cached, reuseHist  = s.history.get(hEnd)
 	)
 	g := new(errgroup.Group)
 	g.SetLimit(Concurrency)
-	reused := 0
-	asked := make([]bool, len(s.figures))
-	for i, f := range s.figures {
-		if v, ok := s.slow.get(f.key, now); ok {
-			results[i] = v
-			reused++
-			continue
-		}
-		asked[i] = true
+	if len(together) > 0 {
 		g.Go(func() error {
-			results[i], failed[i] = s.instant.query(ctx, f.expr, now, timeout)
-			return nil // a failed figure must not cancel the others
+			togetherErr = s.askTogether(ctx, together, now, timeout, results)
+			return nil // a failed request must not cancel the others
 		})
 	}
-	cached, reuse := s.history.get(hEnd)
-	if !reuse {
+	for _, i := range alone {
 		g.Go(func() error {
-			hist, _, _, failed[len(s.figures)] = s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, opts...)
+			results[i], failed[i] = s.askAlone(ctx, i, now, timeout)
+			return nil
+		})
+	}
+	if !reuseHist {
+		g.Go(func() error {
+			hist, _, _, histErr = s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, timeoutOption(ctx)...)
 			return nil
 		})
 	}
 	if s.cfg.Queries.Alerts {
 		g.Go(func() error {
-			alerts, failed[len(s.figures)+1] = s.api.Alerts(ctx)
+			alerts, alertsErr = s.api.Alerts(ctx)
 			return nil
 		})
 	}
 	_ = g.Wait()
+	if togetherErr != nil {
+		s.fallBack(ctx, together, togetherErr, now, timeout, results, failed)
+	}
 	for i, f := range s.figures {
-		if asked[i] && failed[i] == nil {
+		if !reused[i] && failed[i] == nil {
 			s.slow.put(f.key, now, results[i])
 		}
 	}
 
 	var errs []FigureError
 	for i, err := range failed {
-		if err == nil {
-			continue
+		if err != nil {
+			errs = append(errs, FigureError{Figure: s.figures[i].key, Err: err})
 		}
-		key := keyAlerts
-		switch {
-		case i < len(s.figures):
-			key = s.figures[i].key
-		case i == len(s.figures):
-			key = keyP95Range
-		}
-		errs = append(errs, FigureError{Figure: key, Err: err})
 	}
-	if sent := s.QueryCount() - btoi(reuse) - reused; len(errs) == sent {
+	asked := len(s.figures) - countTrue(reused)
+	if !reuseHist {
+		asked++
+		if histErr != nil {
+			errs = append(errs, FigureError{Figure: keyP95Range, Err: histErr})
+		}
+	}
+	if s.cfg.Queries.Alerts {
+		asked++
+		if alertsErr != nil {
+			errs = append(errs, FigureError{Figure: keyAlerts, Err: alertsErr})
+		}
+	}
+	if len(errs) == asked {
 		s.noteResources(backend.Partial{})
 		return backend.Partial{}, &Error{Source: s.label(), Failed: errs, All: true}
 	}
 
 	part := s.assemble(results)
 	s.noteResources(part)
-	if reuse {
+	if reuseHist {
 		part.P95History = cached
 	} else {
 		part.P95History = s.keepServices(toSeries(hist, s.cfg.ServiceLabel, hStart, hEnd, hStep, 1000))
-		if failed[len(s.figures)] == nil {
+		if histErr == nil {
 			s.history.put(hEnd, now, part.P95History)
 		}
 	}
-	if s.cfg.Queries.Alerts && failed[len(s.figures)+1] == nil {
+	if s.cfg.Queries.Alerts && alertsErr == nil {
 		part.Alerts = convertAlerts(alerts.Alerts, s.cfg.ServiceLabel)
 	}
 	if len(errs) > 0 {
 		return part, &backend.IncompleteError{Err: &Error{Source: s.label(), Failed: errs}}
 	}
 	return part, nil
+}
+
+// plan sorts the figures of a fetch at now: those asked in the combined
+// request, those asked alone, and those whose slow answer is reused (put
+// into results here). A combination of one is asked alone.
+func (s *Source) plan(now time.Time, results []model.Value) (together, alone []int, reused []bool) {
+	reused = make([]bool, len(s.figures))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.figures {
+		if v, ok := s.slow.get(f.key, now); ok {
+			results[i], reused[i] = v, true
+			continue
+		}
+		if s.combines(i, now) {
+			together = append(together, i)
+		} else {
+			alone = append(alone, i)
+		}
+	}
+	if len(together) == 1 {
+		alone, together = append(alone, together...), nil
+	}
+	return together, alone, reused
+}
+
+// combines reports whether figure i travels in the combined request at
+// now. s.mu must be held.
+func (s *Source) combines(i int, now time.Time) bool {
+	return s.shapes[i] == shapeVector && !now.Before(s.combineOffUntil)
+}
+
+// askAlone evaluates one figure and records the shape of its answer; a
+// failed figure is asked alone until it answers.
+func (s *Source) askAlone(ctx context.Context, i int, now time.Time, timeout time.Duration) (model.Value, error) {
+	v, err := s.instant.query(ctx, s.figures[i].expr, now, timeout)
+	sh := shapeUnknown
+	if err == nil {
+		sh = shapeOf(v)
+	}
+	s.mu.Lock()
+	s.shapes[i] = sh
+	s.mu.Unlock()
+	return v, err
+}
+
+// askTogether evaluates the figures idx in one combined request and files
+// the answer into results.
+func (s *Source) askTogether(ctx context.Context, idx []int, now time.Time, timeout time.Duration, results []model.Value) error {
+	figs := make([]figure, len(idx))
+	for k, i := range idx {
+		figs[k] = s.figures[i]
+	}
+	v, err := s.instant.query(ctx, combinedExpr(figs), now, timeout)
+	if err != nil {
+		return err
+	}
+	vecs, err := splitCombined(v, figs)
+	if err != nil {
+		return err
+	}
+	for k, i := range idx {
+		results[i] = vecs[k]
+	}
+	return nil
+}
+
+// fallBack handles a failed combined request. When the query is to blame
+// it asks each of its figures alone, so the answers that can arrive do and
+// the error names the figure at fault; if none is, the server refuses the
+// combination itself and combining is switched off for combineRetry.
+// Otherwise (unreachable, timed out) every figure of it failed for that
+// reason.
+func (s *Source) fallBack(ctx context.Context, idx []int, cause error, now time.Time, timeout time.Duration, results []model.Value, failed []error) {
+	if !blamesTheQuery(cause) {
+		for _, i := range idx {
+			failed[i] = cause
+		}
+		return
+	}
+	g := new(errgroup.Group)
+	g.SetLimit(Concurrency)
+	for _, i := range idx {
+		g.Go(func() error {
+			results[i], failed[i] = s.askAlone(ctx, i, now, timeout)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for _, i := range idx {
+		if failed[i] != nil || shapeOf(results[i]) != shapeVector {
+			return
+		}
+	}
+	s.mu.Lock()
+	s.combineOffUntil = now.Add(combineRetry)
+	s.mu.Unlock()
 }
 
 // P95Range returns the p95 latency of every service in milliseconds (like
@@ -189,11 +296,14 @@ func (c *historyCache) put(end, now time.Time, series map[string]backend.Series)
 	c.end, c.fetched, c.series = end, now, series
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
 	}
-	return 0
+	return n
 }
 
 // historyWindow is the sparkline grid: HistoryRange ending at the last

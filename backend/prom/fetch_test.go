@@ -81,10 +81,31 @@ func TestFetchJoinsFiguresByLabel(t *testing.T) {
 	set(keyDepLatency, vector("instance", nowTS, "http://127.0.0.1:18081/api/health", "0.0123"))
 	set(keyDepSuccess, vector("instance", nowTS, "http://127.0.0.1:18081/api/health", "99.5"))
 
-	part, err := s.Fetch(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	// The first fetch asks each figure alone and learns which answer
+	// instant vectors; the next sends those in one combined request. Both
+	// must join the same way.
+	passes := []struct {
+		name     string
+		at       time.Time
+		combined int // combined requests sent so far
+	}{
+		{"each figure alone", now, 0},
+		{"figures combined", now.Add(time.Minute), 1}, // a minute on: uptime is asked again
 	}
+	for _, pass := range passes {
+		s.now = func() time.Time { return pass.at }
+		part, err := s.Fetch(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.combined(); got != pass.combined {
+			t.Fatalf("%s: %d combined requests, want %d", pass.name, got, pass.combined)
+		}
+		t.Run(pass.name, func(t *testing.T) { checkJoined(t, part) })
+	}
+}
+
+func checkJoined(t *testing.T, part backend.Partial) {
 	if _, found := part.Metrics["ghost"]; found {
 		t.Error("unconfigured service ghost reported")
 	}
@@ -316,7 +337,7 @@ func TestFetchConnectionRefusedIsReadable(t *testing.T) {
 }
 
 func TestQueryCountIsConstantInFleetSize(t *testing.T) {
-	var counts []int
+	var first, steady []int
 	for _, n := range []int{10, 100, 1000} {
 		f := newFake(t)
 		cfg := Config{ServiceLabel: "service"}
@@ -329,30 +350,47 @@ func TestQueryCountIsConstantInFleetSize(t *testing.T) {
 		}
 		s := newSource(t, f, cfg)
 		f.set(exprOf(t, s, keyRPS), vector("service", nowTS, pairs...))
-		part, err := s.Fetch(context.Background())
-		if err != nil {
-			t.Fatal(err)
+		for fetch, counts := range []*[]int{&first, &steady} {
+			want := s.QueryCount()
+			before, _ := f.stats()
+			part, err := s.Fetch(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(part.Metrics) != n {
+				t.Fatalf("%d services, fetch %d: %d metrics", n, fetch+1, len(part.Metrics))
+			}
+			for name, m := range part.Metrics {
+				if !m.RPS.Valid || m.RPS.V != 1 {
+					t.Fatalf("%d services, fetch %d: %s rps %+v", n, fetch+1, name, m.RPS)
+				}
+			}
+			reqs, _ := f.stats()
+			if reqs-before != want {
+				t.Errorf("%d services, fetch %d: server saw %d requests, QueryCount said %d", n, fetch+1, reqs-before, want)
+			}
+			*counts = append(*counts, reqs-before)
 		}
-		if len(part.Metrics) != n {
-			t.Fatalf("%d services: %d metrics", n, len(part.Metrics))
-		}
-		reqs, _ := f.stats()
-		if reqs != s.QueryCount() {
-			t.Errorf("%d services: server saw %d requests, QueryCount says %d", n, reqs, s.QueryCount())
-		}
-		counts = append(counts, reqs)
 	}
-	if counts[0] != counts[1] || counts[1] != counts[2] || counts[0] != 18 {
-		t.Errorf("requests per fetch for 10/100/1000 services: %v, want 18 each (17 figures + history)", counts)
+	if !slices.Equal(first, []int{18, 18, 18}) {
+		t.Errorf("first fetch for 10/100/1000 services: %v requests, want 18 each (17 figures alone + history)", first)
+	}
+	// Steady state: the 16 instant figures together, dep_up (a range
+	// vector) alone, the history (not reused: the clock is pinned to the
+	// step's end, before it settles).
+	if !slices.Equal(steady, []int{3, 3, 3}) {
+		t.Errorf("later fetches for 10/100/1000 services: %v requests, want 3 each", steady)
 	}
 
 	f := newFake(t)
 	s := newSource(t, f, Config{Queries: Queries{Alerts: true}})
-	if _, err := s.Fetch(context.Background()); err != nil {
-		t.Fatal(err)
+	for range 2 {
+		if _, err := s.Fetch(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if reqs, _ := f.stats(); reqs != 19 || s.QueryCount() != 19 {
-		t.Errorf("with alerts: %d requests, QueryCount %d, want 19", reqs, s.QueryCount())
+	if reqs, _ := f.stats(); reqs != 19+4 || s.QueryCount() != 4 {
+		t.Errorf("with alerts: %d requests in two fetches, QueryCount %d, want 19+4 and 4", reqs, s.QueryCount())
 	}
 }
 
@@ -518,11 +556,16 @@ func TestFetchUsesTheConfiguredClient(t *testing.T) {
 		return http.DefaultTransport.RoundTrip(r)
 	})}
 	s := newSource(t, f, Config{Client: cl})
+	want := s.QueryCount()
 	if _, err := s.Fetch(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if int(seen.Load()) != s.QueryCount() {
-		t.Errorf("client saw %d requests, want %d", seen.Load(), s.QueryCount())
+	want += s.QueryCount()
+	if _, err := s.Fetch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if int(seen.Load()) != want {
+		t.Errorf("client saw %d requests, want %d", seen.Load(), want)
 	}
 }
 
@@ -569,14 +612,14 @@ func TestFetchReusesSettledHistory(t *testing.T) {
 	if got := ranges(); got != 2 {
 		t.Fatalf("%d range queries for an unsettled and a settled fetch, want 2", got)
 	}
-	reqs, _ := f.stats()
+	reqs, want := f.stats()
+	want = s.QueryCount() - 1
 	third := fetch(end.Add(historySettle + 20*time.Second))
 	if got := ranges(); got != 2 {
 		t.Fatalf("a later fetch in the same step asked for the history again (%d range queries)", got)
 	}
-	// 20 s after the last: the uptime answer is reused too (slowFigures).
-	if r, _ := f.stats(); r-reqs != s.QueryCount()-2 {
-		t.Fatalf("a fetch reusing the history and uptime sent %d requests, want %d", r-reqs, s.QueryCount()-2)
+	if r, _ := f.stats(); r-reqs != want {
+		t.Fatalf("a fetch reusing the history sent %d requests, want %d", r-reqs, want)
 	}
 	for i, p := range []backend.Partial{first, second, third} {
 		if h := p.P95History["chat-backend"]; h.Last().V != 250 {
@@ -609,17 +652,7 @@ func TestFetchAsksUptimeOncePerMinute(t *testing.T) {
 	s.now = func() time.Time { return clock }
 	uptime, rps := exprOf(t, s, keyUptime), exprOf(t, s, keyRPS)
 	f.set(uptime, vector("service", nowTS, "chat-backend", "99.5"))
-	asked := func(expr string) int {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		n := 0
-		for _, form := range f.forms {
-			if form["query"] == expr {
-				n++
-			}
-		}
-		return n
-	}
+	asked := f.asked
 	for _, at := range []time.Duration{0, 2 * time.Second, 30 * time.Second, 59 * time.Second} {
 		clock = now.Add(at)
 		part, err := s.Fetch(context.Background())
@@ -644,8 +677,10 @@ func TestFetchAsksUptimeOncePerMinute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u := asked(uptime); u != 3 || part.Uptime["chat-backend"].V != 98 {
-		t.Fatalf("after a failed answer: uptime asked %d times (want 3), value %+v", u, part.Uptime["chat-backend"])
+	// The failed fetch asked it twice: in the combined request, which
+	// failed, and alone, to name the figure at fault.
+	if u := asked(uptime); u != 4 || part.Uptime["chat-backend"].V != 98 {
+		t.Fatalf("after a failed answer: uptime asked %d times (want 4), value %+v", u, part.Uptime["chat-backend"])
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -239,9 +241,27 @@ func countingProxy(t *testing.T, target string) (*httptest.Server, *atomic.Int64
 	return srv, &n
 }
 
+// fetchAt fetches with the clock pinned at at and returns the partial and
+// the requests that reached Prometheus through the proxy counting n.
+func fetchAt(t *testing.T, s *Source, at time.Time, n *atomic.Int64) (backend.Partial, int64) {
+	t.Helper()
+	s.now = func() time.Time { return at }
+	n.Store(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	part, err := s.Fetch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return part, n.Load()
+}
+
 func TestIntegrationQueryCountThroughProxy(t *testing.T) {
 	env := testbed.Need(t, testbed.PromURL)
 	srv, n := countingProxy(t, env[testbed.PromURL])
+	// Just after a sparkline step's end: the history is not settled, so
+	// every fetch asks for it and the counts do not depend on the second.
+	at := time.Now().Truncate(time.Minute).Add(time.Second)
 	var counts []int64
 	for _, extra := range []int{0, 100, 1000} {
 		s := tbSource(t, srv.URL, func(c *Config) {
@@ -250,23 +270,22 @@ func TestIntegrationQueryCountThroughProxy(t *testing.T) {
 				c.Services = append(c.Services, fmt.Sprintf("ghost-%d", i))
 			}
 		})
-		n.Store(0)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		part, err := s.Fetch(ctx)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := n.Load(); got != int64(s.QueryCount()) {
-			t.Errorf("%d services: %d requests reached Prometheus, QueryCount says %d", len(part.Metrics), got, s.QueryCount())
-		}
-		counts = append(counts, n.Load())
-		if m := part.Metrics["ghost-0"]; m.RPS.Valid {
-			t.Errorf("unknown service got a figure: %+v", m)
+		for fetch := range 2 {
+			want := s.QueryCount()
+			part, got := fetchAt(t, s, at, n)
+			if got != int64(want) {
+				t.Errorf("%d services, fetch %d: %d requests reached Prometheus, QueryCount said %d", len(part.Metrics), fetch+1, got, want)
+			}
+			counts = append(counts, got)
+			if m := part.Metrics["ghost-0"]; m.RPS.Valid {
+				t.Errorf("unknown service got a figure: %+v", m)
+			}
 		}
 	}
-	if counts[0] != 18 || counts[1] != 18 || counts[2] != 18 {
-		t.Errorf("requests per fetch for 3/103/1003 services: %v, want 18 each", counts)
+	// First fetch: every figure alone + history; then the instant figures
+	// together, dep_up (a range vector) alone, the history.
+	if !slices.Equal(counts, []int64{18, 3, 18, 3, 18, 3}) {
+		t.Errorf("requests of two fetches for 3/103/1003 services: %v, want 18 then 3 each", counts)
 	}
 
 	// Prometheus' own alerts: one more request, and the test bed's
@@ -280,14 +299,51 @@ func TestIntegrationQueryCountThroughProxy(t *testing.T) {
 		}
 		return false
 	})
-	// A fresh source: s's later fetches in this sparkline step reuse its
-	// history and send one request fewer.
 	s = tbSource(t, srv.URL, func(c *Config) { c.Queries.Alerts = true })
-	n.Store(0)
-	if _, err := s.Fetch(context.Background()); err != nil || n.Load() != 19 || s.QueryCount() != 19 {
-		t.Errorf("with alerts: %d requests, QueryCount %d, err %v", n.Load(), s.QueryCount(), err)
+	if _, got := fetchAt(t, s, at, n); got != 19 {
+		t.Errorf("with alerts, first fetch: %d requests, want 19", got)
+	}
+	if _, got := fetchAt(t, s, at, n); got != 4 || s.QueryCount() != 4 {
+		t.Errorf("with alerts, later fetch: %d requests, QueryCount %d, want 4", got, s.QueryCount())
 	}
 	t.Logf("alerts from Prometheus: %d", len(part.Alerts))
+}
+
+// The combined request gives exactly what asking each figure alone gives,
+// evaluated by the real Prometheus at the same instant; an operator's
+// query that ends in a comment travels in it too.
+func TestIntegrationCombinedMatchesAlone(t *testing.T) {
+	env := testbed.Need(t, testbed.PromURL)
+	srv, n := countingProxy(t, env[testbed.PromURL])
+	edit := func(c *Config) {
+		c.Queries.RPS = `sum by ({{.Label}}) (rate(http_requests_total[5m])) # requests per second`
+	}
+	// Past (the samples are stored) and just after a sparkline step's end,
+	// so neither source reuses its history.
+	at := time.Now().Add(-20 * time.Second).Truncate(time.Minute).Add(time.Second)
+	alone := tbSource(t, srv.URL, edit)
+	want, reqs := fetchAt(t, alone, at, n)
+	if reqs != 18 {
+		t.Fatalf("first fetch sent %d requests, want 18 (each figure alone + history)", reqs)
+	}
+	together := tbSource(t, srv.URL, edit)
+	fetchAt(t, together, at, n)
+	together.slow = slowCache{} // ask uptime again, in the combined request
+	got, reqs := fetchAt(t, together, at, n)
+	if reqs != 3 {
+		t.Fatalf("later fetch sent %d requests, want 3 (combined, dep_up, history)", reqs)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("combined fetch differs from asking alone:\ncombined: %+v\nalone:    %+v", got, want)
+	}
+	for _, svc := range tbServices {
+		if !got.Metrics[svc].RPS.Valid {
+			t.Errorf("%s: no rps through the commented query", svc)
+		}
+	}
+	if !got.Uptime["chat-backend"].Valid || len(got.Databases) != 3 || !got.Databases[0].Up || !got.Dependencies[0].Up {
+		t.Errorf("figures missing from the combined answer: uptime %+v, databases %+v, dependencies %+v", got.Uptime, got.Databases, got.Dependencies)
+	}
 }
 
 func TestIntegrationBadQueryIsReadableAndPartial(t *testing.T) {
@@ -306,6 +362,15 @@ func TestIntegrationBadQueryIsReadableAndPartial(t *testing.T) {
 	}
 	if len(part.Databases) != 3 || !part.Databases[0].Up {
 		t.Errorf("the figures that worked are lost: %+v", part.Databases)
+	}
+	// The figure that failed alone stays out of the combined request: the
+	// next fetch fails the same way, with the other figures intact.
+	part, err = s.Fetch(context.Background())
+	if !errors.As(err, &inc) || !strings.HasPrefix(err.Error(), "prometheus "+host+": p95_seconds: bad_data: ") {
+		t.Errorf("second fetch: %v, want p95_seconds alone to fail", err)
+	}
+	if len(part.Databases) != 3 || !part.Databases[0].Up || !part.Metrics["chat-backend"].RPS.Valid {
+		t.Errorf("second fetch lost the figures that work: %+v %+v", part.Databases, part.Metrics)
 	}
 }
 

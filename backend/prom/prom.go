@@ -1,11 +1,13 @@
 // Package prom is a backend.Source over the Prometheus HTTP API
 // (client_golang/api/prometheus/v1, v1.25 signatures).
 //
-// Cost does not grow with the fleet: every figure is one group-by instant
-// query for all services (or databases, or probes), the sparkline history
-// is one range query, so a Fetch sends QueryCount() requests whatever the
-// number of services. They run concurrently, at most four at a time, under
-// the caller's context.
+// Cost does not grow with the fleet: every figure is one group-by query for
+// all services (or databases, or probes), the sparkline history is one
+// range query, so a Fetch sends QueryCount() requests whatever the number
+// of services. Once each figure has answered, the instant-vector figures
+// travel together in one request (combine.go): a refresh of the default
+// queries is then three requests, not eighteen. They run concurrently, at
+// most four at a time, under the caller's context.
 //
 // A figure a service is absent from, or that evaluates to NaN/±Inf, is
 // missing (backend.Value{}), never 0: "no data" must not read as "no errors".
@@ -69,10 +71,12 @@ type Source struct {
 	p95Range string
 	now      func() time.Time // tests pin the clock
 
-	mu        sync.Mutex
-	resources map[string]bool // services with CPU and memory in the last fetch
-	history   historyCache    // the last sparkline grid; Fetch calls do not overlap
-	slow      slowCache       // answers of slowFigures
+	mu              sync.Mutex
+	resources       map[string]bool // services with CPU and memory in the last fetch
+	shapes          []shape         // of each figure's answer; see combine.go
+	combineOffUntil time.Time       // combining refused by the server until then
+	history         historyCache    // the last sparkline grid; Fetch calls do not overlap
+	slow            slowCache       // answers of slowFigures
 }
 
 var _ backend.Source = (*Source)(nil)
@@ -122,7 +126,7 @@ func New(cfg Config) (*Source, error) {
 	cfg.Databases = slices.Clone(cfg.Databases)
 	return &Source{
 		cfg: cfg, host: u.Host, api: v1.NewAPI(c), instant: &instantQuery{client: c}, slow: slowCache{},
-		figures: figures, p95Range: p95Range, now: time.Now,
+		figures: figures, p95Range: p95Range, now: time.Now, shapes: make([]shape, len(figures)),
 	}, nil
 }
 
@@ -156,16 +160,33 @@ func (s *Source) Feeds() []backend.Feed {
 	return f
 }
 
-// QueryCount is the number of requests one Fetch sends: one per figure,
-// one for the p95 history, and one for the alerts when enabled. It does
-// not depend on the number of services, databases or dependencies.
+// QueryCount is the number of requests the next Fetch sends when it
+// reuses nothing and its combined request succeeds: one for the figures
+// that travel together, one for each figure asked alone, one for the p95
+// history, and one for the alerts when enabled. Before the first Fetch
+// every figure is asked alone. It does not depend on the number of
+// services, databases or dependencies.
 //
 // A fetch within the same sparkline step as the one before (and at least
 // historySettle after the step's end) reuses that fetch's history and
 // sends one request fewer; one within a minute of the last uptime answer
 // reuses that too (slowFigures).
 func (s *Source) QueryCount() int {
-	n := len(s.figures) + 1
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	together, alone := 0, 0
+	for i := range s.figures {
+		if s.combines(i, now) {
+			together++
+		} else {
+			alone++
+		}
+	}
+	if together == 1 {
+		together, alone = 0, alone+1
+	}
+	n := alone + min(together, 1) + 1
 	if s.cfg.Queries.Alerts {
 		n++
 	}
