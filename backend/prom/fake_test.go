@@ -3,6 +3,7 @@ package prom
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -82,7 +83,7 @@ func (f *fakeProm) serve(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(delay)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(rep.status)
-	fmt.Fprint(w, rep.body)
+	_, _ = io.WriteString(w, rep.body)
 }
 
 func (f *fakeProm) replyLocked(r *http.Request) reply {

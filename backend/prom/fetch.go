@@ -152,7 +152,7 @@ func (s *Source) combines(i int, now time.Time) bool {
 // askAlone evaluates one figure and records the shape of its answer; a
 // failed figure is asked alone until it answers.
 func (s *Source) askAlone(ctx context.Context, i int, now time.Time, timeout time.Duration) (model.Value, error) {
-	v, err := s.instant.query(ctx, s.figures[i].expr, now, timeout)
+	v, _, err := s.instant.query(ctx, s.figures[i].expr, now, timeout, 0)
 	sh := shapeUnknown
 	if err == nil {
 		sh = shapeOf(v)
@@ -170,10 +170,11 @@ func (s *Source) askTogether(ctx context.Context, idx []int, now time.Time, time
 	for k, i := range idx {
 		figs[k] = s.figures[i]
 	}
-	v, err := s.instant.query(ctx, combinedExpr(figs), now, timeout)
+	v, size, err := s.instant.query(ctx, combinedExpr(figs), now, timeout, s.combinedSize)
 	if err != nil {
 		return err
 	}
+	s.combinedSize = size
 	vecs, err := splitCombined(v, figs)
 	if err != nil {
 		return err

@@ -54,7 +54,7 @@ func (a *answerServer) both(t testing.TB) (theirs, ours model.Value, theirErr, o
 	ctx := context.Background()
 	at := time.Unix(1_790_000_040, 0)
 	theirs, _, _, theirErr = v1.NewAPI(c).Query(ctx, "up", at)
-	ours, ourErr = (&instantQuery{client: c}).query(ctx, "up", at, 0)
+	ours, _, ourErr = (&instantQuery{client: c, http: &http.Client{Transport: api.DefaultRoundTripper}}).query(ctx, "up", at, 0, 0)
 	return theirs, ours, theirErr, ourErr
 }
 

@@ -77,6 +77,10 @@ type Source struct {
 	combineOffUntil time.Time       // combining refused by the server until then
 	history         historyCache    // the last sparkline grid; Fetch calls do not overlap
 	slow            slowCache       // answers of slowFigures
+	// combinedSize is the last combined answer's size in bytes, to read
+	// the next into a buffer that fits; only the combined request, which
+	// Fetch sends once, touches it.
+	combinedSize int
 }
 
 var _ backend.Source = (*Source)(nil)
@@ -125,7 +129,7 @@ func New(cfg Config) (*Source, error) {
 	cfg.Services = slices.Clone(cfg.Services)
 	cfg.Databases = slices.Clone(cfg.Databases)
 	return &Source{
-		cfg: cfg, host: u.Host, api: v1.NewAPI(c), instant: &instantQuery{client: c}, slow: slowCache{},
+		cfg: cfg, host: u.Host, api: v1.NewAPI(c), instant: &instantQuery{client: c, http: hc}, slow: slowCache{},
 		figures: figures, p95Range: p95Range, now: time.Now, shapes: make([]shape, len(figures)),
 	}, nil
 }
