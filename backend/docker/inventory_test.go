@@ -81,6 +81,48 @@ func TestGroup(t *testing.T) {
 	}
 }
 
+// The grouping is kept while the inventory stands still and redone after
+// any change to it.
+func TestServicesRegroupOnlyOnChange(t *testing.T) {
+	var inv inventory
+	inv.init()
+	inv.replace(map[string]entry{
+		"a": {project: "chat", service: "chat-api", c: backend.Container{ID: "a", Name: "chat-api-1"}},
+	}, "1.41")
+	first, err := inv.services("h")
+	if err != nil || len(first) != 1 {
+		t.Fatalf("services %+v, %v", first, err)
+	}
+	again, _ := inv.services("h")
+	if &again[0] != &first[0] {
+		t.Error("an unchanged inventory was grouped again")
+	}
+	changes := []struct {
+		what   string
+		change func()
+		want   int
+	}{
+		{"put", func() { inv.put("b", entry{project: "chat", service: "chat-web", c: backend.Container{ID: "b", Name: "chat-web-1"}}) }, 2},
+		{"drop", func() { inv.drop("a") }, 1},
+		{"replace", func() { inv.replace(map[string]entry{}, "1.41") }, 0},
+	}
+	for _, c := range changes {
+		before, _ := inv.services("h")
+		c.change()
+		after, _ := inv.services("h")
+		if len(after) != c.want {
+			t.Fatalf("after %s: %d services, want %d", c.what, len(after), c.want)
+		}
+		if len(after) > 0 && &after[0] == &before[0] {
+			t.Errorf("after %s: the old grouping was returned", c.what)
+		}
+	}
+	inv.setErr(errors.New("event stream lost"))
+	if _, err := inv.services("h"); err == nil {
+		t.Error("services of an inventory that is not current")
+	}
+}
+
 func TestNewAndLifecycleWithoutEngine(t *testing.T) {
 	for _, c := range []struct{ host, want string }{
 		{"ssh://ops@db-1", "needs a dialer"},

@@ -1,6 +1,7 @@
 package dockeract
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,6 +153,28 @@ func TestHistoryIgnoresBadNames(t *testing.T) {
 	}
 	if seen := h.Seen("ok"); len(seen) != 1 || seen[0].Ref != "app:v2" {
 		t.Errorf("seen %+v, want only app:v2", seen)
+	}
+}
+
+// The memo of checked references answers as the check does, every time,
+// and stays bounded however many references pass through.
+func TestHistoryRememberedRefsStayChecked(t *testing.T) {
+	h, _ := LoadHistory("", 5)
+	for i := range 3 {
+		_ = h.Observe([]backend.Service{svc("ok", "app:v1; rm -rf /", "app:v2")}, t0.Add(time.Duration(i)*time.Second))
+		if seen := h.Seen("ok"); len(seen) != 1 || seen[0].Ref != "app:v2" {
+			t.Fatalf("observation %d: seen %+v, want only app:v2", i+1, seen)
+		}
+	}
+	var c refCheck
+	for i := range maxRefs + 10 {
+		ref := fmt.Sprintf("app:v%d", i)
+		if !c.valid(ref) || c.valid(ref+" x") {
+			t.Fatalf("%q checked wrong", ref)
+		}
+		if len(c) > maxRefs {
+			t.Fatalf("memo holds %d references, bound %d", len(c), maxRefs)
+		}
 	}
 }
 
