@@ -102,7 +102,9 @@ func TestServicesRegroupOnlyOnChange(t *testing.T) {
 		change func()
 		want   int
 	}{
-		{"put", func() { inv.put("b", entry{project: "chat", service: "chat-web", c: backend.Container{ID: "b", Name: "chat-web-1"}}) }, 2},
+		{"put", func() {
+			inv.put("b", entry{project: "chat", service: "chat-web", c: backend.Container{ID: "b", Name: "chat-web-1"}})
+		}, 2},
 		{"drop", func() { inv.drop("a") }, 1},
 		{"replace", func() { inv.replace(map[string]entry{}, "1.41") }, 0},
 	}
