@@ -38,7 +38,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 		alerts             v1.AlertsResult
 		histErr, alertsErr error
 		togetherErr        error
-		cached, reuseHist  = s.history.get(hEnd)
+		cached, reuseHist  = s.history.get(hEnd, now)
 	)
 	g := new(errgroup.Group)
 	g.SetLimit(Concurrency)
@@ -274,9 +274,12 @@ func (c slowCache) put(key string, now time.Time, v model.Value) {
 
 // historySettle is how long after a sparkline step's end its history is
 // asked for again: a sample scraped just before the end may be stored a
-// little after it. Later fetches in the same step reuse the history, which
-// cannot change any more, instead of asking Prometheus for every series'
-// points on every refresh (the largest answer of a fetch).
+// little after it. So the history is asked for twice a step: by the first
+// fetch after the step's end, whose grid serves until the step settles,
+// and by the first fetch after that, whose grid cannot change any more and
+// serves the rest of the step. Asking on every refresh instead cost
+// Prometheus every series' points each time (the largest answer of a
+// fetch).
 const historySettle = 10 * time.Second
 
 // historyCache is the last sparkline grid a fetch got.
@@ -285,9 +288,13 @@ type historyCache struct {
 	series       map[string]backend.Series
 }
 
-// get returns the cached grid if it ends at end and was fetched settled.
-func (c *historyCache) get(end time.Time) (map[string]backend.Series, bool) {
-	if c.series == nil || !c.end.Equal(end) || c.fetched.Sub(end) < historySettle {
+// get returns the cached grid if it ends at end and still serves at now:
+// fetched settled, or now not settled yet either.
+func (c *historyCache) get(end, now time.Time) (map[string]backend.Series, bool) {
+	if c.series == nil || !c.end.Equal(end) {
+		return nil, false
+	}
+	if c.fetched.Sub(end) < historySettle && now.Sub(end) >= historySettle {
 		return nil, false
 	}
 	return c.series, true

@@ -351,6 +351,8 @@ func TestQueryCountIsConstantInFleetSize(t *testing.T) {
 		s := newSource(t, f, cfg)
 		f.set(exprOf(t, s, keyRPS), vector("service", nowTS, pairs...))
 		for fetch, counts := range []*[]int{&first, &steady} {
+			// A step apart, so the second fetch reuses nothing.
+			s.now = func() time.Time { return now.Add(time.Duration(fetch) * time.Minute) }
 			want := s.QueryCount()
 			before, _ := f.stats()
 			part, err := s.Fetch(context.Background())
@@ -376,15 +378,15 @@ func TestQueryCountIsConstantInFleetSize(t *testing.T) {
 		t.Errorf("first fetch for 10/100/1000 services: %v requests, want 18 each (17 figures alone + history)", first)
 	}
 	// Steady state: the 16 instant figures together, dep_up (a range
-	// vector) alone, the history (not reused: the clock is pinned to the
-	// step's end, before it settles).
+	// vector) alone, the history.
 	if !slices.Equal(steady, []int{3, 3, 3}) {
 		t.Errorf("later fetches for 10/100/1000 services: %v requests, want 3 each", steady)
 	}
 
 	f := newFake(t)
 	s := newSource(t, f, Config{Queries: Queries{Alerts: true}})
-	for range 2 {
+	for i := range 2 {
+		s.now = func() time.Time { return now.Add(time.Duration(i) * time.Minute) }
 		if _, err := s.Fetch(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -561,6 +563,7 @@ func TestFetchUsesTheConfiguredClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	want += s.QueryCount()
+	s.now = func() time.Time { return now.Add(time.Minute) } // the next step: nothing reused
 	if _, err := s.Fetch(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -573,10 +576,11 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// The sparkline history is asked for once per step once it has settled:
-// fetches later in the same step reuse it (one request fewer, the same
-// series); a fetch right after the step's end asks again, as does the next
-// step and a fetch after a failed history.
+// The sparkline history is asked for twice a step: by the first fetch
+// after the step's end, whose grid serves until the step settles, and by
+// the first fetch after it settles, whose grid serves the rest of the step
+// (one request fewer, the same series). The next step asks again, as does
+// a fetch after a failed history.
 func TestFetchReusesSettledHistory(t *testing.T) {
 	f := newFake(t)
 	s := newSource(t, f, fleetConfig())
@@ -607,10 +611,17 @@ func TestFetchReusesSettledHistory(t *testing.T) {
 	step := time.Minute
 	end := now.Truncate(step) // the grid's end for the first fetches
 
-	first := fetch(end.Add(2 * time.Second)) // not settled: asked, not kept
-	second := fetch(end.Add(historySettle))  // settled: asked and kept
+	first := fetch(end.Add(2 * time.Second)) // not settled: asked
+	if got := ranges(); got != 1 {
+		t.Fatalf("%d range queries for the step's first fetch, want 1", got)
+	}
+	fetch(end.Add(historySettle - time.Second)) // still not settled: the first's grid serves
+	if got := ranges(); got != 1 {
+		t.Fatalf("an unsettled fetch after an unsettled one asked again (%d range queries)", got)
+	}
+	second := fetch(end.Add(historySettle)) // settled: asked again
 	if got := ranges(); got != 2 {
-		t.Fatalf("%d range queries for an unsettled and a settled fetch, want 2", got)
+		t.Fatalf("%d range queries once the step settled, want 2", got)
 	}
 	reqs, want := f.stats()
 	want = s.QueryCount() - 1
