@@ -23,15 +23,15 @@ func warm(t *testing.T, s *Source) {
 	}
 }
 
-// fetchCounting fetches and returns the partial, its error and the
-// requests and combined requests it sent.
-func fetchCounting(t *testing.T, f *fakeProm, s *Source) (backend.Partial, error, int, int) {
+// fetchCounting fetches and returns the partial, the requests and
+// combined requests it sent, and its error.
+func fetchCounting(t *testing.T, f *fakeProm, s *Source) (backend.Partial, int, int, error) {
 	t.Helper()
 	reqs, _ := f.stats()
 	comb := f.combined()
 	part, err := s.Fetch(context.Background())
 	r, _ := f.stats()
-	return part, err, r - reqs, f.combined() - comb
+	return part, r - reqs, f.combined() - comb, err
 }
 
 // A figure that cannot be evaluated fails the combined request; the
@@ -46,7 +46,7 @@ func TestCombinedFailureNamesTheFigure(t *testing.T) {
 	warm(t, s)
 
 	f.set(p95, apiError(422, "execution", "found duplicate series for the match group"))
-	part, err, reqs, comb := fetchCounting(t, f, s)
+	part, reqs, comb, err := fetchCounting(t, f, s)
 	var inc *backend.IncompleteError
 	var perr *Error
 	if !errors.As(err, &inc) || !errors.As(err, &perr) || !slices.Equal(perr.Figures(), []string{keyP95}) {
@@ -62,17 +62,17 @@ func TestCombinedFailureNamesTheFigure(t *testing.T) {
 		t.Errorf("failing fetch sent %d requests (%d combined), want 17 (1)", reqs, comb)
 	}
 
-	_, err, reqs, comb = fetchCounting(t, f, s)
+	_, reqs, comb, err = fetchCounting(t, f, s)
 	if err == nil || reqs != 3 || comb != 1 {
 		t.Errorf("next fetch: %d requests (%d combined), err %v; want the failing figure alone beside the combined request and dep_up: 3 (1)", reqs, comb, err)
 	}
 	f.set(p95, vector("service", nowTS, "chat-backend", "0.1"))
-	part, err, _, _ = fetchCounting(t, f, s)
+	part, _, _, err = fetchCounting(t, f, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantValue(t, "p95 once it answers", part.Metrics["chat-backend"].P95MS, 100)
-	if _, err, reqs, comb = fetchCounting(t, f, s); err != nil || reqs != 2 || comb != 1 {
+	if _, reqs, comb, err = fetchCounting(t, f, s); err != nil || reqs != 2 || comb != 1 {
 		t.Errorf("after it answered: %d requests (%d combined), err %v; want 2 (1)", reqs, comb, err)
 	}
 	if f.asked(p95) != 1+2+1+1+1 {
@@ -95,13 +95,13 @@ func TestCombinationRefusedIsSwitchedOff(t *testing.T) {
 	f.mu.Unlock()
 
 	clock = now.Add(2 * time.Second)
-	part, err, reqs, comb := fetchCounting(t, f, s)
+	part, reqs, comb, err := fetchCounting(t, f, s)
 	if err != nil || reqs != 17 || comb != 1 {
 		t.Fatalf("refused combination: %d requests (%d combined), err %v; want 17 (1), no error (the history is the warm-up's)", reqs, comb, err)
 	}
 	wantValue(t, "rps asked alone", part.Metrics["chat-backend"].RPS, 20)
 	clock = now.Add(combineRetry - time.Second)
-	if _, err, reqs, comb = fetchCounting(t, f, s); err != nil || comb != 0 || reqs != 18 {
+	if _, reqs, comb, err = fetchCounting(t, f, s); err != nil || comb != 0 || reqs != 18 {
 		t.Fatalf("within %s: %d requests (%d combined), err %v; want 18: every figure alone, history", combineRetry, reqs, comb, err)
 	}
 	if s.QueryCount() != 18 {
@@ -111,7 +111,7 @@ func TestCombinationRefusedIsSwitchedOff(t *testing.T) {
 	f.refuseCombined = false
 	f.mu.Unlock()
 	clock = now.Add(2*time.Second + combineRetry)
-	if _, err, reqs, comb = fetchCounting(t, f, s); err != nil || comb != 1 || reqs != 3 {
+	if _, reqs, comb, err = fetchCounting(t, f, s); err != nil || comb != 1 || reqs != 3 {
 		t.Fatalf("after %s: %d requests (%d combined), err %v; want 3 (1)", combineRetry, reqs, comb, err)
 	}
 }
@@ -126,7 +126,7 @@ func TestCombinedServerFailureIsNotAskedAgainAlone(t *testing.T) {
 	f.mu.Lock()
 	f.combinedReply = &reply{503, `{"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"}`}
 	f.mu.Unlock()
-	_, err, reqs, comb := fetchCounting(t, f, s)
+	_, reqs, comb, err := fetchCounting(t, f, s)
 	var perr *Error
 	if !errors.As(err, &perr) || len(perr.Failed) != 15 {
 		t.Fatalf("error %v, want the 15 combined figures failed (uptime is reused)", err)
@@ -142,7 +142,7 @@ func TestCombinedServerFailureIsNotAskedAgainAlone(t *testing.T) {
 	f.mu.Lock()
 	f.combinedReply = nil
 	f.mu.Unlock()
-	if _, err, _, comb = fetchCounting(t, f, s); err != nil || comb != 1 {
+	if _, _, comb, err = fetchCounting(t, f, s); err != nil || comb != 1 {
 		t.Errorf("once the server is back: %d combined, err %v", comb, err)
 	}
 }

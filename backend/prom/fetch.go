@@ -56,7 +56,11 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 	}
 	if !reuseHist {
 		g.Go(func() error {
-			hist, _, _, histErr = s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, timeoutOption(ctx)...)
+			var size int
+			hist, size, histErr = s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, timeout, s.historySize)
+			if histErr == nil {
+				s.historySize = size
+			}
 			return nil
 		})
 	}
@@ -152,7 +156,7 @@ func (s *Source) combines(i int, now time.Time) bool {
 // askAlone evaluates one figure and records the shape of its answer; a
 // failed figure is asked alone until it answers.
 func (s *Source) askAlone(ctx context.Context, i int, now time.Time, timeout time.Duration) (model.Value, error) {
-	v, _, err := s.instant.query(ctx, s.figures[i].expr, now, timeout, 0)
+	v, _, err := s.query.instant(ctx, s.figures[i].expr, now, timeout, 0)
 	sh := shapeUnknown
 	if err == nil {
 		sh = shapeOf(v)
@@ -170,7 +174,7 @@ func (s *Source) askTogether(ctx context.Context, idx []int, now time.Time, time
 	for k, i := range idx {
 		figs[k] = s.figures[i]
 	}
-	v, size, err := s.instant.query(ctx, combinedExpr(figs), now, timeout, s.combinedSize)
+	v, size, err := s.query.instant(ctx, combinedExpr(figs), now, timeout, s.combinedSize)
 	if err != nil {
 		return err
 	}
@@ -232,7 +236,7 @@ func (s *Source) P95Range(ctx context.Context, start, end time.Time, step time.D
 		return nil, fmt.Errorf("p95 range: %s in steps of %s exceeds Prometheus' %d points per series; use a step of at least %s",
 			end.Sub(start), step, maxPoints, minStep)
 	}
-	v, _, _, err := s.api.QueryRange(ctx, s.p95Range, v1.Range{Start: start, End: end, Step: step}, timeoutOption(ctx)...)
+	v, _, err := s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: start, End: end, Step: step}, timeoutOf(ctx), 0)
 	if err != nil {
 		return nil, &Error{Source: s.label(), Failed: []FigureError{{keyP95Range, err}}, All: true}
 	}
@@ -323,18 +327,10 @@ func (s *Source) historyWindow(now time.Time) (start, end time.Time, step time.D
 	return end.Add(-historySteps * step), end, step
 }
 
-// timeoutOption passes the caller's deadline on to Prometheus, so a query
-// the console has given up on stops using the server too. Prometheus wants
-// a duration it can parse, hence whole seconds.
-func timeoutOption(ctx context.Context) []v1.Option {
-	if d := timeoutOf(ctx); d > 0 {
-		return []v1.Option{v1.WithTimeout(d)}
-	}
-	return nil
-}
-
-// timeoutOf is the whole seconds left before ctx's deadline; 0 for none or
-// less than a second.
+// timeoutOf is the whole seconds left before ctx's deadline, 0 for none or
+// less than a second. It is passed on to Prometheus, so a query the
+// console has given up on stops using the server too; Prometheus wants a
+// duration it can parse, hence whole seconds.
 func timeoutOf(ctx context.Context) time.Duration {
 	dl, ok := ctx.Deadline()
 	if !ok {

@@ -66,7 +66,7 @@ type Source struct {
 	cfg      Config
 	host     string // for errors: "prometheus 127.0.0.1:9090: ..."
 	api      v1.API // range queries and alerts
-	instant  *instantQuery
+	query    *queryClient
 	figures  []figure
 	p95Range string
 	now      func() time.Time // tests pin the clock
@@ -81,6 +81,7 @@ type Source struct {
 	// the next into a buffer that fits; only the combined request, which
 	// Fetch sends once, touches it.
 	combinedSize int
+	historySize  int // the same for the sparkline history's answer
 }
 
 var _ backend.Source = (*Source)(nil)
@@ -129,7 +130,7 @@ func New(cfg Config) (*Source, error) {
 	cfg.Services = slices.Clone(cfg.Services)
 	cfg.Databases = slices.Clone(cfg.Databases)
 	return &Source{
-		cfg: cfg, host: u.Host, api: v1.NewAPI(c), instant: &instantQuery{client: c, http: hc}, slow: slowCache{},
+		cfg: cfg, host: u.Host, api: v1.NewAPI(c), query: &queryClient{client: c, http: hc}, slow: slowCache{},
 		figures: figures, p95Range: p95Range, now: time.Now, shapes: make([]shape, len(figures)),
 	}, nil
 }

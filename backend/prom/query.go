@@ -16,32 +16,43 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// instantQuery is v1.API.Query with a lean decoder. client_golang's v1
-// client decodes every answer three times over (the envelope with
-// encoding/json, the result with json-iterator, each sample with
-// encoding/json again, a map per label set through reflection): at 200
-// services that was two thirds of a refresh's CPU (BenchmarkFetch). This
-// sends the same request through the same api.Client and reads the answer
+// queryClient is v1.API's Query and QueryRange with a lean decoder.
+// client_golang's v1 client decodes every answer three times over (the
+// envelope with encoding/json, the result with json-iterator, each sample
+// with encoding/json again, a map per label set through reflection): at
+// 200 services that was two thirds of a refresh's CPU (BenchmarkFetch).
+// This sends the same requests to the same URLs and reads each answer
 // once, in place, with gjson, into the same model.Value; errors are the
-// same *v1.Error values v1 returns (see TestInstantMatchesClient). gjson
+// same *v1.Error values v1 returns (see TestQueryMatchesClient). gjson
 // rather than a tree-building parser: the combined answer of 200 services
 // became a 2 MB tree every refresh, where gjson walks the text itself.
-type instantQuery struct {
+type queryClient struct {
 	client api.Client   // for the server's URLs
 	http   *http.Client // the client api.Client sends through
 }
 
-// query evaluates expr at ts. timeout, if positive, is passed on to
+// instant evaluates expr at ts. timeout, if positive, is passed on to
 // Prometheus like v1.WithTimeout. sizeHint is the size the answer is
 // expected to have (the last one's, for a request asked every refresh),
 // so a large answer is read without growing its buffer step by step; it
 // returns the answer's size.
-func (q *instantQuery) query(ctx context.Context, expr string, ts time.Time, timeout time.Duration, sizeHint int) (model.Value, int, error) {
+func (q *queryClient) instant(ctx context.Context, expr string, ts time.Time, timeout time.Duration, sizeHint int) (model.Value, int, error) {
 	form := url.Values{"query": {expr}, "time": {formatTime(ts)}}
+	return q.ask(ctx, "/api/v1/query", form, timeout, sizeHint)
+}
+
+// rangeQuery evaluates expr over r, like instant.
+func (q *queryClient) rangeQuery(ctx context.Context, expr string, r v1.Range, timeout time.Duration, sizeHint int) (model.Value, int, error) {
+	form := url.Values{"query": {expr}, "start": {formatTime(r.Start)}, "end": {formatTime(r.End)},
+		"step": {strconv.FormatFloat(r.Step.Seconds(), 'f', -1, 64)}}
+	return q.ask(ctx, "/api/v1/query_range", form, timeout, sizeHint)
+}
+
+func (q *queryClient) ask(ctx context.Context, endpoint string, form url.Values, timeout time.Duration, sizeHint int) (model.Value, int, error) {
 	if timeout > 0 {
 		form.Set("timeout", timeout.String())
 	}
-	u := q.client.URL("/api/v1/query", nil)
+	u := q.client.URL(endpoint, nil)
 	// POST, as v1 sends it, falling back to GET where a server or proxy
 	// does not allow POST (v1's DoGetFallback).
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
@@ -69,7 +80,7 @@ func (q *instantQuery) query(ctx context.Context, expr string, ts time.Time, tim
 // buffer of the expected size (api.Client's grows from 512 bytes by
 // doubling: a megabyte of garbage for a 300 kB answer). The request's
 // context bounds the read too.
-func (q *instantQuery) do(req *http.Request, sizeHint int) (int, []byte, error) {
+func (q *queryClient) do(req *http.Request, sizeHint int) (int, []byte, error) {
 	resp, err := q.http.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -97,8 +108,9 @@ func formatTime(t time.Time) string {
 	return strconv.FormatFloat(float64(t.Unix())+float64(t.Nanosecond())/1e9, 'f', -1, 64)
 }
 
-// decode reads an /api/v1/query answer the way v1's client does.
-func (q *instantQuery) decode(code int, body []byte) (model.Value, error) {
+// decode reads an /api/v1/query or /api/v1/query_range answer the way v1's
+// client does.
+func (q *queryClient) decode(code int, body []byte) (model.Value, error) {
 	// One copy of the body, read in place: label values and names are
 	// substrings of it, so a Partial keeps one block alive instead of a
 	// string per label.

@@ -44,23 +44,30 @@ func (a *answerServer) set(status int, body string) {
 	a.mu.Unlock()
 }
 
-// both asks client_golang's v1 client and our instant query the same
-// question of the same answer.
-func (a *answerServer) both(t testing.TB) (theirs, ours model.Value, theirErr, ourErr error) {
+// both asks client_golang's v1 client and ours the same question (an
+// instant query, or a range query when ranged) of the same answer.
+func (a *answerServer) both(t testing.TB, ranged bool) (theirs, ours model.Value, theirErr, ourErr error) {
 	c, err := api.NewClient(api.Config{Address: a.srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	at := time.Unix(1_790_000_040, 0)
+	q := &queryClient{client: c, http: &http.Client{Transport: api.DefaultRoundTripper}}
+	if ranged {
+		r := v1.Range{Start: at.Add(-time.Hour), End: at, Step: time.Minute}
+		theirs, _, _, theirErr = v1.NewAPI(c).QueryRange(ctx, "up", r)
+		ours, _, ourErr = q.rangeQuery(ctx, "up", r, 0, 0)
+		return theirs, ours, theirErr, ourErr
+	}
 	theirs, _, _, theirErr = v1.NewAPI(c).Query(ctx, "up", at)
-	ours, _, ourErr = (&instantQuery{client: c, http: &http.Client{Transport: api.DefaultRoundTripper}}).query(ctx, "up", at, 0, 0)
+	ours, _, ourErr = q.instant(ctx, "up", at, 0, 0)
 	return theirs, ours, theirErr, ourErr
 }
 
 // Our decoder gives what client_golang's gives, value for value and error
 // for error, for every shape an instant query can answer with.
-func TestInstantMatchesClient(t *testing.T) {
+func TestQueryMatchesClient(t *testing.T) {
 	cases := []struct {
 		name   string
 		status int
@@ -98,26 +105,32 @@ func TestInstantMatchesClient(t *testing.T) {
 	}
 	a := newAnswerServer(t)
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			a.set(tc.status, tc.body)
-			theirs, ours, theirErr, ourErr := a.both(t)
-			if (theirErr == nil) != (ourErr == nil) {
-				t.Fatalf("client_golang: %v; ours: %v", theirErr, ourErr)
+		for _, ranged := range []bool{false, true} {
+			name := tc.name
+			if ranged {
+				name += " (range query)"
 			}
-			if theirErr != nil {
-				var te, oe *v1.Error
-				if !errors.As(theirErr, &te) || !errors.As(ourErr, &oe) {
-					t.Fatalf("errors are not *v1.Error: %T %v, %T %v", theirErr, theirErr, ourErr, ourErr)
+			t.Run(name, func(t *testing.T) {
+				a.set(tc.status, tc.body)
+				theirs, ours, theirErr, ourErr := a.both(t, ranged)
+				if (theirErr == nil) != (ourErr == nil) {
+					t.Fatalf("client_golang: %v; ours: %v", theirErr, ourErr)
 				}
-				if te.Type != oe.Type || (!tc.badJSON && (te.Msg != oe.Msg || te.Detail != oe.Detail)) {
-					t.Fatalf("client_golang: %#v\nours: %#v", te, oe)
+				if theirErr != nil {
+					var te, oe *v1.Error
+					if !errors.As(theirErr, &te) || !errors.As(ourErr, &oe) {
+						t.Fatalf("errors are not *v1.Error: %T %v, %T %v", theirErr, theirErr, ourErr, ourErr)
+					}
+					if te.Type != oe.Type || (!tc.badJSON && (te.Msg != oe.Msg || te.Detail != oe.Detail)) {
+						t.Fatalf("client_golang: %#v\nours: %#v", te, oe)
+					}
+					return
 				}
-				return
-			}
-			if !sameValue(theirs, ours) {
-				t.Fatalf("client_golang: %v\nours: %v", theirs, ours)
-			}
-		})
+				if !sameValue(theirs, ours) {
+					t.Fatalf("client_golang: %v\nours: %v", theirs, ours)
+				}
+			})
+		}
 	}
 }
 
@@ -162,9 +175,11 @@ func FuzzInstantMatchesClient(f *testing.F) {
 			return
 		}
 		a.set(status, body)
-		theirs, ours, theirErr, ourErr := a.both(t)
-		if theirErr == nil && ourErr == nil && !sameValue(theirs, ours) {
-			t.Fatalf("client_golang read %v; ours %v", theirs, ours)
+		for _, ranged := range []bool{false, true} {
+			theirs, ours, theirErr, ourErr := a.both(t, ranged)
+			if theirErr == nil && ourErr == nil && !sameValue(theirs, ours) {
+				t.Fatalf("range query %v: client_golang read %v; ours %v", ranged, theirs, ours)
+			}
 		}
 	})
 }
