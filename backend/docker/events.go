@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
+
+	"github.com/manacore/opsdeck/backend"
 )
 
 // Backoff between attempts to resubscribe. The first retry is quick (a
@@ -33,7 +36,8 @@ var watchedActions = []string{
 
 // Run keeps the inventory current until ctx ends: it subscribes to the
 // engine's container events, lists and inspects every compose container
-// once, then re-inspects only the containers that events name. When the
+// once, then re-inspects only the containers that events name (a health
+// report alone needs no inspect: it says the new health). When the
 // stream breaks it resubscribes with backoff, asking for events since the
 // last one it saw, and lists again: dockerd replays at most its last 256
 // events (daemon/events/events.go eventsLimit) and none across its own
@@ -113,11 +117,11 @@ func (e *Engine) follow(ctx context.Context, since *string, synced func()) error
 			// Coalesce a burst (a restart is kill, die, stop, start,
 			// restart) into one inspect per container; cap it so an event
 			// storm cannot hold the inspects back indefinitely.
-			pending := map[string]bool{}
+			pending := map[string]change{}
 			for n := 1; ; n++ {
 				*since = stamp(m)
 				if m.Actor.ID != "" {
-					pending[m.Actor.ID] = true
+					pending[m.Actor.ID] = pending[m.Actor.ID].with(string(m.Action))
 				}
 				if n == maxBurst {
 					break
@@ -129,7 +133,10 @@ func (e *Engine) follow(ctx context.Context, since *string, synced func()) error
 				}
 				break
 			}
-			for id := range pending {
+			for id, ch := range pending {
+				if ch.health != "" && !ch.inspect && e.inv.setHealth(id, ch.health) {
+					continue
+				}
 				if err := e.refresh(ctx, id); err != nil {
 					return err
 				}
@@ -141,6 +148,29 @@ func (e *Engine) follow(ctx context.Context, since *string, synced func()) error
 			return fmt.Errorf("event stream from %s: %w", e.cfg.Host, err)
 		}
 	}
+}
+
+// change is what a burst of events says about one container: its new
+// health, when every event was a health report, or that it must be
+// inspected again.
+type change struct {
+	health  backend.Health
+	inspect bool
+}
+
+// with adds one event's action. A health report ("health_status: healthy")
+// carries the whole of what it changes, so a container whose health flaps
+// is not inspected on every flip; any other event means inspecting.
+func (c change) with(action string) change {
+	if h, ok := strings.CutPrefix(action, "health_status: "); ok {
+		switch backend.Health(h) {
+		case backend.HealthHealthy, backend.HealthUnhealthy, backend.HealthStarting:
+			c.health = backend.Health(h)
+			return c
+		}
+	}
+	c.inspect = true
+	return c
 }
 
 // stamp renders an event's time as the "seconds.nanoseconds" form the

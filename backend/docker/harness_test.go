@@ -79,6 +79,9 @@ func main() {
 		if os.Getenv("OPSDECK_UNHEALTHY") != "" {
 			os.Exit(1)
 		}
+		if os.Getenv("OPSDECK_FLAP") != "" && time.Now().Unix()/2%2 == 1 {
+			os.Exit(1) // unhealthy every other two seconds
+		}
 		os.Exit(0)
 	}
 	sig := make(chan os.Signal, 1)
@@ -326,6 +329,7 @@ type spec struct {
 	image            string // default :v1
 	env, cmd         []string
 	health           bool // keep the image's health check
+	flap             bool // a health check that turns unhealthy and back every 2 s
 	oneoff           bool
 	tty              bool
 	nanoCPUs, memory int64
@@ -350,7 +354,12 @@ func run(t *testing.T, s spec) string {
 	if cfg.Image == "" {
 		cfg.Image = imageRepo + ":v1"
 	}
-	if !s.health {
+	switch {
+	case s.flap:
+		cfg.Env = append(cfg.Env, "OPSDECK_FLAP=1")
+		cfg.Healthcheck = &container.HealthConfig{Test: []string{"CMD", "/app", "-check"},
+			Interval: 500 * time.Millisecond, Timeout: 2 * time.Second, Retries: 1}
+	case !s.health:
 		cfg.Healthcheck = &container.HealthConfig{Test: []string{"NONE"}}
 	}
 	// No network: the program serves nothing, and the test must not depend
@@ -426,6 +435,7 @@ type proxy struct {
 
 	statsNow, statsMax atomic.Int32
 	statsTotal         atomic.Int32 // stats requests so far
+	inspects           atomic.Int32 // GET /containers/{id}/json so far
 	subscriptions      atomic.Int32
 	conns              atomic.Int32 // connections accepted so far
 }
@@ -479,6 +489,8 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case strings.HasSuffix(r.URL.Path, "/events"):
 		p.subscriptions.Add(1)
+	case strings.HasSuffix(r.URL.Path, "/json") && !strings.HasSuffix(r.URL.Path, "/containers/json"):
+		p.inspects.Add(1)
 	}
 	p.rp.ServeHTTP(w, r)
 }

@@ -177,6 +177,50 @@ func TestDiscovery(t *testing.T) {
 	})
 }
 
+// A container whose health flaps is followed from the health events
+// alone: the inventory shows each flip, and none costs an inspect.
+func TestHealthFlapsWithoutInspects(t *testing.T) {
+	need(t)
+	proj := project("flap")
+	run(t, spec{name: "flap-1", project: proj, service: "api", flap: true})
+	p := newProxy(t)
+	e := newEngine(t, Config{Name: "flap", Host: "unix://" + p.path})
+	startEngine(t, e)
+	eventually(t, 10*time.Second, "the container in the inventory", func() (bool, string) {
+		svcs, err := services(e, proj)
+		if err != nil {
+			return false, err.Error()
+		}
+		return len(svcs[proj+"-api"].Containers) == 1, fmt.Sprintf("%+v", svcs)
+	})
+	synced := p.inspects.Load()
+	var seen []backend.Health
+	deadline := time.Now().Add(15 * time.Second)
+	for len(seen) < 4 && time.Now().Before(deadline) {
+		svcs, err := services(e, proj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := svcs[proj+"-api"].Containers[0].Health; len(seen) == 0 || seen[len(seen)-1] != h {
+			seen = append(seen, h)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	flips := 0
+	for i := 1; i < len(seen); i++ {
+		if seen[i] == backend.HealthHealthy && seen[i-1] == backend.HealthUnhealthy || seen[i] == backend.HealthUnhealthy && seen[i-1] == backend.HealthHealthy {
+			flips++
+		}
+	}
+	if flips < 2 {
+		t.Fatalf("health seen %v: want it to flip between healthy and unhealthy at least twice", seen)
+	}
+	if n := p.inspects.Load() - synced; n != 0 {
+		t.Errorf("%d inspects for %d health flips, want none", n, flips)
+	}
+	t.Logf("health %v, inspects at sync %d", seen, synced)
+}
+
 func TestStopSeenViaEventsAndRestart(t *testing.T) {
 	need(t)
 	proj := project("stop")

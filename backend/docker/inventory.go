@@ -110,6 +110,23 @@ func (inv *inventory) put(id string, en entry) {
 	inv.mu.Unlock()
 }
 
+// setHealth records a known container's new health; false if the
+// container is not in the inventory (it must be inspected).
+func (inv *inventory) setHealth(id string, h backend.Health) bool {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	en, ok := inv.byID[id]
+	if !ok {
+		return false
+	}
+	if en.c.Health != h {
+		en.c.Health = h
+		inv.byID[id] = en
+		inv.groupedOK = false
+	}
+	return true
+}
+
 func (inv *inventory) drop(id string) {
 	inv.mu.Lock()
 	delete(inv.byID, id)

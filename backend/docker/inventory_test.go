@@ -125,6 +125,50 @@ func TestServicesRegroupOnlyOnChange(t *testing.T) {
 	}
 }
 
+// A burst of health reports says the container's new health; anything
+// else in the burst, or a report of an unknown status, means inspecting.
+func TestEventChange(t *testing.T) {
+	cases := []struct {
+		actions []string
+		want    change
+	}{
+		{[]string{"health_status: healthy"}, change{health: backend.HealthHealthy}},
+		{[]string{"health_status: healthy", "health_status: unhealthy"}, change{health: backend.HealthUnhealthy}},
+		{[]string{"die", "health_status: healthy"}, change{health: backend.HealthHealthy, inspect: true}},
+		{[]string{"health_status: sideways"}, change{inspect: true}},
+		{[]string{"health_status"}, change{inspect: true}},
+		{[]string{"start"}, change{inspect: true}},
+	}
+	for _, c := range cases {
+		var got change
+		for _, a := range c.actions {
+			got = got.with(a)
+		}
+		if got != c.want {
+			t.Errorf("%q: %+v, want %+v", c.actions, got, c.want)
+		}
+	}
+}
+
+// A health report updates a known container in place; an unknown one is
+// left to an inspect.
+func TestSetHealth(t *testing.T) {
+	var inv inventory
+	inv.init()
+	inv.replace(map[string]entry{"a": {project: "p", service: "api", c: backend.Container{ID: "a", Name: "api-1", Health: backend.HealthHealthy}}}, "1.41")
+	before, _ := inv.services("h")
+	if inv.setHealth("zzz", backend.HealthUnhealthy) {
+		t.Error("health set on a container the inventory does not hold")
+	}
+	if !inv.setHealth("a", backend.HealthUnhealthy) {
+		t.Fatal("health not set on a known container")
+	}
+	after, _ := inv.services("h")
+	if after[0].Containers[0].Health != backend.HealthUnhealthy || before[0].Containers[0].Health != backend.HealthHealthy {
+		t.Errorf("health before %s, after %s", before[0].Containers[0].Health, after[0].Containers[0].Health)
+	}
+}
+
 func TestNewAndLifecycleWithoutEngine(t *testing.T) {
 	for _, c := range []struct{ host, want string }{
 		{"ssh://ops@db-1", "needs a dialer"},
