@@ -1,6 +1,7 @@
 package prom
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
+	"golang.org/x/sync/errgroup"
 )
 
 // Every figure whose answer is an instant vector rides in one combined
@@ -106,4 +108,102 @@ func blamesTheQuery(err error) bool {
 		return true
 	}
 	return false
+}
+
+// plan sorts the figures of a fetch at now: those asked in the combined
+// request, those asked alone, and those whose slow answer is reused (put
+// into results here). A combination of one is asked alone.
+func (s *Source) plan(now time.Time, results []model.Value) (together, alone []int, reused []bool) {
+	reused = make([]bool, len(s.figures))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.figures {
+		if v, ok := s.slow.get(f.key, now); ok {
+			results[i], reused[i] = v, true
+			continue
+		}
+		if s.combines(i, now) {
+			together = append(together, i)
+		} else {
+			alone = append(alone, i)
+		}
+	}
+	if len(together) == 1 {
+		alone, together = append(alone, together...), nil
+	}
+	return together, alone, reused
+}
+
+// combines reports whether figure i travels in the combined request at
+// now. s.mu must be held.
+func (s *Source) combines(i int, now time.Time) bool {
+	return s.shapes[i] == shapeVector && !now.Before(s.combineOffUntil)
+}
+
+// askAlone evaluates one figure and records the shape of its answer; a
+// failed figure is asked alone until it answers.
+func (s *Source) askAlone(ctx context.Context, i int, now time.Time, timeout time.Duration) (model.Value, error) {
+	v, _, err := s.query.instant(ctx, s.figures[i].expr, now, timeout, 0)
+	sh := shapeUnknown
+	if err == nil {
+		sh = shapeOf(v)
+	}
+	s.mu.Lock()
+	s.shapes[i] = sh
+	s.mu.Unlock()
+	return v, err
+}
+
+// askTogether evaluates the figures idx in one combined request and files
+// the answer into results.
+func (s *Source) askTogether(ctx context.Context, idx []int, now time.Time, timeout time.Duration, results []model.Value) error {
+	figs := make([]figure, len(idx))
+	for k, i := range idx {
+		figs[k] = s.figures[i]
+	}
+	v, size, err := s.query.instant(ctx, combinedExpr(figs), now, timeout, s.combinedSize)
+	if err != nil {
+		return err
+	}
+	s.combinedSize = size
+	vecs, err := splitCombined(v, figs)
+	if err != nil {
+		return err
+	}
+	for k, i := range idx {
+		results[i] = vecs[k]
+	}
+	return nil
+}
+
+// fallBack handles a failed combined request. When the query is to blame
+// it asks each of its figures alone, so the answers that can arrive do and
+// the error names the figure at fault; if none is, the server refuses the
+// combination itself and combining is switched off for combineRetry.
+// Otherwise (unreachable, timed out) every figure of it failed for that
+// reason.
+func (s *Source) fallBack(ctx context.Context, idx []int, cause error, now time.Time, timeout time.Duration, results []model.Value, failed []error) {
+	if !blamesTheQuery(cause) {
+		for _, i := range idx {
+			failed[i] = cause
+		}
+		return
+	}
+	g := new(errgroup.Group)
+	g.SetLimit(Concurrency)
+	for _, i := range idx {
+		g.Go(func() error {
+			results[i], failed[i] = s.askAlone(ctx, i, now, timeout)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for _, i := range idx {
+		if failed[i] != nil || shapeOf(results[i]) != shapeVector {
+			return
+		}
+	}
+	s.mu.Lock()
+	s.combineOffUntil = now.Add(combineRetry)
+	s.mu.Unlock()
 }
