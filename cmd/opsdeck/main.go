@@ -106,6 +106,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return 1
 	}
 	defer stopProfiles()
+	defer consoleProcs(getenv)()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	app.start(ctx)

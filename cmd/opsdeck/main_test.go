@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +164,30 @@ func TestNoColor(t *testing.T) {
 	if _, pinned := colorProfile(flags{}, env(nil)); pinned {
 		t.Fatal("without either the terminal's profile must be detected")
 	}
+}
+
+// The console runs on one P, unless GOMAXPROCS in the environment says
+// otherwise; the previous setting comes back when it ends.
+func TestConsoleProcs(t *testing.T) {
+	prev := runtime.GOMAXPROCS(2) // a known starting point, whatever the machine
+	t.Cleanup(func() { runtime.GOMAXPROCS(prev) })
+
+	restore := consoleProcs(func(string) string { return "" })
+	if got := runtime.GOMAXPROCS(0); got != 1 {
+		t.Errorf("console runs on %d Ps, want 1", got)
+	}
+	restore()
+	if got := runtime.GOMAXPROCS(0); got != 2 {
+		t.Errorf("after the console %d Ps, want the 2 before it", got)
+	}
+	restore = consoleProcs(func(k string) string {
+		if k == "GOMAXPROCS" {
+			return "2"
+		}
+		return ""
+	})
+	if got := runtime.GOMAXPROCS(0); got != 2 {
+		t.Errorf("GOMAXPROCS=2 in the environment, console on %d Ps", got)
+	}
+	restore()
 }
