@@ -197,16 +197,17 @@ func decodeResult(typ string, r gjson.Result) (model.Value, error) {
 		var vec model.Vector
 		var err error
 		r.ForEach(func(_, it gjson.Result) bool {
-			if it.Get("histogram").Exists() && !it.Get("value").Exists() {
+			f := fieldsOf(it)
+			if f.histogram.Exists() && !f.value.Exists() {
 				return true // a native histogram: no figure of ours reads one
 			}
 			var m model.Metric
-			if m, err = metric(it.Get("metric")); err != nil {
+			if m, err = metric(f.metric); err != nil {
 				return false
 			}
 			var ts model.Time
 			var v model.SampleValue
-			if ts, v, err = pair(it.Get("value")); err != nil {
+			if ts, v, err = pair(f.value); err != nil {
 				return false
 			}
 			vec = append(vec, &model.Sample{Metric: m, Timestamp: ts, Value: v})
@@ -226,12 +227,13 @@ func decodeResult(typ string, r gjson.Result) (model.Value, error) {
 		mat := model.Matrix{}
 		var err error
 		r.ForEach(func(_, it gjson.Result) bool {
+			f := fieldsOf(it)
 			var m model.Metric
-			if m, err = metric(it.Get("metric")); err != nil {
+			if m, err = metric(f.metric); err != nil {
 				return false
 			}
 			ss := &model.SampleStream{Metric: m}
-			if vals := it.Get("values"); vals.IsArray() {
+			if vals := f.values; vals.IsArray() {
 				vals.ForEach(func(_, pv gjson.Result) bool {
 					var ts model.Time
 					var v model.SampleValue
@@ -260,6 +262,39 @@ func decodeResult(typ string, r gjson.Result) (model.Value, error) {
 		return &model.Scalar{Timestamp: ts, Value: v}, nil
 	}
 	return nil, fmt.Errorf("unexpected value type %q", typ)
+}
+
+// sampleFields are the members of one result item that we read.
+type sampleFields struct{ metric, value, values, histogram gjson.Result }
+
+// fieldsOf reads an item's members in one pass, where a gjson.Get per
+// member scanned the item again for each (the first of a repeated key
+// wins, as with Get). A non-object has none.
+func fieldsOf(it gjson.Result) sampleFields {
+	var f sampleFields
+	if !it.IsObject() {
+		return f
+	}
+	it.ForEach(func(k, v gjson.Result) bool {
+		var dst *gjson.Result
+		switch k.Str {
+		case "metric":
+			dst = &f.metric
+		case "value":
+			dst = &f.value
+		case "values":
+			dst = &f.values
+		case "histogram":
+			dst = &f.histogram
+		default:
+			return true
+		}
+		if !dst.Exists() {
+			*dst = v
+		}
+		return true
+	})
+	return f
 }
 
 // metric is a sample's label set; a missing one is empty.
