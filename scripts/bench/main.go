@@ -142,7 +142,7 @@ func (b *bench) goBench(path string) {
 				"go test -bench Frame ./tui/screen: draw a styled screen whose clock line changed, or lay it all out (resize)")
 		case pkg == "backend/prom" && m[1] == "Fetch":
 			b.add("Prometheus refresh, 200 services", value, "(reported)",
-				"go test -bench Fetch ./backend/prom: 17 instant queries answered by a local fake, one series per service each; client and fake in one process")
+				"go test -bench Fetch ./backend/prom: a steady-state refresh (16 instant figures in one combined request, dep_up alone, history reused) answered by a local fake, one series per service each; client and fake in one process")
 		case strings.HasPrefix(m[1], "SnapshotUpdate/"):
 			what := strings.TrimPrefix(m[1], "SnapshotUpdate/")
 			if what == "unchanged" {
