@@ -76,6 +76,12 @@ func (q *queryClient) ask(ctx context.Context, endpoint string, form url.Values,
 	return v, len(body), err
 }
 
+// maxSizeHint caps the buffer reserved before reading an answer: the
+// Content-Length is the server's word, and a wrong one (a proxy's, say)
+// must not make opsdeck reserve gigabytes, or panic trying. A larger
+// answer is still read whole, growing as it comes.
+const maxSizeHint = 16 << 20
+
 // do sends req and reads the whole answer, as api.Client.Do does, into a
 // buffer of the expected size (api.Client's grows from 512 bytes by
 // doubling: a megabyte of garbage for a 300 kB answer). The request's
@@ -87,8 +93,9 @@ func (q *queryClient) do(req *http.Request, sizeHint int) (int, []byte, error) {
 	}
 	defer resp.Body.Close()
 	if resp.ContentLength > 0 {
-		sizeHint = int(resp.ContentLength)
+		sizeHint = int(min(resp.ContentLength, maxSizeHint))
 	}
+	sizeHint = min(sizeHint, maxSizeHint)
 	var buf bytes.Buffer
 	// ReadFrom wants bytes.MinRead spare before it reads, even for the
 	// last bytes of an answer that fits.

@@ -3,9 +3,12 @@ package prom
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -182,4 +185,43 @@ func FuzzInstantMatchesClient(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A Content-Length no answer lives up to (1 TiB here) costs no more than
+// maxSizeHint up front: the short answer is an error, not a panic or a
+// terabyte reserved.
+func TestAnswerSizeClaimIsCapped(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_, _ = c.Read(make([]byte, 4096))
+				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1099511627776\r\n\r\n{\"status\":\"success\"")
+			}()
+		}
+	}()
+	c, err := api.NewClient(api.Config{Address: "http://" + ln.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &queryClient{client: c, http: &http.Client{Transport: api.DefaultRoundTripper}}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, err = q.instant(context.Background(), "up", time.Unix(1_790_000_040, 0), 0, 0)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("a truncated answer read as a good one")
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 2*maxSizeHint {
+		t.Errorf("reading it allocated %d bytes, want at most about maxSizeHint (%d)", grew, maxSizeHint)
+	}
 }
