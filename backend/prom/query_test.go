@@ -221,7 +221,9 @@ func TestAnswerSizeClaimIsCapped(t *testing.T) {
 	if err == nil {
 		t.Fatal("a truncated answer read as a good one")
 	}
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 2*maxSizeHint {
-		t.Errorf("reading it allocated %d bytes, want at most about maxSizeHint (%d)", grew, maxSizeHint)
+	// The reservation is maxSizeHint and an eighth; bytes.Buffer may copy
+	// it once more (it does under -race). Without the cap Grow panics.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4*maxSizeHint {
+		t.Errorf("reading it allocated %d bytes, want a small multiple of maxSizeHint (%d)", grew, maxSizeHint)
 	}
 }
