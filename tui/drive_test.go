@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,33 +21,90 @@ import (
 // send applies msg and feeds back the messages of the commands it returns
 // that the root itself handles (push, action, notice). Other commands
 // (cursor blinks, timers, the snapshot wait) are not run: they would block
-// or tick.
+// or tick. A command that has not answered within runCmd's wait is kept
+// for awaitScreen, which a test calls when it needs what such a command
+// brings (a log batch coalesces for up to 50 ms).
 func send(m *Model, msg tea.Msg) {
 	_, cmd := m.Update(msg)
-	for _, next := range runCmd(cmd) {
+	msgs, pending := runCmd(cmd)
+	lateMu.Lock()
+	late[m] = append(late[m], pending...)
+	lateMu.Unlock()
+	for _, next := range msgs {
 		send(m, next)
 	}
 }
 
-func runCmd(cmd tea.Cmd) []tea.Msg {
+// late holds, per model, the answers of commands that outlived runCmd's
+// wait.
+var (
+	lateMu sync.Mutex
+	late   = map[*Model][]<-chan tea.Msg{}
+)
+
+// awaitScreen feeds m the late answers of its commands as they arrive
+// until its screen satisfies ok, and returns that screen; after 5 s it
+// fails with the screen it has.
+func awaitScreen(t *testing.T, m *Model, ok func(screen string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := plain(m)
+		if ok(got) {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("screen never got there:\n%s", got)
+		}
+		lateMu.Lock()
+		pending := late[m]
+		late[m] = nil
+		lateMu.Unlock()
+		var arrived []tea.Msg
+		for _, ch := range pending {
+			select {
+			case msg := <-ch:
+				arrived = append(arrived, feedable(msg)...)
+			default:
+				lateMu.Lock()
+				late[m] = append(late[m], ch)
+				lateMu.Unlock()
+			}
+		}
+		for _, msg := range arrived {
+			send(m, msg)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// runCmd runs cmd for at most 20 ms and returns the messages send feeds
+// back; a command still running is returned as pending, its answer to
+// come on the channel.
+func runCmd(cmd tea.Cmd) (msgs []tea.Msg, pending []<-chan tea.Msg) {
 	if cmd == nil {
-		return nil
+		return nil, nil
 	}
 	done := make(chan tea.Msg, 1)
 	go func() { done <- cmd() }()
-	var msg tea.Msg
 	select {
-	case msg = <-done:
-	case <-time.After(20 * time.Millisecond):
-		return nil
-	}
-	switch msg := msg.(type) {
-	case tea.BatchMsg:
-		var out []tea.Msg
-		for _, c := range msg {
-			out = append(out, runCmd(c)...)
+	case msg := <-done:
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				m, p := runCmd(c)
+				msgs, pending = append(msgs, m...), append(pending, p...)
+			}
+			return msgs, pending
 		}
-		return out
+		return feedable(msg), nil
+	case <-time.After(20 * time.Millisecond):
+		return nil, []<-chan tea.Msg{done}
+	}
+}
+
+// feedable is msg if the root handles it, else nothing.
+func feedable(msg tea.Msg) []tea.Msg {
+	switch msg.(type) {
 	case views.PushMsg, views.ActionMsg, noticeMsg, planMsg, actionOutputMsg, actionDoneMsg, views.RunChecksMsg, views.ChecksDoneMsg,
 		views.LogBatchMsg, views.RangeRequestMsg, views.RangeResultMsg, views.SilencesRequestMsg, views.SilencesMsg,
 		views.IncidentStartMsg, views.IncidentStartedMsg, views.DeployHistoryRequestMsg, views.DeployHistoryMsg:
@@ -55,7 +113,6 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 	return nil
 }
 
-// sized returns a model at w×h showing snap.
 func sized(t testing.TB, snap backend.Snapshot, w, h int, readOnly bool) *Model {
 	t.Helper()
 	m, _ := newModel(t, snap, readOnly)
