@@ -119,8 +119,7 @@ func (s *StatsSource) sampleShare(ctx context.Context, ids []string) []error {
 	first, errs := s.sample(ctx, append(slices.Clip(fresh), again...))
 	for _, id := range again {
 		if cur, ok := first[id]; ok {
-			s.seen[id].take(cur)
-			s.seen[id].fetch = s.fetches
+			s.seen[id].take(cur, s.fetches)
 		}
 	}
 	var second []string
@@ -135,16 +134,16 @@ func (s *StatsSource) sampleShare(ctx context.Context, ids []string) []error {
 	}
 	cur, errs2 := resample(ctx, start, s.window, s.sample, second)
 	for id, c := range cur {
-		s.seen[id].take(c)
+		s.seen[id].take(c, s.fetches)
 	}
 	return append(errs, errs2...)
 }
 
-// take records a container's newest sample; CPU comes from it and the one
-// before.
-func (c *sampled) take(cur container.StatsResponse) {
+// take records a container's newest sample, taken by fetch; CPU comes
+// from it and the one before.
+func (c *sampled) take(cur container.StatsResponse, fetch uint64) {
 	c.stats, c.cpu = compute(c.last, cur), true
-	c.last = cur
+	c.last, c.fetch = cur, fetch
 }
 
 // planSamples picks a fetch's containers within budget samples: every new

@@ -86,7 +86,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 			errs = append(errs, FigureError{Figure: s.figures[i].key, Err: err})
 		}
 	}
-	asked := len(s.figures) - countTrue(reused)
+	asked := len(together) + len(alone) // the figures not reused
 	if !reuseHist {
 		asked++
 		if histErr != nil {
@@ -208,16 +208,6 @@ func (c *historyCache) get(end, now time.Time) (map[string]backend.Series, bool)
 
 func (c *historyCache) put(end, now time.Time, series map[string]backend.Series) {
 	c.end, c.fetched, c.series = end, now, series
-}
-
-func countTrue(bs []bool) int {
-	n := 0
-	for _, b := range bs {
-		if b {
-			n++
-		}
-	}
-	return n
 }
 
 // historyWindow is the sparkline grid: HistoryRange ending at the last

@@ -60,12 +60,15 @@ const historySteps = 60
 // labelRE is a Prometheus label name.
 var labelRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
-// Source is a backend.Source over one Prometheus server. It holds no
-// mutable state, so it is safe for concurrent use.
+// Source is a backend.Source over one Prometheus server. Fetch keeps what
+// it learns between calls (figure shapes, the sparkline grid, the slow
+// figures' answers) and must not run concurrently with itself, as the
+// poller never does; P95Range, HasResources and QueryCount are safe
+// beside it.
 type Source struct {
 	cfg      Config
 	host     string // for errors: "prometheus 127.0.0.1:9090: ..."
-	api      v1.API // range queries and alerts
+	api      v1.API // Prometheus' own alerts; queries go through query
 	query    *queryClient
 	figures  []figure
 	p95Range string
