@@ -56,26 +56,50 @@ func awaitScreen(t *testing.T, m *Model, ok func(screen string) bool) string {
 		if time.Now().After(deadline) {
 			t.Fatalf("screen never got there:\n%s", got)
 		}
-		lateMu.Lock()
-		pending := late[m]
-		late[m] = nil
-		lateMu.Unlock()
-		var arrived []tea.Msg
-		for _, ch := range pending {
-			select {
-			case msg := <-ch:
-				arrived = append(arrived, feedable(msg)...)
-			default:
-				lateMu.Lock()
-				late[m] = append(late[m], ch)
-				lateMu.Unlock()
-			}
-		}
-		for _, msg := range arrived {
-			send(m, msg)
+		pumpLate(m)
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// settle feeds m the late answers of its commands until none has come
+// for quiet (longer than any batching of the views), at most 5 s: what a
+// stream brings is on the screen after it. Commands that never answer
+// (the snapshot wait, a stream with nothing more) just stay pending.
+func settle(m *Model, quiet time.Duration) {
+	deadline := time.Now().Add(5 * time.Second)
+	last := time.Now()
+	for time.Since(last) < quiet && time.Now().Before(deadline) {
+		if pumpLate(m) > 0 {
+			last = time.Now()
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// pumpLate sends m the late answers that have arrived and returns how
+// many there were.
+func pumpLate(m *Model) int {
+	lateMu.Lock()
+	pending := late[m]
+	late[m] = nil
+	lateMu.Unlock()
+	var arrived []tea.Msg
+	n := 0
+	for _, ch := range pending {
+		select {
+		case msg := <-ch:
+			n++
+			arrived = append(arrived, feedable(msg)...)
+		default:
+			lateMu.Lock()
+			late[m] = append(late[m], ch)
+			lateMu.Unlock()
+		}
+	}
+	for _, msg := range arrived {
+		send(m, msg)
+	}
+	return n
 }
 
 // runCmd runs cmd for at most 20 ms and returns the messages send feeds

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -15,9 +16,10 @@ import (
 
 // screen is one thing a person can look at, reached by keys from start.
 type screen struct {
-	name string
-	keys []string
-	text string // typed after keys
+	name    string
+	keys    []string
+	text    string // typed after keys
+	streams bool   // its content streams in after the keys (in batches)
 }
 
 var screens = []screen{
@@ -32,7 +34,7 @@ var screens = []screen{
 	{name: "dependencies", keys: []string{"7"}},
 	{name: "resources", keys: []string{"8"}},
 	{name: "checks", keys: []string{"c"}},
-	{name: "logs", keys: []string{"3", "j", "l"}},
+	{name: "logs", keys: []string{"3", "j", "l"}, streams: true},
 	{name: "chart", keys: []string{"4", "j", "enter"}},
 	{name: "help", keys: []string{"?"}},
 	{name: "palette", keys: []string{":"}, text: "ser"},
@@ -60,6 +62,9 @@ func TestScreens(t *testing.T) {
 					m := sized(t, states[state], sz.w, sz.h, false)
 					typeKeys(m, sc.keys...)
 					typeText(m, sc.text)
+					if sc.streams {
+						settle(m, 200*time.Millisecond)
+					}
 					golden.RequireEqual(t, []byte(plain(m)))
 				})
 			}
