@@ -67,7 +67,7 @@ func bgAudit() []audit.Pair {
 }
 
 // cmdRunner plans command actions (destructive, confirmed by the service
-// name as sshact does) and records what ran.
+// name as runbook does) and records what ran.
 type cmdRunner struct {
 	mu  sync.Mutex
 	ran []backend.Action

@@ -21,8 +21,8 @@ import (
 	"github.com/manacore/opsdeck/backend/action"
 	"github.com/manacore/opsdeck/backend/audit"
 	"github.com/manacore/opsdeck/backend/docker"
+	"github.com/manacore/opsdeck/backend/runbook"
 	"github.com/manacore/opsdeck/backend/ssh"
-	"github.com/manacore/opsdeck/backend/sshact"
 	"github.com/manacore/opsdeck/backend/testbed"
 )
 
@@ -112,7 +112,7 @@ func TestIntegrationBlueGreen(t *testing.T) {
 	}
 
 	// The switch: a configured command over real SSH; the values are
-	// placeholders, quoted by sshact, the file path a literal word.
+	// placeholders, quoted by runbook, the file path a literal word.
 	cl, err := ssh.NewClient(ssh.Config{KnownHosts: env[testbed.SSHKnownHosts], IdentityFiles: []string{env[testbed.SSHKey]}, DialTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func TestIntegrationBlueGreen(t *testing.T) {
 	splitFile := "/tmp/opsdeck-" + project + ".split"
 	t.Cleanup(func() { os.Remove(splitFile) })
 	h := ssh.Host{Name: "tb", Addr: env[testbed.SSHAddr], User: env[testbed.SSHUser]}
-	cx := &sshact.CommandExecutor{Runner: cl, Hosts: map[string]ssh.Host{"tb": h}, Specs: []sshact.CommandSpec{{
+	cx := &runbook.CommandExecutor{Runner: cl, Hosts: map[string]ssh.Host{"tb": h}, Specs: []runbook.CommandSpec{{
 		Name: "bg-shift", Host: "tb", Destructive: true, Timeout: 30 * time.Second,
 		Argv: []string{"sh", "-c", `printf '%s %s %s\n' "$1" "$2" "$3" > "$4"`, "sh", "{project}", "{colour}", "{weight}", splitFile}}}}
 	if err := cx.Validate(); err != nil {

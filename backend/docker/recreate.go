@@ -16,7 +16,7 @@ import (
 	"github.com/docker/docker/api/types/network"
 )
 
-// These calls serve the rollback action (backend/dockeract), which
+// These calls serve the rollback action (backend/docker/actions), which
 // re-creates a container from another image. Like lifecycle.go they leave
 // the inventory to the events they cause.
 

@@ -13,13 +13,13 @@ import (
 	"github.com/manacore/opsdeck/backend/alertmanager"
 	"github.com/manacore/opsdeck/backend/audit"
 	"github.com/manacore/opsdeck/backend/config"
-	"github.com/manacore/opsdeck/backend/dockeract"
+	"github.com/manacore/opsdeck/backend/docker/actions"
 	"github.com/manacore/opsdeck/backend/drtree"
 	"github.com/manacore/opsdeck/backend/health"
 	"github.com/manacore/opsdeck/backend/incident"
+	"github.com/manacore/opsdeck/backend/runbook"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/backend/ssh"
-	"github.com/manacore/opsdeck/backend/sshact"
 )
 
 // stateDir is where opsdeck keeps its records: the audit log, incidents
@@ -134,7 +134,7 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 		a.ui.Silences, a.ui.Backups = sa, sa
 	}
 	if len(a.engines) > 0 {
-		dx, err := dockeract.New(a.engines, dockeract.Options{HealthTimeout: cfg.Actions.HealthTimeout,
+		dx, err := actions.New(a.engines, actions.Options{HealthTimeout: cfg.Actions.HealthTimeout,
 			StateFile: filepath.Join(dir, "versions.json")})
 		if err != nil {
 			return nil, err
@@ -179,13 +179,13 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 // by command) and the database restores.
 func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) error {
 	cfg := a.cfg
-	var dbs []sshact.DatabaseSpec
+	var dbs []runbook.DatabaseSpec
 	for _, d := range cfg.Databases {
 		if b := d.Backups; b != nil {
-			spec := sshact.DatabaseSpec{Name: d.Name, Host: d.Host, DumpDir: b.Dir, Pattern: b.Pattern,
+			spec := runbook.DatabaseSpec{Name: d.Name, Host: d.Host, DumpDir: b.Dir, Pattern: b.Pattern,
 				BinDir: b.BinDir, Conn: b.Conn, Timeout: b.Timeout}
 			for _, c := range b.Integrity {
-				spec.Integrity = append(spec.Integrity, sshact.IntegrityCheck(c))
+				spec.Integrity = append(spec.Integrity, runbook.IntegrityCheck(c))
 			}
 			dbs = append(dbs, spec)
 		}
@@ -202,9 +202,9 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) err
 		hosts[h.Name] = sshHost(cfg.Sources.SSH, h.Name, "")
 	}
 	if len(cfg.Actions.Commands) > 0 {
-		cx := &sshact.CommandExecutor{Runner: cl, Hosts: hosts, Rollbacks: map[string]string{}, Fallback: ex[backend.ActKindRollback]}
+		cx := &runbook.CommandExecutor{Runner: cl, Hosts: hosts, Rollbacks: map[string]string{}, Fallback: ex[backend.ActKindRollback]}
 		for _, c := range cfg.Actions.Commands {
-			cx.Specs = append(cx.Specs, sshact.CommandSpec{Name: c.Name, Host: c.Host, Argv: c.Argv, Timeout: c.Timeout, Destructive: c.Destructive})
+			cx.Specs = append(cx.Specs, runbook.CommandSpec{Name: c.Name, Host: c.Host, Argv: c.Argv, Timeout: c.Timeout, Destructive: c.Destructive})
 		}
 		for _, s := range cfg.Services() {
 			if sp, ok := serviceSpec(cfg, s.Name); ok && sp.RollbackCommand != "" {
@@ -217,7 +217,7 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) err
 		ex[backend.ActKindCommand], ex[backend.ActKindRollback] = cx, cx
 	}
 	if len(dbs) > 0 {
-		rx := &sshact.RestoreExecutor{Runner: cl, Hosts: hosts, Databases: dbs}
+		rx := &runbook.RestoreExecutor{Runner: cl, Hosts: hosts, Databases: dbs}
 		if err := rx.Validate(); err != nil {
 			return fmt.Errorf("databases.backups: %w", err)
 		}

@@ -1,6 +1,6 @@
 //go:build integration
 
-package dockeract
+package actions
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package sshact
+package runbook
 
 import (
 	"context"
@@ -205,7 +205,7 @@ func (c *CommandExecutor) Execute(ctx context.Context, p backend.Plan, out func(
 		return fmt.Errorf("%s %s: %w", a.Kind, a.Target, err)
 	}
 	if c.Runner == nil {
-		return errors.New("sshact: no SSH runner configured")
+		return errors.New("runbook: no SSH runner configured")
 	}
 	info(out, "%s: %s", r.label, ssh.QuoteArgv(r.argv))
 	res, err := runStreamed(ctx, c.Runner, r.label, r.host, r.argv, r.spec.timeout(), out, nil)

@@ -1,6 +1,6 @@
 //go:build integration
 
-package dockeract
+package actions
 
 import (
 	"archive/tar"
@@ -34,7 +34,7 @@ import (
 const (
 	imageV1 = "opsdeck-fleetsvc:v1.0.0"
 	imageV2 = "opsdeck-fleetsvc:v1.1.0"
-	testPkg = "backend-dockeract"
+	testPkg = "backend-docker-actions"
 )
 
 // bed is one test's view of the test bed's engine: a plain client to set

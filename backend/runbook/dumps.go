@@ -1,4 +1,4 @@
-package sshact
+package runbook
 
 import (
 	"context"
@@ -65,7 +65,7 @@ func (e *RestoreExecutor) NewestBackup(ctx context.Context, db string) (time.Tim
 // list runs the listing; skipped counts files not offered.
 func (e *RestoreExecutor) list(ctx context.Context, spec DatabaseSpec, h ssh.Host) ([]Dump, int, error) {
 	if e.Runner == nil {
-		return nil, 0, errors.New("sshact: no SSH runner configured")
+		return nil, 0, errors.New("runbook: no SSH runner configured")
 	}
 	label := hostLabel(spec.Host, h)
 	var lines []string

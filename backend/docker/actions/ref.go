@@ -1,4 +1,4 @@
-package dockeract
+package actions
 
 import "regexp"
 

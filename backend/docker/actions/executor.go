@@ -1,4 +1,4 @@
-// Package dockeract executes the Docker actions of the console (restart,
+// Package actions executes the Docker actions of the console (restart,
 // stop, start, rollback of a service) against real engines: one Executor
 // serves all four kinds and every engine, because a service may run on
 // several engines and one action covers all its containers.
@@ -8,7 +8,7 @@
 // container on which engine gets what. Execute plans again and refuses to
 // run if that differs from the confirmed plan (a container was re-created
 // or moved meanwhile): what was confirmed is what runs.
-package dockeract
+package actions
 
 import (
 	"context"
@@ -106,7 +106,7 @@ func (x *Executor) planFor(ctx context.Context, a backend.Action) (plan, error) 
 	case backend.ActKindRollback:
 		return x.planRollback(ctx, a)
 	}
-	return plan{}, fmt.Errorf("dockeract: cannot %s", a.Kind)
+	return plan{}, fmt.Errorf("docker actions: cannot %s", a.Kind)
 }
 
 // Plan resolves a for its confirmation.

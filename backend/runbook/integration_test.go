@@ -1,6 +1,6 @@
 //go:build integration
 
-package sshact
+package runbook
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package sshact
+package runbook
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-// Package sshact runs fleet actions over SSH (backend/ssh): configured
+// Package runbook runs fleet actions over SSH (backend/ssh): configured
 // remote commands (kind "command", and "rollback" for services that have a
 // rollback command) and database restores from pg_dump files (kind
 // "restore"), each with a plan that states the exact remote command line
@@ -25,4 +25,4 @@
 //
 // A POSIX login shell (see backend/ssh), GNU find (for -printf) to list
 // dumps, and pg_restore and psql on the database host.
-package sshact
+package runbook
