@@ -62,6 +62,9 @@ type Action struct {
 	Where  string            `json:"where,omitempty"` // engine or host it runs on, e.g. "docker@local", "tb-db"
 	Params map[string]string `json:"params,omitempty"`
 	Actor  Actor             `json:"actor"`
+	// Origin is the decision-tree node that asked for the action, "" when
+	// it was started from another screen.
+	Origin string `json:"origin,omitempty"`
 }
 
 // ParamString lists the parameters as "k=v k=v", sorted, for confirmations

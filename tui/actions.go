@@ -13,7 +13,8 @@ import (
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/deploy"
-	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/views/actionrun"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // planTimeout bounds resolving an action (inspecting containers, listing
@@ -46,8 +47,7 @@ type actionDoneMsg struct {
 // running is one executing action: its cancel and where output goes.
 type running struct {
 	action backend.Action
-	origin string // the wizard node that asked, if any
-	view   *views.ActionRun
+	view   *actionrun.ActionRun
 	cancel context.CancelFunc
 	out    chan backend.OutputLine
 	err    error // set before out is closed
@@ -55,23 +55,22 @@ type running struct {
 
 // requestAction starts the flow for a view's request: refuse when this
 // console may not act, ask parameters, plan.
-func (m *Model) requestAction(a views.ActionMsg) tea.Cmd {
-	kind := backend.ActionKind(a.Kind)
+func (m *Model) requestAction(a kit.ActionMsg) tea.Cmd {
+	kind := a.Kind
 	if m.opts.ReadOnly || !m.opts.Actor.CanAct() {
-		return notify(levelError, fmt.Sprintf("read-only: %s %s refused", kind, a.Service))
+		return notify(kit.LevelError, fmt.Sprintf("read-only: %s %s refused", kind, a.Target))
 	}
 	if m.opts.Actions == nil || !m.opts.Actions.Kinds()[kind] {
-		return notify(levelWarn, fmt.Sprintf("%s %s: not configured (see README, actions)", kind, a.Service))
+		return notify(kit.LevelWarn, fmt.Sprintf("%s %s: not configured (see README, actions)", kind, a.Target))
 	}
 	if m.confirm.open() {
 		return nil
 	}
 	if svcs, ok := a.Params["services"]; ok && svcs == "" {
-		return notify(levelWarn, fmt.Sprintf("%s the services of %s: none configured (databases[].services)", kind, a.Service))
+		return notify(kit.LevelWarn, fmt.Sprintf("%s the services of %s: none configured (databases[].services)", kind, a.Target))
 	}
-	act := backend.Action{ID: newActionID(), Kind: kind, Target: a.Service, Params: a.Params, Actor: m.opts.Actor}
+	act := backend.Action{ID: newActionID(), Kind: kind, Target: a.Target, Params: a.Params, Actor: m.opts.Actor, Origin: a.Origin}
 	cmd, planNow := m.confirm.ask(act, formFor(kind, a.Params))
-	m.confirm.origin = a.Origin
 	if planNow {
 		return tea.Batch(cmd, m.planCmd(act))
 	}
@@ -115,7 +114,7 @@ func (m *Model) planned(msg planMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.confirm.close()
-		return notify(levelError, fmt.Sprintf("%s %s: %v", m.confirm.action.Kind, m.confirm.action.Target, msg.err))
+		return notify(kit.LevelError, fmt.Sprintf("%s %s: %v", m.confirm.action.Kind, m.confirm.action.Target, msg.err))
 	}
 	return m.confirm.planned(msg.plan)
 }
@@ -129,38 +128,36 @@ func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 	case confirmExecute:
 		return tea.Batch(cmd, m.execute(m.confirm.plan))
 	case confirmCancel:
-		return tea.Batch(cmd, notify(levelInfo, fmt.Sprintf("%s %s: cancelled, nothing done", m.confirm.action.Kind, m.confirm.action.Target)))
+		return tea.Batch(cmd, notify(kit.LevelInfo, fmt.Sprintf("%s %s: cancelled, nothing done", m.confirm.action.Kind, m.confirm.action.Target)))
 	}
 	return cmd
 }
 
-// execute runs a confirmed plan in its own goroutine and opens its view;
-// output and the end come back as messages.
+// execute opens the action's screen and runs the confirmed plan in a
+// command; output and the end come back as messages.
 func (m *Model) execute(p backend.Plan) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
+	out := make(chan backend.OutputLine, 256)
 	run := &running{
 		action: p.Action,
-		origin: m.confirm.origin,
-		view:   views.NewActionRun(m.common, p, m.opts.Clock()),
+		view:   actionrun.New(m.common, p, m.opts.Clock()),
 		cancel: cancel,
-		out:    make(chan backend.OutputLine, 256),
+		out:    out,
 	}
 	m.running[p.Action.ID] = run
-	if w := m.wizard(); w != nil && run.origin != "" {
-		w.ActionStarted(run.origin)
-	}
 	r := m.opts.Actions
-	go func() {
+	exec := func() tea.Msg {
 		err := r.Execute(ctx, p, func(l backend.OutputLine) {
 			select {
-			case run.out <- l:
+			case out <- l:
 			case <-ctx.Done():
 			}
 		})
-		run.err = err
-		close(run.out)
-	}()
-	return tea.Batch(func() tea.Msg { return views.PushMsg{View: run.view} }, run.next(p.Action.ID))
+		run.err = err // read by next only after out is closed
+		close(out)
+		return nil
+	}
+	return tea.Batch(m.push(run.view), exec, run.next(p.Action.ID))
 }
 
 // maxBatch bounds the lines one message carries, so a flood of output is
@@ -211,26 +208,13 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 	at := m.opts.Clock()
 	r.view.Finish(result, msg.err, at)
 	title := r.view.Title()
-	note := notify(levelInfo, title+": done")
+	note := notify(kit.LevelInfo, title+": done")
 	if msg.err != nil {
-		note = notify(levelError, fmt.Sprintf("%s: %s", title, msg.err))
+		note = notify(kit.LevelError, fmt.Sprintf("%s: %s", title, msg.err))
 	}
-	// The incident timeline records every action while an incident is
-	// open, and the wizard moves on when its own step's action ended.
-	outcome := views.ActionOutcomeMsg{Action: r.action, Origin: r.origin, Result: result, Err: msg.err, At: at}
-	cmds := []tea.Cmd{note}
-	if w := m.wizard(); w != nil {
-		cmds = append(cmds, w.Update(outcome))
-	}
-	for _, v := range m.stack {
-		if s, ok := v.(*views.Silences); ok {
-			cmds = append(cmds, s.Update(outcome))
-		}
-	}
-	if d := m.deploys(); d != nil {
-		cmds = append(cmds, d.Update(outcome)) // re-read the history
-	}
-	return tea.Batch(cmds...)
+	// Screens that show what actions change read it again (silences, the
+	// deployments' history); the incident timeline is the runner's job.
+	return tea.Batch(note, m.broadcast(kit.ActionEndedMsg{Action: r.action, Result: result, Err: msg.err, At: at}))
 }
 
 // resultWord is the short outcome shown on the action view.
@@ -255,5 +239,5 @@ func (m *Model) cancelRunning() (tea.Cmd, bool) {
 	for _, r := range m.running {
 		r.cancel()
 	}
-	return notify(levelWarn, fmt.Sprintf("cancelling %d running action(s)…", len(m.running))), true
+	return notify(kit.LevelWarn, fmt.Sprintf("cancelling %d running action(s)…", len(m.running))), true
 }

@@ -3,10 +3,12 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/views/theme"
 )
 
@@ -21,6 +23,15 @@ func (m *Model) header() string {
 		left += " " + t.Subtle.Render("[read-only]")
 	}
 	right := t.Subtle.Render(m.now.UTC().Format("15:04:05") + " UTC")
+	// An open incident is on every screen but its own, so a console
+	// started mid-incident says so on its first screen.
+	if full, short := m.incidentBadge(); full != "" {
+		wide := left + " " + full
+		if ansi.StringWidth(wide)+2+ansi.StringWidth(right) > m.width {
+			wide = left + " " + short
+		}
+		left = wide
+	}
 	// Every source with its name when there is room; otherwise a dot per
 	// source and names only for those that are not up, so a failing
 	// source is never hidden by a narrow terminal.
@@ -70,19 +81,19 @@ func (m *Model) tabBar() string {
 	t := m.opts.Theme
 	render := func(short bool) string {
 		var b strings.Builder
-		for i, v := range m.tabs {
-			k := keyLabel(m.opts.Keys.Views[v.Name()].Keys())
+		for i, spec := range m.specs {
+			k := keyLabel(m.opts.Keys.Views[spec.Name].Keys())
 			switch {
 			case i == m.tab:
-				b.WriteString(t.TabActive.Render(k + " " + v.Title()))
+				b.WriteString(t.TabActive.Render(k + " " + m.tabs[i].Title()))
 			case short:
 				b.WriteString(t.Tab.Render(k))
 			default:
-				b.WriteString(t.Tab.Render(k + " " + v.Title()))
+				b.WriteString(t.Tab.Render(k + " " + m.tabs[i].Title()))
 			}
 		}
-		for _, v := range m.stack {
-			b.WriteString(t.Subtle.Render(" › ") + t.Bold.Render(v.Title()))
+		for _, s := range m.stack {
+			b.WriteString(t.Subtle.Render(" › ") + t.Bold.Render(s.screen.Title()))
 		}
 		return b.String()
 	}
@@ -134,3 +145,25 @@ func (m *Model) refreshText() string {
 }
 
 func sizeText(w, h int) string { return fmt.Sprintf("%dx%d", w, h) }
+
+// incidentBadge is the open incident for the header, in full ("INCIDENT
+// Service crash - chat-backend 4:12 / RTO 15m") and short ("INCIDENT
+// 4:12 / RTO 15m"); "" when none is open or its own tab is on screen.
+func (m *Model) incidentBadge() (full, short string) {
+	inc := m.board.Incident
+	if inc == nil || !inc.Open() || (len(m.stack) == 0 && m.specs[m.tab].Name == "incident") {
+		return "", ""
+	}
+	t := m.opts.Theme
+	elapsed := inc.Elapsed(m.now)
+	clock := fmt.Sprintf("%d:%02d", int(elapsed/time.Minute), int(elapsed%time.Minute/time.Second))
+	style := t.Warn
+	if inc.RTO > 0 {
+		clock += " / RTO " + incident.Short(inc.RTO)
+		if elapsed > inc.RTO {
+			style = t.Down
+		}
+	}
+	return style.Render("● INCIDENT ") + t.Bold.Render(backend.Printable(inc.Title)) + style.Render(" "+clock),
+		style.Render("● INCIDENT " + clock)
+}

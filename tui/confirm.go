@@ -48,7 +48,6 @@ func (f *formField) value() string {
 type confirmDialog struct {
 	stage    confirmStage
 	action   backend.Action
-	origin   string // the wizard node that asked, if any
 	fields   []formField
 	focus    int
 	plan     backend.Plan

@@ -13,6 +13,7 @@ import (
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/report"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // exportPrompt asks where to write the current snapshot. While it is open
@@ -63,7 +64,7 @@ func (p *exportPrompt) update(msg tea.KeyPressMsg) (tea.Cmd, string) {
 // files (a remote session of `opsdeck serve`).
 func (m *Model) startExport() tea.Cmd {
 	if m.opts.NoExport {
-		return notify(levelWarn, "export writes files on the server and is off in opsdeck serve; run `opsdeck status --json` there")
+		return notify(kit.LevelWarn, "export writes files on the server and is off in opsdeck serve; run `opsdeck status --json` there")
 	}
 	return m.export.start(m.snap)
 }
@@ -74,24 +75,24 @@ func (m *Model) startExport() tea.Cmd {
 func exportCmd(s backend.Snapshot, path string) tea.Cmd {
 	return func() tea.Msg {
 		if path == "" {
-			return noticeMsg{levelWarn, "export: no file name given"}
+			return kit.NoticeMsg{Level: kit.LevelWarn, Text: "export: no file name given"}
 		}
 		rep := report.FromSnapshot(s)
 		var md bytes.Buffer
 		if err := rep.WriteMarkdown(&md); err != nil {
-			return noticeMsg{levelError, "export: " + err.Error()}
+			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
 		js, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
-			return noticeMsg{levelError, "export: " + err.Error()}
+			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
 		jsonPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".json"
 		if err := os.WriteFile(path, md.Bytes(), 0o644); err != nil {
-			return noticeMsg{levelError, "export: " + err.Error()}
+			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
 		if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
-			return noticeMsg{levelError, "export: " + err.Error()}
+			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
-		return noticeMsg{levelInfo, "exported " + path + " and " + jsonPath}
+		return kit.NoticeMsg{Level: kit.LevelInfo, Text: "exported " + path + " and " + jsonPath}
 	}
 }

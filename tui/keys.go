@@ -4,7 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // key applies the precedence of pipeline rule 4.
@@ -34,8 +34,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	if m.active().Capturing() {
-		return m.active().Update(msg)
+	a := m.active()
+	if c, ok := a.(kit.Capturer); ok && c.Capturing() {
+		return a.Update(msg)
 	}
 	if m.showHelp {
 		if key.Matches(msg, k.Help, k.Back) {
@@ -44,6 +45,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return m.quit()
 		}
 		return nil
+	}
+	if o, ok := a.(kit.KeyOwner); ok && o.OwnsKey(msg) {
+		return a.Update(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -55,26 +59,27 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.palette.start()
 	case key.Matches(msg, k.Export):
 		return m.startExport()
-	case key.Matches(msg, k.Check) && m.active().Name() != "check":
-		return views.OpenChecks(m.common)
+	case key.Matches(msg, k.Check):
+		return m.open("check", "")
 	case key.Matches(msg, k.Refresh):
 		hub := m.opts.Hub
-		return tea.Batch(func() tea.Msg { hub.Refresh(); return nil }, notify(levelInfo, "refreshing all sources"))
+		return tea.Batch(func() tea.Msg { hub.Refresh(); return nil }, notify(kit.LevelInfo, "refreshing all sources"))
 	}
-	for i, v := range m.tabs {
-		if b := k.Views[v.Name()]; b != nil && key.Matches(msg, *b) {
+	for i, spec := range m.specs {
+		if b := k.Views[spec.Name]; b != nil && key.Matches(msg, *b) {
 			return m.switchTo(i)
 		}
 	}
-	// esc undoes the view's own state first (an applied filter), then
+	// esc undoes the screen's own state first (an applied filter), then
 	// closes a detail.
 	if key.Matches(msg, k.Back) {
-		if !m.active().Back() && len(m.stack) > 0 {
-			closeView(m.stack[len(m.stack)-1])
-			m.stack = m.stack[:len(m.stack)-1]
-			m.freshen()
+		if b, ok := a.(kit.Backer); ok && b.Back() {
+			return nil
+		}
+		if len(m.stack) > 0 {
+			m.pop()
 		}
 		return nil
 	}
-	return m.active().Update(msg)
+	return a.Update(msg)
 }

@@ -8,12 +8,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
-	"github.com/manacore/opsdeck/backend/audit"
 	"github.com/manacore/opsdeck/backend/deploy"
-	"github.com/manacore/opsdeck/backend/drtree"
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/keymap"
-	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/views/kit"
 	"github.com/manacore/opsdeck/views/theme"
 )
 
@@ -30,12 +28,6 @@ type Options struct {
 	Theme    *theme.Theme   // nil: theme.Default()
 	Clock    func() time.Time
 	ReadOnly bool
-	// Checker runs the health checks (c, :check); nil: none configured.
-	Checker backend.HealthChecker
-	// Logs follows a service's logs (l); nil: no log source.
-	Logs backend.LogStreamer
-	// Ranges gives the p95 history for the 24-hour chart; nil: none.
-	Ranges backend.RangeQuerier
 	// NoTick stops the header clock from ticking (tests pin the clock).
 	NoTick bool
 	// Actor is who this console acts as (the local user, or an SSH
@@ -43,48 +35,56 @@ type Options struct {
 	Actor backend.Actor
 	// Actions plans and runs fleet actions; nil: none configured.
 	Actions backend.ActionRunner
-	// Incidents keeps incidents on disk; Tree is the disaster-recovery
-	// decision tree the wizard walks; Backups tells the RPO at stake. Any
-	// may be nil.
-	Incidents views.IncidentStore
-	Tree      *drtree.Tree
-	Backups   backend.BackupAger
-	// Silences lists Alertmanager's silences; nil: no Alertmanager.
-	Silences backend.SilenceLister
 	// DBServices are the services that use each database.
 	DBServices map[string][]string
-	// Deployments are the blue/green projects; AuditPairs reads the audit
-	// log for their history (nil: no history).
+	// Deployments are the blue/green projects.
 	Deployments []deploy.Spec
-	AuditPairs  func(ctx context.Context) ([]audit.Pair, error)
 	// NoExport refuses the export report: it writes files where opsdeck
 	// runs, which a remote `opsdeck serve` session must not choose.
 	NoExport bool
+	// Deps are what the screens ask for work (health checks, logs, the
+	// chart's history, silences, the audit log, the incident desk).
+	Deps kit.Deps
+}
+
+// stacked is a detail screen on top of the tabs, with the context its
+// requests run in: closing the screen cancels it, which ends its streams.
+type stacked struct {
+	screen kit.Screen
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // Model is the root model.
 type Model struct {
 	opts   Options
-	common views.Common
+	common kit.Common
 	ctx    context.Context
 	cancel context.CancelFunc
 	sub    <-chan backend.Snapshot
+	boards <-chan incident.Board
 
-	snap  backend.Snapshot
-	tabs  []views.View // the top-level views, in tab order
-	tab   int
-	stack []views.View // details opened on top of the active tab
-	stale []bool       // per tab: m.snap not handed to it yet (see deliver)
+	snap     backend.Snapshot
+	board    incident.Board
+	specs    []kit.Tab     // the registered tabs, in tab order
+	tabs     []kit.Screen  // their screens
+	commands []kit.Command // screens opened by name
+	tab      int
+	stack    []stacked // details opened on top of the active tab
+	stale    []bool    // per tab: m.snap not handed to it yet (see deliver)
 
 	width, height int
 	palette       palette
 	export        exportPrompt
 	confirm       confirmDialog
 	running       map[string]*running // executing actions by ID
-	persist       *persistQueue       // incident changes to the store; nil without one
+	serial        serialQueue
 	showHelp      bool
 	notice        notice
 	now           time.Time
+	// dropped counts replies whose screen was gone (closed meanwhile):
+	// dropped on purpose, never handed to another screen.
+	dropped uint64
 
 	// held is a snapshot that arrived between clock ticks: while the
 	// clock ticks, new data is drawn with the next second's frame instead
@@ -97,8 +97,10 @@ type Model struct {
 	frame         string
 }
 
-// New builds the root model with the overview and services views.
-func New(opts Options) *Model {
+// New builds the root model for a console whose caller's context is ctx
+// (the local console's, or an SSH session's): when it ends, every request
+// and stream of the console ends too.
+func New(ctx context.Context, opts Options) *Model {
 	if opts.Keys == nil {
 		opts.Keys = keymap.Default()
 	}
@@ -115,28 +117,29 @@ func New(opts Options) *Model {
 	}
 	if opts.ReadOnly {
 		opts.Actor.Role = backend.RoleViewer
-	}
-	c := views.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, DBServices: opts.DBServices, Deployments: opts.Deployments}
-	ctx, cancel := context.WithCancel(context.Background())
-	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock()}
-	m.tabs = append(newTabs(c), newWizard(c, opts), views.NewDeploys(c))
-	m.stale = make([]bool, len(m.tabs))
-	registerTabs(opts.Keys, m.tabs)
-	if opts.Incidents != nil {
-		m.persist = newPersistQueue(opts.Incidents)
-	}
-	if opts.ReadOnly {
 		opts.Keys.DropDangerous()
 	}
-	m.palette = newPalette(m.commands())
+	c := kit.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, IDs: &kit.IDs{}, Actor: opts.Actor,
+		DBServices: opts.DBServices, Deployments: opts.Deployments, Deps: opts.Deps}
+	ctx, cancel := context.WithCancel(ctx)
+	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock(), specs: tabs(), commands: commands()}
+	for _, spec := range m.specs {
+		m.tabs = append(m.tabs, spec.New(c))
+	}
+	m.stale = make([]bool, len(m.tabs))
+	registerTabs(opts.Keys, m.specs)
+	if d := opts.Deps.Incidents; d != nil {
+		m.board = d.Board()
+	}
+	m.palette = newPalette(m.paletteCommands())
 	m.export = newExportPrompt()
 	m.confirm = newConfirmDialog()
 	m.running = map[string]*running{}
-	m.notice.render = func(l level, text string) string {
+	m.notice.render = func(l kit.Level, text string) string {
 		switch l {
-		case levelError:
+		case kit.LevelError:
 			return opts.Theme.Down.Render("✖ " + text)
-		case levelWarn:
+		case kit.LevelWarn:
 			return opts.Theme.Warn.Render("▲ " + text)
 		}
 		return opts.Theme.Text.Render(text)
@@ -144,52 +147,45 @@ func New(opts Options) *Model {
 	return m
 }
 
-// newTabs builds the top-level views in tab order.
-func newTabs(c views.Common) []views.View {
-	return []views.View{
-		views.NewOverview(c), views.NewServices(c), views.NewFleet(c), views.NewLatency(c),
-		views.NewAlerts(c), views.NewDatabases(c), views.NewDependencies(c), views.NewResources(c),
-	}
-}
-
-// newWizard is the incident tab, resuming the store's open incident.
-func newWizard(c views.Common, opts Options) *views.Wizard {
-	var open *incident.Incident
-	if opts.Incidents != nil {
-		open = opts.Incidents.Current()
-	}
-	return views.NewWizard(c, opts.Tree, open, opts.Actor.String())
-}
-
-// RegisterViews adds the view switch bindings (1, 2, ...) to k, so a config
+// RegisterViews adds the tab switch bindings (1, 2, ...) to k, so a config
 // can rebind them ("view.services") before the UI starts.
-func RegisterViews(k *keymap.KeyMap) {
-	c := views.Common{Keys: k, Theme: theme.Default()}
-	registerTabs(k, append(newTabs(c), newWizard(c, Options{}), views.NewDeploys(c)))
-}
+func RegisterViews(k *keymap.KeyMap) { registerTabs(k, tabs()) }
 
-func registerTabs(k *keymap.KeyMap, tabs []views.View) {
-	for i, v := range tabs {
-		if _, ok := k.Views[v.Name()]; !ok {
-			k.AddView(v.Name(), v.Title(), i+1)
+func registerTabs(k *keymap.KeyMap, specs []kit.Tab) {
+	for i, t := range specs {
+		if _, ok := k.Views[t.Name]; !ok {
+			k.AddView(t.Name, t.Title, i+1)
 		}
 	}
 }
 
+// Dropped is how many replies found their screen gone (a debug counter).
+func (m *Model) Dropped() uint64 { return m.dropped }
+
 // SnapshotMsg carries a new snapshot from the hub.
 type SnapshotMsg struct{ Snapshot backend.Snapshot }
 
+// boardMsg carries the incident desk's newest board.
+type boardMsg struct{ board incident.Board }
+
 type tickMsg time.Time
 
-// Init subscribes to the hub and starts the clock.
+// Init subscribes to the hub and the incident desk, starts the clock, and
+// lets the tabs ask for their first data.
 func (m *Model) Init() tea.Cmd {
 	m.sub = m.opts.Hub.Subscribe(m.ctx)
 	cmds := []tea.Cmd{waitSnapshot(m.sub)}
-	if m.persist != nil {
-		cmds = append(cmds, m.persist.wait())
+	if d := m.opts.Deps.Incidents; d != nil {
+		m.boards = d.Subscribe(m.ctx)
+		cmds = append(cmds, waitBoard(m.boards))
 	}
 	if !m.opts.NoTick {
 		cmds = append(cmds, tick())
+	}
+	for _, s := range m.tabs {
+		if i, ok := s.(kit.Initer); ok {
+			cmds = append(cmds, i.Init())
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -206,22 +202,32 @@ func waitSnapshot(ch <-chan backend.Snapshot) tea.Cmd {
 	}
 }
 
+// waitBoard is waitSnapshot for the incident desk.
+func waitBoard(ch <-chan incident.Board) tea.Cmd {
+	return func() tea.Msg {
+		b, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return boardMsg{b}
+	}
+}
+
 // tick fires on the next whole second so the clock changes in step.
 func tick() tea.Cmd {
 	return tea.Every(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-func (m *Model) active() views.View {
+func (m *Model) active() kit.Screen {
 	if n := len(m.stack); n > 0 {
-		return m.stack[n-1]
+		return m.stack[n-1].screen
 	}
 	return m.tabs[m.tab]
 }
 
 func (m *Model) bodySize() (int, int) { return m.width, max(m.height-3, 0) }
 
-// Update routes a message, then queues the incident changes the wizard
-// made while handling it, in the order it made them.
+// Update routes a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if s, ok := msg.(SnapshotMsg); ok {
 		if m.hold() {
@@ -237,77 +243,56 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.snap, m.held = *m.held, nil
 		m.deliver()
 	}
-	model, cmd := m.update(msg)
-	if w := m.wizard(); w != nil {
-		if changes := w.TakeChanges(); len(changes) > 0 {
-			cmd = tea.Batch(cmd, m.queueChanges(changes))
-		}
-	}
-	return model, cmd
+	return m, m.update(msg)
 }
 
-func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		w, h := m.bodySize()
-		for _, v := range m.all() {
-			v.SetSize(w, h)
+		for _, s := range m.all() {
+			s.SetSize(w, h)
 		}
 		m.palette.setWidth(msg.Width)
-		return m, nil
+		return nil
 	case SnapshotMsg:
 		m.snap = msg.Snapshot
 		m.deliver()
-		return m, waitSnapshot(m.sub)
+		return waitSnapshot(m.sub)
+	case boardMsg:
+		m.board = msg.board
+		return tea.Batch(waitBoard(m.boards), m.broadcast(kit.IncidentMsg{Board: msg.board}))
 	case tickMsg:
-		m.now = time.Time(msg)
-		if m.opts.Clock != nil {
-			m.now = m.opts.Clock()
-		}
-		// The wizard's countdowns and RTO clock run even when not shown.
-		cmds := []tea.Cmd{tick(), m.wizard().Update(views.TickMsg(m.now))}
-		if a := m.active(); a != views.View(m.wizard()) {
-			cmds = append(cmds, a.Update(views.TickMsg(m.now)))
-		}
-		return m, tea.Batch(cmds...)
-	case noticeMsg:
-		return m, m.notice.show(msg)
+		m.now = m.opts.Clock()
+		return tea.Batch(tick(), m.active().Update(kit.TickMsg(m.now)))
+	case kit.Request:
+		return m.request(msg)
+	case kit.Reply:
+		return m.reply(msg)
+	case serialDone:
+		return tea.Batch(m.reply(msg.reply), m.serial.next())
+	case kit.NoticeMsg:
+		return m.notice.show(msg)
 	case clearNoticeMsg:
 		m.notice.clear(msg)
-		return m, nil
-	case views.PushMsg:
-		w, h := m.bodySize()
-		msg.View.SetSize(w, h)
-		msg.View.SetSnapshot(m.snap)
-		m.stack = append(m.stack, msg.View)
-		return m, nil
-	case views.ActionMsg:
-		return m, m.action(msg)
+		return nil
+	case kit.PushMsg:
+		return m.push(msg.Screen)
+	case kit.OpenMsg:
+		return m.open(msg.Name, msg.Arg)
+	case kit.ActionMsg:
+		return m.requestAction(msg)
 	case planMsg:
-		return m, m.planned(msg)
+		return m.planned(msg)
 	case actionOutputMsg:
-		return m, m.actionOutput(msg)
+		return m.actionOutput(msg)
 	case actionDoneMsg:
-		return m, m.actionDone(msg)
-	case views.RunChecksMsg:
-		return m, m.runChecks()
-	case views.RangeRequestMsg:
-		return m, m.fetchRange(msg)
-	case views.DeployHistoryRequestMsg:
-		return m, m.fetchDeployHistory()
-	case views.DeployHistoryMsg:
-		if d := m.deploys(); d != nil {
-			return m, d.Update(msg)
-		}
-		return m, nil
+		return m.actionDone(msg)
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	}
-	if cmd, ok := m.incidentMsg(msg); ok {
-		return m, cmd
-	}
-	return m, m.active().Update(msg)
+	return m.active().Update(msg)
 }
 
 // hold says whether a new snapshot can wait for the next clock tick. Each
@@ -336,20 +321,72 @@ func (m *Model) cachedFrame() string {
 	return m.frame
 }
 
-func (m *Model) all() []views.View {
-	return append(append([]views.View{}, m.tabs...), m.stack...)
+// all is every screen: the tabs, then the details on the stack.
+func (m *Model) all() []kit.Screen {
+	out := append([]kit.Screen{}, m.tabs...)
+	for _, s := range m.stack {
+		out = append(out, s.screen)
+	}
+	return out
+}
+
+// broadcast hands msg to every screen (an action ended, a new incident
+// board); screens ignore what they do not care about.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, s := range m.all() {
+		cmds = append(cmds, s.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+// push opens s on top: sized, given the snapshot, then asked for its first
+// data, so its requests always find it.
+func (m *Model) push(s kit.Screen) tea.Cmd {
+	w, h := m.bodySize()
+	s.SetSize(w, h)
+	if f, ok := s.(kit.SnapshotSetter); ok {
+		f.SetSnapshot(m.snap)
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.stack = append(m.stack, stacked{screen: s, ctx: ctx, cancel: cancel})
+	if i, ok := s.(kit.Initer); ok {
+		return i.Init()
+	}
+	return nil
+}
+
+// pop closes the top detail and cancels what it still has running.
+func (m *Model) pop() {
+	n := len(m.stack)
+	m.stack[n-1].cancel()
+	m.stack = m.stack[:n-1]
+	m.freshen()
+}
+
+// open opens a registered screen by name.
+func (m *Model) open(name, arg string) tea.Cmd {
+	for _, c := range m.commands {
+		if c.Name == name {
+			s, err := c.Open(m.common, arg)
+			if err != nil {
+				return notify(kit.LevelWarn, err.Error())
+			}
+			return m.push(s)
+		}
+	}
+	return notify(kit.LevelError, "unknown screen "+name)
 }
 
 // switchTo shows tab i; a tab that loads its content when shown (the
 // deployments' history) says what to fetch.
 func (m *Model) switchTo(i int) tea.Cmd {
 	m.tab = i
-	for _, v := range m.stack {
-		closeView(v)
+	for len(m.stack) > 0 {
+		m.pop()
 	}
-	m.stack = nil
 	m.freshen()
-	if a, ok := m.tabs[i].(interface{ Activate() tea.Cmd }); ok {
+	if a, ok := m.tabs[i].(kit.Activator); ok {
 		return a.Activate()
 	}
 	return nil
@@ -358,13 +395,15 @@ func (m *Model) switchTo(i int) tea.Cmd {
 // deliver hands a new snapshot to what is on screen only: the opened
 // details, and the active tab when no detail covers it. The other tabs are
 // marked stale and catch up in freshen when shown, so a refresh rebuilds
-// one view's rows instead of every tab's.
+// one screen's rows instead of every tab's.
 func (m *Model) deliver() {
 	for i := range m.stale {
 		m.stale[i] = true
 	}
-	for _, v := range m.stack {
-		v.SetSnapshot(m.snap)
+	for _, s := range m.stack {
+		if f, ok := s.screen.(kit.SnapshotSetter); ok {
+			f.SetSnapshot(m.snap)
+		}
 	}
 	m.freshen()
 }
@@ -373,54 +412,26 @@ func (m *Model) deliver() {
 // one while hidden.
 func (m *Model) freshen() {
 	if len(m.stack) == 0 && m.stale[m.tab] {
-		m.tabs[m.tab].SetSnapshot(m.snap)
+		if f, ok := m.tabs[m.tab].(kit.SnapshotSetter); ok {
+			f.SetSnapshot(m.snap)
+		}
 		m.stale[m.tab] = false
-	}
-}
-
-// closeView releases what a view holds open (a log stream).
-func closeView(v views.View) {
-	if c, ok := v.(interface{ Close() }); ok {
-		c.Close()
 	}
 }
 
 func (m *Model) quit() tea.Cmd {
 	if n := len(m.running); n > 0 {
-		return notify(levelWarn, fmt.Sprintf("%d action(s) still running: wait for them or ctrl+c to cancel", n))
+		return notify(kit.LevelWarn, fmt.Sprintf("%d action(s) still running: wait for them or ctrl+c to cancel", n))
 	}
-	for _, v := range m.stack {
-		closeView(v)
+	for len(m.stack) > 0 {
+		m.pop()
 	}
+	// Every incident change asked for so far reaches the desk before the
+	// console goes; the requests' context outlives the console's for that.
+	drain := m.serial.drain(context.WithoutCancel(m.ctx))
 	m.cancel()
-	if q := m.persist; q != nil {
-		// Every incident change made so far reaches the disk before exit.
-		m.persist = nil
-		return func() tea.Msg { q.drain(persistDrainLimit); return tea.QuitMsg{} }
+	if drain != nil {
+		return func() tea.Msg { drain(); return tea.QuitMsg{} }
 	}
 	return tea.Quit
-}
-
-// persistDrainLimit bounds waiting for queued incident changes at exit.
-const persistDrainLimit = 5 * time.Second
-
-// action opens logs or starts the confirm flow of a fleet action.
-func (m *Model) action(a views.ActionMsg) tea.Cmd {
-	if a.Kind == views.ActionLogs {
-		if m.opts.Logs == nil {
-			return notify(levelWarn, "logs: no log source configured")
-		}
-		return views.OpenLogs(m.common, m.opts.Logs, a.Service)
-	}
-	return m.requestAction(a)
-}
-
-// deploys is the deployments tab.
-func (m *Model) deploys() *views.Deploys {
-	for _, v := range m.tabs {
-		if d, ok := v.(*views.Deploys); ok {
-			return d
-		}
-	}
-	return nil
 }

@@ -6,42 +6,28 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/views/kit"
 )
-
-type level int
-
-const (
-	levelInfo level = iota
-	levelWarn
-	levelError
-)
-
-// noticeMsg shows a message in the status bar until it expires; errors
-// stay longer than information.
-type noticeMsg struct {
-	level level
-	text  string
-}
 
 type clearNoticeMsg struct{ id int }
 
-func notify(l level, text string) tea.Cmd {
-	return func() tea.Msg { return noticeMsg{l, text} }
-}
+func notify(l kit.Level, text string) tea.Cmd { return kit.Notify(l, text) }
 
+// notice is the status bar's message until it expires; errors stay longer
+// than information.
 type notice struct {
-	msg  noticeMsg
+	msg  kit.NoticeMsg
 	id   int
 	live bool
-	// style renders by level; set by the model.
-	render func(level, string) string
+	// render styles by level; set by the model.
+	render func(kit.Level, string) string
 }
 
-func (n *notice) show(m noticeMsg) tea.Cmd {
+func (n *notice) show(m kit.NoticeMsg) tea.Cmd {
 	n.id++
 	n.msg, n.live = m, true
 	ttl := 4 * time.Second
-	if m.level == levelError {
+	if m.Level == kit.LevelError {
 		ttl = 10 * time.Second
 	}
 	id := n.id
@@ -59,9 +45,9 @@ func (n *notice) current() (string, bool) {
 		return "", false
 	}
 	// Notices quote outside text (targets, error messages from remotes).
-	text := backend.Printable(n.msg.text)
+	text := backend.Printable(n.msg.Text)
 	if n.render == nil {
 		return text, true
 	}
-	return n.render(n.msg.level, text), true
+	return n.render(n.msg.Level, text), true
 }

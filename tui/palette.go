@@ -63,16 +63,20 @@ func (p *palette) update(msg tea.KeyPressMsg) (tea.Cmd, string) {
 		}
 		return nil, ""
 	case "enter":
-		typed := strings.TrimSpace(p.input.Value())
-		run := typed
-		if c, ok := p.lookup(typed); ok {
+		// What follows the name is its argument (":logs chat-backend").
+		name, arg, _ := strings.Cut(strings.TrimSpace(p.input.Value()), " ")
+		run := name
+		if c, ok := p.lookup(name); ok {
 			run = c.name
-		} else if len(p.matches) > 0 && typed != "" {
+		} else if len(p.matches) > 0 && name != "" {
 			run = p.matches[0]
 		}
 		p.close()
 		if run == "" {
 			return nil, ""
+		}
+		if arg = strings.TrimSpace(arg); arg != "" {
+			run += " " + arg
 		}
 		return nil, run
 	}
@@ -98,7 +102,7 @@ func (p *palette) lookup(name string) (command, bool) {
 
 // refilter ranks commands against the input; an empty input lists all.
 func (p *palette) refilter() {
-	q := strings.TrimSpace(p.input.Value())
+	q, _, _ := strings.Cut(strings.TrimSpace(p.input.Value()), " ")
 	p.matches = p.matches[:0]
 	if q == "" {
 		for _, c := range p.commands {

@@ -69,10 +69,6 @@ func (a *app) enableActions(getenv func(string) string) error {
 		return err
 	}
 	a.closers = append(a.closers, log.Close)
-	store, _, err := incident.Open(filepath.Join(dir, "incidents"))
-	if err != nil {
-		return err
-	}
 	tree := drtree.Default()
 	if p := cfg.Actions.DRTree; p != "" {
 		data, err := os.ReadFile(expandHome(p))
@@ -83,24 +79,27 @@ func (a *app) enableActions(getenv func(string) string) error {
 			return err
 		}
 	}
-	ex, err := a.executors(dir)
+	ex, backups, err := a.executors(dir)
 	if err != nil {
 		return err
 	}
-	runner := &action.Runner{Audit: log, Executors: ex, Incident: func() string {
-		if cur := store.Current(); cur != nil {
-			return cur.ID
-		}
-		return ""
-	}}
-	a.ui.Actions, a.ui.Incidents, a.ui.Tree = runner, store, tree
+	// One desk for every console of this process (every serve session);
+	// other processes on the same state directory share it through the
+	// files, which it watches.
+	desk, err := incident.OpenDesk(incident.DeskConfig{Dir: filepath.Join(dir, "incidents"), Tree: tree, Backups: backups, Clock: a.ui.Clock})
+	if err != nil {
+		return err
+	}
+	a.runners = append(a.runners, desk.Run)
+	runner := &action.Runner{Audit: log, Executors: ex, Incident: desk.OpenID}
+	a.ui.Actions, a.ui.Deps.Incidents = runner, desk
 	a.ui.DBServices = map[string][]string{}
 	for _, d := range cfg.Databases {
 		a.ui.DBServices[d.Name] = d.Services
 	}
 	a.auditPath = auditPath
 	a.ui.Deployments = cfg.Deployments
-	a.ui.AuditPairs = func(ctx context.Context) ([]audit.Pair, error) {
+	a.ui.Deps.AuditPairs = func(ctx context.Context) ([]audit.Pair, error) {
 		// A local file read; ctx only bounds the wait for the answer.
 		type res struct {
 			p   []audit.Pair
@@ -122,22 +121,25 @@ func (a *app) enableActions(getenv func(string) string) error {
 }
 
 // executors maps each action kind to what runs it: the simulator for the
-// demo fleet, else Docker, SSH commands, SSH restores and Alertmanager.
-func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecutor, error) {
+// demo fleet, else Docker, SSH commands, SSH restores and Alertmanager. It
+// also says where the age of a database's newest backup is read (the RPO
+// at stake in an incident), nil when nowhere.
+func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecutor, backend.BackupAger, error) {
 	cfg := a.cfg
 	ex := map[backend.ActionKind]backend.ActionExecutor{}
+	var backups backend.BackupAger
 	if a.fleet != nil && len(a.engines) == 0 {
 		sa := &sim.Actions{Fleet: a.fleet}
 		for _, k := range sim.Kinds {
 			ex[k] = sa
 		}
-		a.ui.Silences, a.ui.Backups = sa, sa
+		a.ui.Deps.Silences, backups = sa, sa
 	}
 	if len(a.engines) > 0 {
 		dx, err := actions.New(a.engines, actions.Options{HealthTimeout: cfg.Actions.HealthTimeout,
 			StateFile: filepath.Join(dir, "versions.json")})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for k, x := range dx.Executors() {
 			ex[k] = x
@@ -156,8 +158,12 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 			}
 		})
 	}
-	if err := a.sshExecutors(ex); err != nil {
-		return nil, err
+	restores, err := a.sshExecutors(ex)
+	if err != nil {
+		return nil, nil, err
+	}
+	if restores != nil {
+		backups = restores
 	}
 	if rb := ex[backend.ActKindRollback]; rb != nil && a.fleet == nil {
 		// A rollback is done when the service answers its health check.
@@ -166,18 +172,18 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 	if am := cfg.Sources.Alertmanager; am != nil {
 		cl, err := alertmanager.New(alertmanager.Config{URL: am.URL})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		x := &alertmanager.Executor{Client: cl, Timeout: am.Timeout}
 		ex[backend.ActKindSilence], ex[backend.ActKindExpire] = x, x
-		a.ui.Silences = alertmanager.Lister{Client: cl}
+		a.ui.Deps.Silences = alertmanager.Lister{Client: cl}
 	}
-	return ex, nil
+	return ex, backups, nil
 }
 
 // sshExecutors adds the configured remote commands (and service rollbacks
-// by command) and the database restores.
-func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) error {
+// by command) and the database restores, which it returns (nil: none).
+func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) (*runbook.RestoreExecutor, error) {
 	cfg := a.cfg
 	var dbs []runbook.DatabaseSpec
 	for _, d := range cfg.Databases {
@@ -191,11 +197,11 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) err
 		}
 	}
 	if len(cfg.Actions.Commands) == 0 && len(dbs) == 0 {
-		return nil
+		return nil, nil
 	}
 	cl, err := a.sshClient(cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	hosts := map[string]ssh.Host{}
 	for _, h := range cfg.Sources.SSH.Hosts {
@@ -212,19 +218,19 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) err
 			}
 		}
 		if err := cx.Validate(); err != nil {
-			return fmt.Errorf("actions.commands: %w", err)
+			return nil, fmt.Errorf("actions.commands: %w", err)
 		}
 		ex[backend.ActKindCommand], ex[backend.ActKindRollback] = cx, cx
 	}
 	if len(dbs) > 0 {
 		rx := &runbook.RestoreExecutor{Runner: cl, Hosts: hosts, Databases: dbs}
 		if err := rx.Validate(); err != nil {
-			return fmt.Errorf("databases.backups: %w", err)
+			return nil, fmt.Errorf("databases.backups: %w", err)
 		}
 		ex[backend.ActKindRestore] = rx
-		a.ui.Backups = rx
+		return rx, nil
 	}
-	return nil
+	return nil, nil
 }
 
 // checkService runs one service's configured health check.

@@ -118,7 +118,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		opts = append(opts, tea.WithColorProfile(profile))
 		pinned = &profile
 	}
-	if err := runConsole(ctx, tui.New(app.ui), opts, pinned); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	if err := runConsole(ctx, tui.New(ctx, app.ui), opts, pinned); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		fmt.Fprintln(stderr, "opsdeck:", err)
 		return 1
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/manacore/opsdeck/backend/ssh"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/tui"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // app is everything the console needs, wired from the config.
@@ -128,8 +129,8 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	a.poller = poll.New(pc)
 	a.jobs = pc.Jobs
 	// A frozen clock never changes the header: no point waking every second.
-	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly, Checker: a.checker, Logs: logs,
-		Ranges: a.ranges(fleet), Actor: localActor(f.readOnly, getenv)}
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly,
+		Actor: localActor(f.readOnly, getenv), Deps: kit.Deps{Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet)}}
 	return a, nil
 }
 

@@ -144,7 +144,10 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if se == nil {
 		return nil // limits refused it
 	}
-	var m tea.Model = tui.New(s.sessionOptions(se))
+	// The console's context is the session's: when the session ends (quit,
+	// idle timeout, shutdown, the client hanging up), its subscription,
+	// requests and log streams end with it.
+	var m tea.Model = tui.New(se.scope, s.sessionOptions(se))
 	if !s.leaveSyncAlone {
 		m = &syncGate{Model: m}
 	}
@@ -193,8 +196,8 @@ func (se *session) filter(_ tea.Model, msg tea.Msg) tea.Msg {
 }
 
 // sessionOptions builds the console of a session: the caller's options for
-// the actor, with the actor and read-only mode enforced here, the action
-// runner pinned to the actor, and long-lived calls tied to the session.
+// the actor, with the actor and read-only mode enforced here and the action
+// runner pinned to the actor.
 func (s *Server) sessionOptions(se *session) tui.Options {
 	actor := se.id.Actor()
 	o := s.cfg.Options(actor)
@@ -205,12 +208,6 @@ func (s *Server) sessionOptions(se *session) tui.Options {
 	}
 	if o.Actions != nil {
 		o.Actions = sessionRunner{inner: o.Actions, actor: actor, inflight: s.inflight}
-	}
-	if o.Hub != nil {
-		o.Hub = scopedHub{Hub: o.Hub, scope: se.scope}
-	}
-	if o.Logs != nil {
-		o.Logs = scopedLogs{LogStreamer: o.Logs, scope: se.scope}
 	}
 	return o
 }

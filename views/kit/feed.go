@@ -1,0 +1,34 @@
+package kit
+
+import (
+	"fmt"
+
+	"github.com/manacore/opsdeck/backend"
+)
+
+// FeedLine says where a panel's data comes from and how fresh it is:
+// "prometheus · 2s ago", or "stale 42s · prometheus: connection refused".
+// Every panel shows one, so a dead source is visible where its data is.
+func (c Common) FeedLine(s backend.Snapshot, f backend.Feed) string {
+	st := s.Feed(f)
+	now := c.Clock(s)
+	src := "no source"
+	if len(st.Sources) > 0 {
+		src = st.Sources[0]
+		if len(st.Sources) > 1 {
+			src += fmt.Sprintf(" +%d", len(st.Sources)-1)
+		}
+	}
+	switch {
+	case st.Err != "" && st.UpdatedAt.IsZero():
+		return c.Theme.Down.Render("✖ " + Sanitize(st.Err))
+	case st.Err != "":
+		return c.Theme.Warn.Render(fmt.Sprintf("stale %s · %s", Ago(now, st.UpdatedAt), Sanitize(st.Err)))
+	case st.Pending && st.UpdatedAt.IsZero():
+		return c.Theme.Subtle.Render(src + " · waiting for first answer")
+	case st.Stale:
+		return c.Theme.Warn.Render(fmt.Sprintf("stale %s · %s", Ago(now, st.UpdatedAt), src))
+	default:
+		return c.Theme.Subtle.Render(fmt.Sprintf("%s · %s ago", src, Ago(now, st.UpdatedAt)))
+	}
+}

@@ -1,0 +1,2 @@
+// Package logs is the screen that follows one service's container logs.
+package logs

@@ -1,0 +1,306 @@
+package logs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/views/kit"
+)
+
+// LogBufferLines bounds the lines a logs view keeps: a chatty container
+// must not grow memory without limit (k9s and lazydocker users report GBs).
+const LogBufferLines = 5000
+
+// Command registers the logs screen: l on a service's row, or
+// :logs SERVICE.
+func Command() kit.Command {
+	return kit.Command{Name: "logs", Help: "follow a service's logs (:logs SERVICE)",
+		Open: func(c kit.Common, service string) (kit.Screen, error) {
+			switch {
+			case c.Deps.Logs == nil:
+				return nil, errors.New("logs: no log source configured")
+			case service == "":
+				return nil, errors.New("logs: name a service (:logs chat-backend), or press l on its row")
+			}
+			return New(c, service), nil
+		}}
+}
+
+// tailLines is how many past lines a stream starts with.
+const tailLines = 200
+
+// Logs follows one service's container logs: following (G) or paused
+// (p), wrap (w) and timestamps (t) toggles, stderr marked, / search with
+// highlight and n/N between matches. It keeps the newest LogBufferLines.
+// The stream runs while the screen is open, covered or not, and ends when
+// it is closed (its requests' context is cancelled).
+type Logs struct {
+	c       kit.Common
+	id      kit.ID
+	service string
+	stream  *stream // nil until the stream has started
+
+	buf                  ring
+	follow, wrap, stamps bool
+	offset               int // first shown line when not following
+	search               textinput.Model
+	searching            bool
+	match                int // index in buf of the current match, -1 none
+	status               string
+	keys                 logKeys
+	width, height        int
+}
+
+// logKeys are the screen's own keys.
+type logKeys struct{ pause, wrap, stamps, next, prev key.Binding }
+
+// New is the logs screen of service; the stream starts when it is opened.
+func New(c kit.Common, service string) *Logs {
+	return &Logs{c: c, id: c.NewID(), service: service, follow: true, stamps: true, search: newSearchInput(), match: -1,
+		buf: newRing(LogBufferLines), status: "following", keys: logKeys{
+			pause:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/follow")),
+			wrap:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap")),
+			stamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "timestamps")),
+			next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/previous match")),
+			prev:   key.NewBinding(key.WithKeys("N")),
+		}}
+}
+
+// Init starts following: the stream's goroutine is started by the
+// request (off the UI goroutine), bound to this screen's context.
+func (v *Logs) Init() tea.Cmd {
+	src, service := v.c.Deps.Logs, v.service
+	return kit.Ask(v.id, 0, func(ctx context.Context) tea.Msg {
+		return streamStarted{openStream(ctx, src, service, tailLines)}
+	})
+}
+
+func newSearchInput() textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = "/"
+	return ti
+}
+
+func (v *Logs) ID() kit.ID       { return v.id }
+func (v *Logs) Title() string    { return "logs " + kit.Sanitize(v.service) }
+func (v *Logs) Capturing() bool  { return v.searching }
+func (v *Logs) SetSize(w, h int) { v.width, v.height = w, h }
+
+// Back clears a search first.
+func (v *Logs) Back() bool {
+	if v.search.Value() != "" {
+		v.search.SetValue("")
+		v.match = -1
+		return true
+	}
+	return false
+}
+
+func (v *Logs) ShortHelp() []key.Binding {
+	return []key.Binding{v.c.Keys.Filter, v.keys.next, v.keys.pause, v.keys.wrap, v.keys.stamps, v.c.Keys.Back}
+}
+
+func (v *Logs) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+
+func (v *Logs) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case streamStarted:
+		v.stream = msg.stream
+		return v.next()
+	case logBatch:
+		for _, l := range msg.lines {
+			if dropped := v.buf.push(l); dropped && !v.follow && v.offset > 0 {
+				v.offset-- // keep the same lines on screen while paused
+			}
+		}
+		if msg.done {
+			v.status = "stream ended"
+			if msg.err != nil {
+				v.status = "stream ended: " + kit.Sanitize(msg.err.Error())
+			}
+			return nil
+		}
+		return v.next()
+	case tea.KeyPressMsg:
+		return v.key(msg)
+	}
+	return nil
+}
+
+func (v *Logs) key(msg tea.KeyPressMsg) tea.Cmd {
+	if v.searching {
+		switch msg.String() {
+		case "enter":
+			v.searching = false
+			v.search.Blur()
+			v.find(v.buf.len()-1, -1)
+		case "esc":
+			v.searching = false
+			v.search.Blur()
+			v.search.SetValue("")
+		default:
+			var cmd tea.Cmd
+			v.search, cmd = v.search.Update(msg)
+			return cmd
+		}
+		return nil
+	}
+	k := v.c.Keys
+	switch {
+	case key.Matches(msg, k.Filter):
+		v.searching = true
+		return v.search.Focus()
+	case key.Matches(msg, v.keys.next):
+		v.find(v.match-1, -1)
+	case key.Matches(msg, v.keys.prev):
+		v.find(v.match+1, 1)
+	case key.Matches(msg, v.keys.pause):
+		v.setFollow(!v.follow)
+	case key.Matches(msg, v.keys.wrap):
+		v.wrap = !v.wrap
+	case key.Matches(msg, v.keys.stamps):
+		v.stamps = !v.stamps
+	case key.Matches(msg, k.Up):
+		v.scroll(-1)
+	case key.Matches(msg, k.Down):
+		v.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		v.scroll(-v.bodyHeight())
+	case key.Matches(msg, k.PageDown):
+		v.scroll(v.bodyHeight())
+	case key.Matches(msg, k.Top):
+		v.setFollow(false)
+		v.offset = 0
+	case key.Matches(msg, k.Bottom):
+		v.setFollow(true)
+	}
+	return nil
+}
+
+func (v *Logs) setFollow(on bool) {
+	v.follow = on
+	if on {
+		v.status = "following"
+	} else {
+		v.status = "paused"
+		v.offset = max(v.buf.len()-v.bodyHeight(), 0)
+	}
+}
+
+func (v *Logs) scroll(n int) {
+	if v.follow {
+		v.setFollow(false)
+	}
+	v.offset = min(max(v.offset+n, 0), max(v.buf.len()-v.bodyHeight(), 0))
+}
+
+// find moves to the next line containing the search text, walking from
+// index i in direction dir (-1: older, the default for n), and pauses
+// there so the match stays on screen.
+func (v *Logs) find(i, dir int) {
+	q := strings.ToLower(v.search.Value())
+	if q == "" {
+		return
+	}
+	for ; i >= 0 && i < v.buf.len(); i += dir {
+		if strings.Contains(strings.ToLower(v.buf.at(i).Text), q) {
+			v.match = i
+			v.follow = false
+			v.status = "paused at match"
+			v.offset = min(max(i-v.bodyHeight()/2, 0), max(v.buf.len()-v.bodyHeight(), 0))
+			return
+		}
+	}
+	v.status = fmt.Sprintf("no more matches for %q", v.search.Value())
+}
+
+func (v *Logs) bodyHeight() int { return max(v.height-2, 1) }
+
+func (v *Logs) View() string {
+	if v.width <= 0 || v.height <= 0 {
+		return ""
+	}
+	t := v.c.Theme
+	mode := fmt.Sprintf("%s · %d lines (max %d)", v.status, v.buf.len(), LogBufferLines)
+	head := kit.Spread(t.Title.Render("LOGS "+kit.Sanitize(v.service)), t.Subtle.Render(mode), v.width)
+	var body []string
+	start := v.offset
+	if v.follow {
+		start = max(v.buf.len()-v.bodyHeight(), 0)
+	}
+	q := strings.ToLower(v.search.Value())
+	for i := start; i < v.buf.len() && len(body) < v.bodyHeight(); i++ {
+		for _, l := range v.render(v.buf.at(i), q, i == v.match) {
+			if len(body) < v.bodyHeight() {
+				body = append(body, l)
+			}
+		}
+	}
+	for len(body) < v.bodyHeight() {
+		body = append(body, "")
+	}
+	foot := t.Subtle.Render("/ search · n/N matches · p pause · w wrap · t timestamps · esc back")
+	if v.searching {
+		foot = v.search.View()
+	} else if q != "" {
+		foot = t.Subtle.Render(fmt.Sprintf("search %q · n/N · esc clears", v.search.Value()))
+	}
+	return strings.Join(append(append([]string{head}, body...), kit.FitLine(foot, v.width)), "\n")
+}
+
+// render formats one line: terminal escapes in container output are made
+// harmless (stripped, never passed to the terminal), stderr is marked,
+// matches highlighted, long lines cut or wrapped.
+func (v *Logs) render(l backend.LogLine, q string, current bool) []string {
+	t := v.c.Theme
+	text := kit.Sanitize(l.Text)
+	prefix := ""
+	if v.stamps && !l.At.IsZero() {
+		prefix = t.Subtle.Render(l.At.UTC().Format("15:04:05.000")) + " "
+	}
+	mark := t.Subtle.Render("│ ")
+	if l.Stream == "stderr" {
+		mark = t.Down.Render("E ")
+	}
+	if q != "" {
+		text = highlight(text, q, t.Selected, current)
+	}
+	line := prefix + mark + text
+	if !v.wrap {
+		return []string{ansi.Truncate(line, v.width, "…")}
+	}
+	return strings.Split(ansi.Hardwrap(line, v.width, true), "\n")
+}
+
+// highlight marks every case-insensitive occurrence of q.
+func highlight(s, q string, style lipgloss.Style, current bool) string {
+	lower := strings.ToLower(s)
+	// A few runes change byte length when lowered; indices would not line
+	// up, so such lines go unhighlighted rather than cut wrongly.
+	if len(lower) != len(s) || !strings.Contains(lower, q) {
+		return s
+	}
+	if current {
+		style = style.Underline(true)
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(lower, q)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(style.Render(s[i : i+len(q)]))
+		s, lower = s[i+len(q):], lower[i+len(q):]
+	}
+}

@@ -1,0 +1,27 @@
+package logs
+
+import "github.com/manacore/opsdeck/backend"
+
+// ring is a fixed-capacity buffer of log lines, oldest dropped first.
+type ring struct {
+	lines []backend.LogLine
+	start int
+	n     int
+}
+
+func newRing(capacity int) ring { return ring{lines: make([]backend.LogLine, capacity)} }
+
+// push appends l and reports whether the oldest line was dropped.
+func (r *ring) push(l backend.LogLine) bool {
+	if r.n < len(r.lines) {
+		r.lines[(r.start+r.n)%len(r.lines)] = l
+		r.n++
+		return false
+	}
+	r.lines[r.start] = l
+	r.start = (r.start + 1) % len(r.lines)
+	return true
+}
+
+func (r *ring) len() int                 { return r.n }
+func (r *ring) at(i int) backend.LogLine { return r.lines[(r.start+i)%len(r.lines)] }

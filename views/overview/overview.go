@@ -1,0 +1,251 @@
+package overview
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/views/kit"
+	"github.com/manacore/opsdeck/views/theme"
+)
+
+// Overview is the seed's SYSTEM HEALTH OVERVIEW: four tiles coloured
+// against the thresholds, the service warnings, and the active alerts.
+type Overview struct {
+	c             kit.Common
+	id            kit.ID
+	snap          backend.Snapshot
+	width, height int
+}
+
+// Tab registers the overview as the first tab.
+func Tab() kit.Tab {
+	return kit.Tab{Name: "overview", Title: "Overview", Aliases: []string{"ov", "home"},
+		New: func(c kit.Common) kit.Screen { return New(c) }}
+}
+
+// New returns the overview screen.
+func New(c kit.Common) *Overview { return &Overview{c: c, id: c.NewID()} }
+
+func (v *Overview) ID() kit.ID                     { return v.id }
+func (v *Overview) Title() string                  { return "Overview" }
+func (v *Overview) SetSize(w, h int)               { v.width, v.height = w, h }
+func (v *Overview) SetSnapshot(s backend.Snapshot) { v.snap = s }
+func (v *Overview) Update(tea.Msg) tea.Cmd         { return nil }
+func (v *Overview) ShortHelp() []key.Binding       { return nil }
+func (v *Overview) FullHelp() [][]key.Binding      { return nil }
+
+type tile struct {
+	title, value, label string
+	status              backend.Status
+}
+
+func (v *Overview) tiles(sum backend.Summary) []tile {
+	rps := kit.Dash
+	if sum.RPS.Valid {
+		rps = kit.Thousands(sum.RPS.V) + " req/s"
+	}
+	lat := kit.Dash
+	if sum.AvgLatencyMS.Valid {
+		lat = kit.Thousands(sum.AvgLatencyMS.V) + " ms"
+	}
+	rpsStatus := backend.StatusUnknown
+	if sum.RPS.Valid {
+		rpsStatus = backend.StatusUp
+	}
+	return []tile{
+		{"Services", fmt.Sprintf("%d / %d", sum.Healthy, sum.Total), word(sum.ServicesStatus, "Healthy", "Degraded", "Down"), sum.ServicesStatus},
+		{"Request Rate", rps, word(rpsStatus, "Normal", "", ""), rpsStatus},
+		{"Error Rate", kit.Pct(sum.ErrorRatePct), word(sum.ErrorStatus, "Good", "High", "Critical"), sum.ErrorStatus},
+		{"Avg Latency", lat, word(sum.LatencyStatus, "Fast", "Slow", "Very slow"), sum.LatencyStatus},
+	}
+}
+
+func word(st backend.Status, up, warn, down string) string {
+	switch st {
+	case backend.StatusUp:
+		return up
+	case backend.StatusWarn:
+		return warn
+	case backend.StatusDown:
+		return down
+	}
+	return "No data"
+}
+
+// View renders the overview into exactly width × height cells or fewer.
+func (v *Overview) View() string {
+	if v.width <= 0 || v.height <= 0 {
+		return ""
+	}
+	t := v.c.Theme
+	sum := v.snap.Summarize()
+	var out []string
+	head := t.Title.Render("SYSTEM HEALTH OVERVIEW")
+	upd := t.Subtle.Render("Last Update: " + kit.Clock(v.snap.LastUpdate()))
+	out = append(out, kit.Spread(head, upd, v.width))
+	out = append(out, v.renderTiles(sum)...)
+	out = append(out, kit.FitLine(v.c.FeedLine(v.snap, backend.FeedMetrics), v.width))
+	out = append(out, "")
+	out = append(out, v.warnings(sum)...)
+	out = append(out, "")
+	out = append(out, v.pools(), v.dependencies(), "")
+	out = append(out, v.alerts(v.height-len(out))...)
+	if len(out) > v.height {
+		out = out[:v.height]
+	}
+	return strings.Join(out, "\n")
+}
+
+func (v *Overview) renderTiles(sum backend.Summary) []string {
+	t := v.c.Theme
+	tiles := v.tiles(sum)
+	perRow := 4
+	if v.width < 4*16+3 {
+		perRow = 2
+	}
+	if v.width < 2*16+1 {
+		perRow = 1
+	}
+	w := min((v.width-(perRow-1))/perRow, 32)
+	var rows []string
+	for i := 0; i < len(tiles); i += perRow {
+		var boxes []string
+		for _, tl := range tiles[i:min(i+perRow, len(tiles))] {
+			inner := max(w-4, 1) // border and padding
+			body := strings.Join([]string{
+				t.Bold.Render(ansi.Truncate(tl.title, inner, "…")),
+				ansi.Truncate(tl.value, inner, "…"),
+				t.Status(tl.status).Render(ansi.Truncate(theme.Dot(tl.status)+" "+tl.label, inner, "…")),
+			}, "\n")
+			box := t.Tile.Width(w).BorderForeground(tileBorder(t, tl.status)).Render(body)
+			boxes = append(boxes, box, " ")
+		}
+		row := lipgloss.JoinHorizontal(lipgloss.Top, boxes[:len(boxes)-1]...)
+		rows = append(rows, strings.Split(row, "\n")...)
+	}
+	return rows
+}
+
+// tileBorder draws attention to a tile only when it is not fine.
+func tileBorder(t *theme.Theme, st backend.Status) color.Color {
+	switch st {
+	case backend.StatusWarn:
+		return t.P.Warn
+	case backend.StatusDown:
+		return t.P.Down
+	}
+	return t.P.Border
+}
+
+// warnings is the seed's line "⚠️ 1 Service Warning: picture-backend (High
+// Memory: 85%)", one line per service when several are affected.
+func (v *Overview) warnings(sum backend.Summary) []string {
+	t := v.c.Theme
+	if len(sum.Warnings) == 0 {
+		return []string{kit.FitLine(t.OK.Render("● All services healthy"), v.width)}
+	}
+	noun := "Service Warning"
+	if len(sum.Warnings) > 1 {
+		noun += "s"
+	}
+	var lines []string
+	for i, w := range sum.Warnings {
+		var why []string
+		for _, f := range w.Findings {
+			why = append(why, kit.Sanitize(f.Text))
+		}
+		text := fmt.Sprintf("%s (%s)", kit.Sanitize(w.Service), strings.Join(why, ", "))
+		if i == 0 {
+			text = fmt.Sprintf("%s %d %s: %s", theme.Dot(w.Status), len(sum.Warnings), noun, text)
+		} else {
+			text = strings.Repeat(" ", 2) + text
+		}
+		lines = append(lines, kit.FitLine(t.Status(w.Status).Render(text), v.width))
+		if i == 3 && len(sum.Warnings) > 4 {
+			lines = append(lines, t.Subtle.Render(fmt.Sprintf("  … and %d more", len(sum.Warnings)-4)))
+			break
+		}
+	}
+	return lines
+}
+
+// alerts is a compact ACTIVE ALERTS panel, firing first as the snapshot
+// orders them, cut to the lines left.
+func (v *Overview) alerts(room int) []string {
+	t := v.c.Theme
+	if room < 2 {
+		return nil
+	}
+	lines := []string{kit.Spread(t.Title.Render("ACTIVE ALERTS"), v.c.FeedLine(v.snap, backend.FeedAlerts), v.width)}
+	critical := 0
+	for _, a := range v.snap.Alerts {
+		if a.Severity == backend.SeverityCritical {
+			critical++
+		}
+	}
+	shown := 0
+	for _, a := range v.snap.Alerts {
+		if len(lines) >= room-1 {
+			break
+		}
+		st := kit.SeverityStatus(a.Severity)
+		sev := fmt.Sprintf("%s %-8s", kit.SeverityGlyph(a.Severity), strings.ToUpper(string(a.Severity)))
+		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), kit.Sanitize(a.Service), kit.Sanitize(a.Summary))
+		line = kit.Spread(kit.FitLine(line, v.width-10), t.Subtle.Render(kit.Clock(a.Since)), v.width)
+		lines = append(lines, line)
+		shown++
+	}
+	if shown < len(v.snap.Alerts) {
+		lines = append(lines, t.Subtle.Render(fmt.Sprintf("  … %d more (:alerts)", len(v.snap.Alerts)-shown)))
+	} else if f := v.snap.Feed(backend.FeedAlerts); critical == 0 && len(lines) < room && f.Err == "" && !f.UpdatedAt.IsZero() {
+		// Only claim there are no critical alerts when we know it.
+		lines = append(lines, t.OK.Render("✓ No Critical Alerts"))
+	}
+	return lines
+}
+
+// pools is a one-line DATABASE PERFORMANCE summary: each pool's use
+// against its maximum, coloured by the pool threshold.
+func (v *Overview) pools() string {
+	t := v.c.Theme
+	var parts []string
+	for _, db := range v.snap.Databases {
+		st := v.snap.Thresholds.PoolStatus(db)
+		use := kit.Dash
+		if db.Connections.Valid && db.MaxConnections.Valid {
+			use = fmt.Sprintf("%.0f/%.0f", db.Connections.V, db.MaxConnections.V)
+		}
+		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+kit.Sanitize(db.Name))+" "+use)
+	}
+	return v.summaryLine("DATABASES", parts, backend.FeedDatabases)
+}
+
+// dependencies is a one-line EXTERNAL DEPENDENCIES summary.
+func (v *Overview) dependencies() string {
+	t := v.c.Theme
+	var parts []string
+	for _, d := range v.snap.Dependencies {
+		st := backend.StatusUp
+		if !d.Up {
+			st = backend.StatusDown
+		}
+		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+kit.Sanitize(d.Name))+" "+kit.Num(d.LatencyMS, "%.0fms"))
+	}
+	return v.summaryLine("DEPENDENCIES", parts, backend.FeedDependencies)
+}
+
+func (v *Overview) summaryLine(title string, parts []string, f backend.Feed) string {
+	t := v.c.Theme
+	head := t.Title.Render(fmt.Sprintf("%-13s", title))
+	if len(parts) == 0 {
+		return kit.FitLine(head+v.c.FeedLine(v.snap, f), v.width)
+	}
+	return kit.FitLine(head+strings.Join(parts, t.Subtle.Render(" · ")), v.width)
+}
