@@ -62,6 +62,10 @@ type Action struct {
 	Where  string            `json:"where,omitempty"` // engine or host it runs on, e.g. "docker@local", "tb-db"
 	Params map[string]string `json:"params,omitempty"`
 	Actor  Actor             `json:"actor"`
+	// Origin is the disaster-recovery tree node that asked for the action,
+	// "" when it was started from another screen: the incident desk moves
+	// the walk on only for the action of the node it is at.
+	Origin string `json:"origin,omitempty"`
 }
 
 // ParamString lists the parameters as "k=v k=v", sorted, for confirmations
