@@ -99,11 +99,11 @@ func (w *Wizard) submit(v string) tea.Cmd {
 	case "impact":
 		w.report.Impact = v
 	case "users":
-		w.report.Users = v
+		w.report.AffectedUsers = v
 	case "cause":
-		w.report.Cause = v
+		w.report.RootCause = v
 	case "items":
-		w.report.Items = splitItems(v)
+		w.report.ActionItems = splitItems(v)
 	case "report":
 		return w.writeReport(v)
 	}
