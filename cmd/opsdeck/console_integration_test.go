@@ -50,7 +50,7 @@ func startConsole(t *testing.T, cfgBody string, w, h int) *console {
 	t.Cleanup(func() { cancel(); a.close() })
 	a.start(ctx)
 	go a.poller.Run(ctx)
-	return &console{tt: tuitest.Start(t, tui.New(a.ui), w, h), state: state + "/opsdeck"}
+	return &console{tt: tuitest.Start(t, tui.New(ctx, a.ui), w, h), state: state + "/opsdeck"}
 }
 
 // confirmGrace outlasts the confirmation's key grace: keys typed sooner
