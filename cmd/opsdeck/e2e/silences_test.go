@@ -24,6 +24,8 @@ func TestSilencesListShows(t *testing.T) {
 		c.Type("silences")
 		c.WaitFor(":silences")
 		c.Keys("enter")
+		asked := time.Now()
 		c.WaitMatchWithin(silencesLoadedRE, silencesBound)
+		t.Logf("listed %v after enter", time.Since(asked).Round(time.Millisecond))
 	})
 }
