@@ -2,6 +2,7 @@ package testbed
 
 import (
 	"net"
+	"strconv"
 	"testing"
 )
 
@@ -26,4 +27,11 @@ func FreePort(t testing.TB) int {
 		t.Fatalf("free loopback port: %v", err)
 	}
 	return port
+}
+
+// FreeAddr is FreePort as host:port on 127.0.0.1: an address nothing
+// listens on, for a test of a refused connection or for a server to take.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(FreePort(t)))
 }

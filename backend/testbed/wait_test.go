@@ -2,7 +2,6 @@ package testbed
 
 import (
 	"fmt"
-	"net"
 	"runtime"
 	"strconv"
 	"testing"
@@ -104,13 +103,4 @@ func TestPollSlowsDownOnALongWait(t *testing.T) {
 	if calls > looksPerWait+10 || calls < 2 {
 		t.Fatalf("%d looks in %v, want at most %d", calls, within, looksPerWait+10)
 	}
-}
-
-func TestFreePortCanBeListenedOn(t *testing.T) {
-	port := FreePort(t)
-	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-	if err != nil {
-		t.Fatalf("port %d: %v", port, err)
-	}
-	l.Close()
 }
