@@ -302,8 +302,7 @@ func startSSHD(dir, authFile, logLevel string) (*sshd, error) {
 
 // waitPort polls until addr accepts and answers with an SSH banner.
 // It runs once for all the tests (its error is theirs, no t to fail),
-// hence Poll; a sshd that exited
-// ends the wait at once.
+// hence Poll; a sshd that exited ends the wait at once.
 func waitPort(addr string, exited <-chan struct{}) error {
 	gone := false
 	_, ok, _ := testbed.Poll(10*time.Second, func() (bool, string) {
