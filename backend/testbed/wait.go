@@ -19,7 +19,9 @@ const (
 // that took, whether it held and the last detail cond gave. cond is asked
 // once more at the deadline, so a bound is never cut short by a pause.
 // Poll never fails a test: it is for a goroutine other than the test's,
-// where t.Fatal must not be called. Tests use Eventually.
+// where t.Fatal must not be called, for setup shared by all tests, and for
+// a test that must act (cancel, collect) before it fails. Otherwise tests
+// use Eventually.
 func Poll(within time.Duration, cond func() (ok bool, detail string)) (took time.Duration, ok bool, last string) {
 	start := time.Now()
 	deadline := start.Add(within)
