@@ -6,9 +6,11 @@ import (
 )
 
 // How often Poll looks: soon at first, so a condition that is nearly true
-// costs the test next to nothing, then less and less often, so a long wait
-// on a shared service (a Prometheus query, a Docker inspect) asks it about
-// fifty times over the whole bound rather than every few milliseconds.
+// costs the test next to nothing, then each pause a quarter longer (a
+// condition is seen at most a quarter of its time late; doubling made the
+// tui/serve tests slower), up to a pause that makes a long wait on a shared
+// service (a Prometheus query, a Docker inspect) ask it about fifty times
+// over the whole bound rather than every few milliseconds.
 const (
 	firstPause   = 10 * time.Millisecond
 	slowestPause = 2 * time.Second
@@ -34,7 +36,7 @@ func Poll(within time.Duration, cond func() (ok bool, detail string)) (took time
 			return time.Since(start), ok, last
 		}
 		time.Sleep(min(pause, left))
-		pause = min(2*pause, longest)
+		pause = min(pause+pause/4, longest)
 	}
 }
 
