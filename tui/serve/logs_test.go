@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/testbed"
 	"github.com/manacore/opsdeck/tui"
 	"github.com/manacore/opsdeck/views/kit"
 )
@@ -68,10 +69,13 @@ func TestTwoSessionsStreamLogsAtOnce(t *testing.T) {
 	}
 	for _, tm := range []*term{a, b} {
 		first := 0
-		waitUntil(t, within, func() bool { first = lineCount(tm); return first > 0 },
-			func() string { return "no log lines:\n" + tm.screen() })
-		waitUntil(t, within, func() bool { return lineCount(tm) > first },
-			func() string { return "log lines stopped at " + strconv.Itoa(first) + ":\n" + tm.screen() })
+		testbed.Eventually(t, within, "log lines", func() (bool, string) {
+			first = lineCount(tm)
+			return first > 0, tm.screen()
+		})
+		testbed.Eventually(t, within, "more than "+strconv.Itoa(first)+" log lines", func() (bool, string) {
+			return lineCount(tm) > first, tm.screen()
+		})
 	}
 	if n := logs.open.Load(); n != 2 {
 		t.Fatalf("%d streams open, want one per session", n)
@@ -80,9 +84,11 @@ func TestTwoSessionsStreamLogsAtOnce(t *testing.T) {
 	if err := a.waitEnd(within); exitStatus(err) != 0 {
 		t.Fatalf("session a ended with %v", err)
 	}
-	waitUntil(t, within, func() bool { return logs.open.Load() == 1 },
-		func() string { return fmt.Sprintf("%d streams open after one session quit, want 1", logs.open.Load()) })
+	testbed.Eventually(t, within, "one stream left open after one session quit", func() (bool, string) {
+		return logs.open.Load() == 1, fmt.Sprintf("%d open", logs.open.Load())
+	})
 	n := lineCount(b)
-	waitUntil(t, within, func() bool { return lineCount(b) > n },
-		func() string { return "the other session's stream stopped:\n" + b.screen() })
+	testbed.Eventually(t, within, "the other session's stream to go on", func() (bool, string) {
+		return lineCount(b) > n, b.screen()
+	})
 }
