@@ -29,12 +29,12 @@ run:
 testbed:
 	scripts/testbed up
 
-# The whole suite: what CI runs. release-check proves .goreleaser.yaml with
+# The whole suite: what CI runs (lint first: gofmt, vet, staticcheck). release-check proves .goreleaser.yaml with
 # the pinned goreleaser (built once into the tool cache: minutes on a fresh
 # machine, seconds after).
 # Integration tests (build tag "integration") talk to the test bed that
 # `testbed` starts on loopback; under CI=true a missing component fails them.
-test: testbed
+test: lint testbed
 	go vet -tags integration ./...
 	scripts/tree-guard go test -race -count=1 -tags integration ./...
 	scripts/release-check
