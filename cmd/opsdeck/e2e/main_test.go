@@ -8,9 +8,11 @@
 package e2e
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +27,30 @@ func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
 
+// consolesAtOnce is how many tests run their consoles at the same time
+// unless -test.parallel says otherwise. A console spends its test waiting
+// for a person's keys (40-80 ms apart) and for what it draws, not on the
+// CPU: the package used 30 s of CPU in 225 s at the default of one test
+// per core (2 here), while waiting is what takes the time.
+const consolesAtOnce = 8
+
+// parallelByDefault sets -test.parallel to consolesAtOnce unless the
+// command line set it.
+func parallelByDefault() error {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if set {
+		return nil
+	}
+	return flag.Set("test.parallel", strconv.Itoa(consolesAtOnce))
+}
+
 func run(m *testing.M) int {
+	if err := parallelByDefault(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
 	dir, err := os.MkdirTemp("", "opsdeck-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
@@ -61,7 +86,10 @@ func (v terminal) start(t *testing.T, o tuitest.Options) *tuitest.Console {
 // binary's own GOMAXPROCS (the console picks one P unless the environment
 // says otherwise: what a person gets) and with GOMAXPROCS=4, where
 // goroutines deliver replies in other orders. f starts its own consoles.
+// The test itself runs in parallel with the package's others: its
+// variants then share -test.parallel with theirs.
 func eachVariant(t *testing.T, f func(t *testing.T, v terminal)) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		for _, procs := range []string{"", "4"} {
 			v := terminal{w: size[0], h: size[1]}
