@@ -42,6 +42,15 @@ func waitCancelled(t *testing.T, c *tuitest.Console, h int, what string) {
 	c.WaitGone("This will:")
 }
 
+// replaceNotice puts another notice on the status bar (ctrl+r refreshes
+// every source and says so), so that the next notice is seen arriving
+// and not taken for one of the same words still shown from before.
+func replaceNotice(t *testing.T, c *tuitest.Console, h int) {
+	t.Helper()
+	c.Keys("ctrl+r")
+	waitNotice(t, c, h, "refreshing all sources")
+}
+
 // Every overlay opens over the screen and closes as it says: help with
 // esc or ? again, the palette with esc, a confirmation with esc, n or q,
 // the export prompt with esc (writing nothing); the screen under each is
@@ -66,6 +75,7 @@ func TestOverlaysOpenAndClose(t *testing.T) {
 
 		c.Keys("down") // chat-backend
 		for _, closer := range []string{"esc", "n", "q"} {
+			replaceNotice(t, c, h)
 			c.Keys("S") // start: confirmed with y, so n and q answer it
 			waitPlan(t, c, "START chat-backend", "docker@prod-1: start chat-backend-1 (simulated)")
 			c.WaitFor("Proceed? y confirm · n/esc cancel")

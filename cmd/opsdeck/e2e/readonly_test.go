@@ -47,22 +47,23 @@ func TestReadOnlyRefusesActionKeysWithANotice(t *testing.T) {
 		_, h := c.Size()
 		for _, screen := range []struct {
 			tab, heading string
-			keys         []string
+			keys         [][2]string // key, the action it asks for
 		}{
-			{"3", "FLEET", []string{"r", "R", "s", "S"}},
-			{"6", "DATABASE PERFORMANCE", []string{"b", "s", "S"}},
-			{"5", "ACTIVE ALERTS", []string{"m"}},
+			{"3", "FLEET", [][2]string{{"r", "restart"}, {"R", "rollback"}, {"s", "stop"}, {"S", "start"}}},
+			{"6", "DATABASE PERFORMANCE", [][2]string{{"b", "restore"}, {"s", "stop"}, {"S", "start"}}},
+			{"5", "ACTIVE ALERTS", [][2]string{{"m", "silence"}}},
 		} {
 			c.Keys(screen.tab)
 			waitHeading(t, c, screen.heading)
 			for _, k := range screen.keys {
-				c.Keys(k)
-				c.Until("a notice refusing "+k+" on "+screen.heading+" in read-only mode", tuitest.ConsoleWait, func(s string) bool {
+				replaceNotice(t, c, h)
+				c.Keys(k[0])
+				c.Until("a notice refusing "+k[1]+" ("+k[0]+" on "+screen.heading+") in read-only mode", tuitest.ConsoleWait, func(s string) bool {
 					if strings.Contains(s, "This will:") || strings.Contains(s, "  as root") {
-						t.Fatalf("%s on %s opened a confirmation in read-only mode:\n%s", k, screen.heading, s)
+						t.Fatalf("%s on %s opened a confirmation in read-only mode:\n%s", k[0], screen.heading, s)
 					}
 					bar, _ := statusBar(s, h)
-					return strings.Contains(bar, "read-only") && strings.Contains(bar, "refused")
+					return strings.Contains(bar, "read-only") && strings.Contains(bar, k[1])
 				})
 			}
 		}

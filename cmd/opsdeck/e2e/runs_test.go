@@ -60,10 +60,11 @@ func TestRestartRunsToTheEnd(t *testing.T) {
 	})
 }
 
-// m on an alert asks how long and why (esc there cancels), plans the
-// silence, and y runs it: the action screen says done, the audit log has
-// it with its duration and comment, and :silences lists it. X there
-// offers to expire it; esc cancels, and y expires it.
+// m on an alert asks how long and why, then plans the silence (esc
+// cancels at either stage, nothing done), and y runs it: the action
+// screen says done, the audit log has it with its duration and comment,
+// and :silences lists it. X there offers to expire it; esc cancels, and
+// y expires it.
 func TestSilenceRunsToTheEndAndExpires(t *testing.T) {
 	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
 		_, h := c.Size()
@@ -83,14 +84,24 @@ func TestSilenceRunsToTheEndAndExpires(t *testing.T) {
 		waitNotice(t, c, h, "silence HighMemoryUsage: cancelled, nothing done")
 		c.WaitGone("SILENCE HighMemoryUsage")
 
-		form()
-		c.Keys("right", "tab") // 2h → 4h; the comment
-		c.Type("rollout of a fix")
-		c.WaitFor("rollout of a fix")
-		c.Keys("enter")
+		// The form filled in: 2h → 4h, a comment; the plan says so.
 		step := "alertmanager: silence HighMemoryUsage for 4h (simulated)"
-		waitPlan(t, c, "SILENCE HighMemoryUsage", step)
-		c.WaitFor("Proceed? y confirm · n/esc cancel")
+		planned := func() {
+			form()
+			c.Keys("right", "tab")
+			c.Type("rollout of a fix")
+			c.WaitFor("rollout of a fix")
+			c.Keys("enter")
+			waitPlan(t, c, "SILENCE HighMemoryUsage", step)
+			c.WaitFor("Proceed? y confirm · n/esc cancel")
+		}
+		replaceNotice(t, c, h)
+		planned()
+		c.Keys("esc")
+		waitCancelled(t, c, h, "silence HighMemoryUsage")
+		noAudit(t, c)
+
+		planned()
 		c.Keys("y")
 		waitDone(t, c, "SILENCE HighMemoryUsage", step, "  ok")
 		before, after := waitAuditPair(t, c, "silence", "HighMemoryUsage")
