@@ -40,6 +40,14 @@ type Options struct {
 	Env []string
 	// Seed jitters the time between keys; 0: a new one, logged.
 	Seed uint64
+	// StateHome is the child's XDG_STATE_HOME; empty: a fresh one. Two
+	// consoles given the same one share a state directory (the audit
+	// log, the open incident) as two processes of one user do.
+	StateHome string
+	// Dir is the child's working directory, where it writes what it is
+	// given a relative path for (an export, a report); empty: a fresh one,
+	// so that no console writes into the source tree.
+	Dir string
 }
 
 // Console is the binary running on a pseudo-terminal, with a terminal
@@ -64,6 +72,8 @@ type Console struct {
 	rng    *rand.Rand
 	nextAt time.Time // no key before this (human pace)
 	killed bool
+
+	stateHome, dir string // the child's XDG_STATE_HOME and working directory
 }
 
 // StartConsole runs bin on a w×h pty (Options.Width/Height, 80x24 if
@@ -82,8 +92,11 @@ func StartConsole(t testing.TB, bin string, o Options) *Console {
 	}
 	t.Logf("console %dx%d, key timing seed %d (Options.Seed reproduces it)", w, h, o.Seed)
 
+	tmp := t.TempDir()
+	stateHome, dir := consoleDirs(t, tmp, o)
 	cmd := exec.Command(bin, o.Args...)
-	cmd.Env = childEnv(os.Environ(), t.TempDir(), o.Env)
+	cmd.Env = childEnv(os.Environ(), tmp, stateHome, o.Env)
+	cmd.Dir = dir
 	stderr := &syncBuffer{}
 	// stderr goes to a buffer, not the pty: a race report or panic then
 	// reaches the test log instead of scribbling over the screen.
@@ -99,11 +112,12 @@ func StartConsole(t testing.TB, bin string, o Options) *Console {
 	}
 	c := &Console{
 		t: t, name: filepath.Base(bin), cmd: cmd, pty: f, emu: emu,
-		keyIn:   emu.InputPipe().(io.WriteCloser),
-		exited:  make(chan struct{}),
-		drained: make(chan struct{}),
-		stderr:  stderr,
-		rng:     rand.New(rand.NewPCG(o.Seed, o.Seed)),
+		keyIn:     emu.InputPipe().(io.WriteCloser),
+		exited:    make(chan struct{}),
+		drained:   make(chan struct{}),
+		stderr:    stderr,
+		rng:       rand.New(rand.NewPCG(o.Seed, o.Seed)),
+		stateHome: stateHome, dir: dir,
 	}
 	go c.readOutput()
 	go c.writeInput()
@@ -116,10 +130,10 @@ func StartConsole(t testing.TB, bin string, o Options) *Console {
 }
 
 // childEnv is the test's environment minus what would change the program
-// under test (see inherited), plus fresh state and config directories
-// under tmp and a known terminal type; extra comes last and wins (exec
-// keeps the last of a duplicated name).
-func childEnv(parent []string, tmp string, extra []string) []string {
+// under test (see inherited), plus the state directory, a fresh config
+// directory under tmp and a known terminal type; extra comes last and
+// wins (exec keeps the last of a duplicated name).
+func childEnv(parent []string, tmp, stateHome string, extra []string) []string {
 	env := make([]string, 0, len(parent)+len(extra)+4)
 	for _, kv := range parent {
 		if inherited(kv) {
@@ -127,7 +141,7 @@ func childEnv(parent []string, tmp string, extra []string) []string {
 		}
 	}
 	env = append(env,
-		"XDG_STATE_HOME="+filepath.Join(tmp, "state"),
+		"XDG_STATE_HOME="+stateHome,
 		"XDG_CONFIG_HOME="+filepath.Join(tmp, "config"),
 		"TERM=xterm-256color",
 		fmt.Sprintf("GORACE=halt_on_error=1 exitcode=%d", raceExitCode),

@@ -67,6 +67,8 @@ func probe() int {
 	say("replies %q", reply)
 	say("env GOMAXPROCS=%q TERM=%q HOME=%q state=%t", os.Getenv("GOMAXPROCS"), os.Getenv("TERM"), os.Getenv("HOME"),
 		strings.HasPrefix(os.Getenv("XDG_STATE_HOME"), os.TempDir()))
+	wd, _ := os.Getwd()
+	say("dirs cwd=%q state=%q", wd, os.Getenv("XDG_STATE_HOME"))
 	size()
 	winch := make(chan os.Signal, 1)
 	signal.Notify(winch, syscall.SIGWINCH)

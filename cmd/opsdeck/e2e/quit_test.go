@@ -1,0 +1,58 @@
+//go:build unix
+
+package e2e
+
+import (
+	"testing"
+	"time"
+
+	"github.com/manacore/opsdeck/tui/tuitest"
+)
+
+// quitRestored presses q and fails the test unless the console exits 0
+// and gives the terminal back as it found it.
+func quitRestored(t *testing.T, c *tuitest.Console) {
+	t.Helper()
+	if err := c.Quit(); err != nil {
+		t.Fatalf("q: %v", err)
+	}
+	if err := c.Restored(); err != nil {
+		t.Fatalf("after q: %v", err)
+	}
+}
+
+// q on a tab (not the first) exits 0 and restores the terminal.
+func TestQuitFromATabRestoresTheTerminal(t *testing.T) {
+	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
+		c.Keys("6")
+		waitHeading(t, c, "DATABASE PERFORMANCE")
+		quitRestored(t, c)
+	})
+}
+
+// q while an action runs does not quit: it warns that the action still
+// runs. Once it has ended, q quits.
+//
+// The simulated restart of chat-backend takes two steps of 300 ms: q is
+// pressed as soon as the action screen says it is running, at a
+// person's pace, and the 600 ms are the window it must land in (it lands
+// in under 100 ms here). The test logs how soon the warning came.
+func TestQuitWithAnActionRunningWarns(t *testing.T) {
+	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
+		_, h := c.Size()
+		c.Keys("3")
+		waitHeading(t, c, "FLEET")
+		c.Keys("down", "r")
+		waitPlan(t, c, "RESTART chat-backend")
+		c.Type("chat-backend")
+		c.WaitFor("> chat-backend")
+		c.Keys("enter")
+		c.WaitFor("● running")
+		running := time.Now()
+		c.Keys("q")
+		waitNotice(t, c, h, "1 action(s) still running: wait for them or ctrl+c to cancel")
+		t.Logf("warned %v after the action screen said running", time.Since(running).Round(time.Millisecond))
+		waitDone(t, c, "RESTART chat-backend")
+		quitRestored(t, c)
+	})
+}
