@@ -60,7 +60,7 @@ func (x *Actions) NewestBackup(_ context.Context, db string) (time.Time, error) 
 func (x *Actions) containers(name string) ([]backend.Container, bool) {
 	for _, s := range x.Fleet.services {
 		if s.skel.Name == name {
-			return s.containers(x.Fleet.now()), true
+			return s.shown(x.Fleet.now()), true
 		}
 	}
 	return nil, false

@@ -14,14 +14,21 @@ func (f *Fleet) inventory(t time.Time) backend.Partial {
 	for i := range f.services {
 		s := &f.services[i]
 		svc := s.skel
-		svc.Containers = s.containers(t)
-		if s.blueGreen && !s.down {
-			svc.Containers = s.bgContainers(t)
-		}
+		svc.Containers = s.shown(t)
 		svc.LastDeploy = s.lastDeploy(t)
 		out[i] = svc
 	}
 	return backend.Partial{Services: out}
+}
+
+// shown are the containers the inventory lists for the service at t: its
+// blue and green ones while it runs blue/green, else its replicas. Actions
+// plan on the same list, so a plan names the containers the screen shows.
+func (s *service) shown(t time.Time) []backend.Container {
+	if s.blueGreen && !s.down {
+		return s.bgContainers(t)
+	}
+	return s.containers(t)
 }
 
 // epoch is the deploy that replica r runs at unix second ts: its index and

@@ -76,7 +76,13 @@ func (m *Model) View() string {
 	for j, i := range show {
 		t := m.cols[i].Title
 		if i == m.sortCol {
-			t += map[bool]string{false: "↑", true: "↓"}[m.sortDesc]
+			// The arrow is what says how the rows are ordered: a title as
+			// wide as its column gives up its last letter, never the arrow.
+			arrow := map[bool]string{false: "↑", true: "↓"}[m.sortDesc]
+			if Width(t)+1 > widths[j] {
+				t = ansi.Truncate(t, max(widths[j]-1, 0), "")
+			}
+			t += arrow
 		}
 		hdr = append(hdr, pad(t, widths[j], m.cols[i].Right))
 	}

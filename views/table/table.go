@@ -160,7 +160,7 @@ func (m *Model) Update(msg tea.Msg) (bool, tea.Cmd) {
 	case key.Matches(kp, k.Bottom):
 		m.move(len(m.view))
 	case key.Matches(kp, k.Sort):
-		m.sortCol = (m.sortCol+2)%(len(m.cols)+1) - 1 // -1, 0, 1, … back to -1
+		m.sortCol = m.nextSortCol()
 		m.rebuild()
 	case key.Matches(kp, k.Reverse):
 		m.sortDesc = !m.sortDesc
@@ -172,6 +172,19 @@ func (m *Model) Update(msg tea.Msg) (bool, tea.Cmd) {
 		return false, nil
 	}
 	return true, nil
+}
+
+// nextSortCol is the column o sorts by next: the next one shown at this
+// width (a column dropped for room would sort by what nobody can see),
+// then back to the given order (-1).
+func (m *Model) nextSortCol() int {
+	show, _ := layout(m.cols, m.width)
+	for _, i := range show {
+		if i > m.sortCol {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Model) updateFilter(kp tea.KeyPressMsg) tea.Cmd {
