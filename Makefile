@@ -29,12 +29,12 @@ run:
 testbed:
 	scripts/testbed up
 
-# The whole suite: what CI runs. release-check proves .goreleaser.yaml with
+# The whole suite: what CI runs (lint first: gofmt, vet, staticcheck). release-check proves .goreleaser.yaml with
 # the pinned goreleaser (built once into the tool cache: minutes on a fresh
 # machine, seconds after).
 # Integration tests (build tag "integration") talk to the test bed that
 # `testbed` starts on loopback; under CI=true a missing component fails them.
-test: testbed
+test: lint testbed
 	go vet -tags integration ./...
 	scripts/tree-guard go test -race -count=1 -tags integration ./...
 	scripts/release-check
@@ -54,12 +54,15 @@ bench: build
 	go test -run '^$$' -bench . -benchmem ./... | tee bench.txt
 	go run ./scripts/bench -bin bin/opsdeck -gobench bench.txt -duration $(BENCH_DURATION) -containers '$(BENCH_CONTAINERS)' -logfollow $(BENCH_LOGFOLLOW)
 
+# gofmt, vet and staticcheck; vet and staticcheck with the integration tag,
+# a superset of the files (no file is built only without it), so the
+# integration tests and the test kit they share are checked too.
 lint:
 	@bad="$$(gofmt -l .)"; if [[ -n "$$bad" ]]; then echo "gofmt -l: not formatted:"; echo "$$bad"; exit 1; fi
-	go vet ./...
+	go vet -tags integration ./...
 	@[[ "$$(go version -m $(STATICCHECK) 2>/dev/null | awk '$$1 == "mod" { print $$3 }')" == $(STATICCHECK_VERSION) ]] || \
 		(cd / && GOWORK=off GOBIN=$(TOOLS_BIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
-	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags integration ./...
 
 release-check:
 	scripts/release-check

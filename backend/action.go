@@ -62,8 +62,9 @@ type Action struct {
 	Where  string            `json:"where,omitempty"` // engine or host it runs on, e.g. "docker@local", "tb-db"
 	Params map[string]string `json:"params,omitempty"`
 	Actor  Actor             `json:"actor"`
-	// Origin is the decision-tree node that asked for the action, "" when
-	// it was started from another screen.
+	// Origin is the disaster-recovery tree node that asked for the action,
+	// "" when it was started from another screen: the incident desk moves
+	// the walk on only for the action of the node it is at.
 	Origin string `json:"origin,omitempty"`
 }
 

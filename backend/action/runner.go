@@ -1,7 +1,7 @@
 // Package action runs confirmed fleet actions: it checks the actor's role,
 // writes the audit entry before, executes with a timeout and cancellation,
-// writes the audit entry after, and reports the result to whoever keeps
-// the incident timeline. The executors that know Docker, SSH and
+// writes the audit entry after, and tells the Journal (the incident desk,
+// which keeps the timeline) about both ends. The executors that know Docker, SSH and
 // Alertmanager are plugged in by kind.
 package action
 
@@ -40,12 +40,17 @@ type Outcome struct {
 type Runner struct {
 	Audit     *audit.Log // required: an action is never run unaudited
 	Executors map[backend.ActionKind]backend.ActionExecutor
-	// Incident returns the ID of the open incident ("" when none), stamped
-	// on audit entries.
-	Incident func() string
-	// Done is told about every finished action (the incident timeline).
-	Done func(Outcome)
-	Now  func() time.Time
+	// Journal is told about every action executed (nil: none); it also
+	// names the open incident stamped on the audit entries.
+	Journal Journal
+	Now     func() time.Time
+}
+
+// Journal is told about every action the runner executes (the incident desk).
+type Journal interface {
+	OpenID() string                 // incident ID for the audit entries, "" none
+	ActionStarted(a backend.Action) // after the audit "before" entry is written
+	ActionEnded(o Outcome)          // after the audit "after" entry is written
 }
 
 // Kinds reports which kinds have an executor.
@@ -115,7 +120,7 @@ func (r *Runner) Plan(ctx context.Context, a backend.Action) (backend.Plan, erro
 	if p.Action.Kind == "" {
 		p.Action = a
 	}
-	p.Action.ID, p.Action.Actor, p.Action.Kind, p.Action.Target = a.ID, a.Actor, a.Kind, a.Target
+	p.Action.ID, p.Action.Actor, p.Action.Kind, p.Action.Target, p.Action.Origin = a.ID, a.Actor, a.Kind, a.Target, a.Origin
 	return p, nil
 }
 
@@ -131,7 +136,7 @@ func (r *Runner) refused(a backend.Action, err error) {
 
 // Execute runs a confirmed plan: audit before (an action whose before
 // entry cannot be written does not run), execute bounded by the plan's
-// timeout, audit after, report to Done. out gets the streamed output.
+// timeout, audit after, tell the Journal. out gets the streamed output.
 func (r *Runner) Execute(ctx context.Context, p backend.Plan, out func(backend.OutputLine)) error {
 	a := p.Action
 	ex, err := r.check(a)
@@ -140,8 +145,8 @@ func (r *Runner) Execute(ctx context.Context, p backend.Plan, out func(backend.O
 		return err
 	}
 	incident := ""
-	if r.Incident != nil {
-		incident = r.Incident()
+	if r.Journal != nil {
+		incident = r.Journal.OpenID()
 	}
 	before := audit.FromAction(a)
 	before.Phase, before.Steps, before.Incident = audit.PhaseBefore, p.Steps, incident
@@ -149,6 +154,9 @@ func (r *Runner) Execute(ctx context.Context, p backend.Plan, out func(backend.O
 	before.Time = start.UTC()
 	if err := r.Audit.Append(before); err != nil {
 		return fmt.Errorf("not run: %w", err)
+	}
+	if r.Journal != nil {
+		r.Journal.ActionStarted(a)
 	}
 	timeout := p.Timeout
 	if timeout <= 0 {
@@ -178,8 +186,8 @@ func (r *Runner) Execute(ctx context.Context, p backend.Plan, out func(backend.O
 		after.Error = xerr.Error()
 	}
 	aerr := r.Audit.Append(after)
-	if r.Done != nil {
-		r.Done(Outcome{Action: a, Result: result, Err: xerr, Started: start, Duration: dur})
+	if r.Journal != nil {
+		r.Journal.ActionEnded(Outcome{Action: a, Result: result, Err: xerr, Started: start, Duration: dur})
 	}
 	if xerr == nil && aerr != nil {
 		return fmt.Errorf("done, but %w", aerr)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 // fakeAM records requests and answers with a handler per "METHOD path".
@@ -268,12 +268,7 @@ func TestEndpointEscapesEachSegment(t *testing.T) {
 }
 
 func TestUnreachableAndSlowAreReadable(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testbed.FreeAddr(t)
 	c, _ := New(Config{URL: "http://" + addr})
 	if _, err := c.Fetch(context.Background()); err == nil || err.Error() != "alertmanager "+addr+": alerts: connection refused" {
 		t.Errorf("refused: %v", err)
@@ -285,7 +280,7 @@ func TestUnreachableAndSlowAreReadable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()
 	began := time.Now()
-	_, err = c.Fetch(ctx)
+	_, err := c.Fetch(ctx)
 	if time.Since(began) > time.Second || !errors.Is(err, context.DeadlineExceeded) || !strings.HasSuffix(err.Error(), ": alerts: no answer before the deadline") {
 		t.Errorf("hang: %v after %s", err, time.Since(began))
 	}

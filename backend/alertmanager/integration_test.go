@@ -34,12 +34,14 @@ func tbClient(t *testing.T) (*Client, string) {
 func TestIntegrationAlertmanagerShowsTestbedAlerts(t *testing.T) {
 	c, _ := tbClient(t)
 	// Rules are evaluated every 5 s and sent on; a young bed may need a moment.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	var part backend.Partial
+	var always, errRate *backend.Alert
+	testbed.Eventually(t, 60*time.Second, "test bed alerts", func() (bool, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		part, err := c.Fetch(ctx)
-		cancel()
-		var always, errRate *backend.Alert
+		defer cancel()
+		var err error
+		part, err = c.Fetch(ctx)
+		always, errRate = nil, nil
 		for i, a := range part.Alerts {
 			switch {
 			case a.Name == "TestbedAlwaysFiring":
@@ -48,25 +50,19 @@ func TestIntegrationAlertmanagerShowsTestbedAlerts(t *testing.T) {
 				errRate = &part.Alerts[i]
 			}
 		}
-		if err == nil && always != nil && errRate != nil {
-			if always.Severity != backend.SeverityInfo || always.State != backend.AlertFiring || always.Summary != "test bed alert" || always.Since.IsZero() {
-				t.Errorf("TestbedAlwaysFiring: %+v", *always)
-			}
-			if errRate.Severity != backend.SeverityWarning || !strings.HasPrefix(errRate.Summary, "High Error Rate") {
-				t.Errorf("FleetHighErrorRate: %+v", *errRate)
-			}
-			// Sorted: warning before info.
-			for i := 1; i < len(part.Alerts); i++ {
-				if severityRankForTest(part.Alerts[i-1].Severity) > severityRankForTest(part.Alerts[i].Severity) {
-					t.Errorf("not sorted by severity: %+v", part.Alerts)
-				}
-			}
-			return
+		return err == nil && always != nil && errRate != nil, fmt.Sprintf("err %v; alerts %+v", err, part.Alerts)
+	})
+	if always.Severity != backend.SeverityInfo || always.State != backend.AlertFiring || always.Summary != "test bed alert" || always.Since.IsZero() {
+		t.Errorf("TestbedAlwaysFiring: %+v", *always)
+	}
+	if errRate.Severity != backend.SeverityWarning || !strings.HasPrefix(errRate.Summary, "High Error Rate") {
+		t.Errorf("FleetHighErrorRate: %+v", *errRate)
+	}
+	// Sorted: warning before info.
+	for i := 1; i < len(part.Alerts); i++ {
+		if severityRankForTest(part.Alerts[i-1].Severity) > severityRankForTest(part.Alerts[i].Severity) {
+			t.Errorf("not sorted by severity: %+v", part.Alerts)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("test bed alerts not seen within 60s; err %v; alerts %+v", err, part.Alerts)
-		}
-		time.Sleep(2 * time.Second)
 	}
 }
 

@@ -4,8 +4,6 @@ package deploy
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,12 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docker/docker/client"
-
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/docker"
 	"github.com/manacore/opsdeck/backend/prom"
 	"github.com/manacore/opsdeck/backend/testbed"
+	"github.com/manacore/opsdeck/backend/testbed/dockerbed"
 )
 
 // TestGatesFromRealPrometheus runs blue and green of a service as real
@@ -30,18 +27,12 @@ import (
 // the p95 gate fails.
 func TestGatesFromRealPrometheus(t *testing.T) {
 	env := testbed.Need(t, testbed.DockerHost, testbed.PromURL, testbed.PromTargets)
-	tc, err := client.NewClientWithOpts(client.WithHost(env[testbed.DockerHost]), client.WithAPIVersionNegotiation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tc.Close() })
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	project := "gate" + hex.EncodeToString(b)
+	bed := dockerbed.New(t, testPkg, "gate")
+	project := bed.Project
 	svc := project + "-backend"
-	blue := colourContainer(t, tc, project, "blue", "v1.0.0")
+	blue := colourContainer(bed, "blue", "v1.0.0")
 	time.Sleep(1100 * time.Millisecond) // green starts later: the candidate
-	green := colourContainer(t, tc, project, "green", "v1.1.0")
+	green := colourContainer(bed, "green", "v1.1.0")
 
 	// Prometheus scrapes both, labelled with service and colour.
 	type group struct {
@@ -61,7 +52,7 @@ func TestGatesFromRealPrometheus(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Remove(file) })
 
-	eng, err := docker.New(docker.Config{Name: "tb", Host: env[testbed.DockerHost]})
+	eng, err := docker.New(docker.Config{Name: "tb", Host: bed.Host})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,15 +85,12 @@ func TestGatesFromRealPrometheus(t *testing.T) {
 	}
 	waitVerdict := func(want Verdict, reason string, within time.Duration) Status {
 		t.Helper()
-		deadline := time.Now().Add(within)
 		var st Status
-		for time.Now().Before(deadline) {
-			if st = status(); st.Verdict == want && strings.Contains(st.Reason, reason) {
-				return st
-			}
-			time.Sleep(2 * time.Second)
-		}
-		t.Fatalf("verdict %s %q never came; last %s %q, green gates %+v", want, reason, st.Verdict, st.Reason, st.Env("green").Gates)
+		testbed.Eventually(t, within, fmt.Sprintf("verdict %s %q", want, reason), func() (bool, string) {
+			st = status()
+			return st.Verdict == want && strings.Contains(st.Reason, reason),
+				fmt.Sprintf("%s %q, green gates %+v", st.Verdict, st.Reason, st.Env("green").Gates)
+		})
 		return st
 	}
 	control := func(port int, form string) {
@@ -114,19 +102,16 @@ func TestGatesFromRealPrometheus(t *testing.T) {
 		resp.Body.Close()
 	}
 	// Fresh containers: wait until both answer before steering them.
+	hc := &http.Client{Timeout: 2 * time.Second}
 	for _, port := range []int{blue, green} {
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/health", port))
-			if err == nil {
-				resp.Body.Close()
-				break
+		testbed.Eventually(t, 30*time.Second, fmt.Sprintf("container on %d answering", port), func() (bool, string) {
+			resp, err := hc.Get(fmt.Sprintf("http://127.0.0.1:%d/api/health", port))
+			if err != nil {
+				return false, err.Error()
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("container on %d never answered: %v", port, err)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+			resp.Body.Close()
+			return true, ""
+		})
 	}
 	control(blue, "rps=20&error_pct=0&latency_ms=20&healthy=true")
 	control(green, "rps=20&error_pct=0&latency_ms=40&healthy=true")

@@ -4,18 +4,12 @@ package deploy
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net"
+	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/client"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/action"
@@ -24,37 +18,18 @@ import (
 	"github.com/manacore/opsdeck/backend/runbook"
 	"github.com/manacore/opsdeck/backend/ssh"
 	"github.com/manacore/opsdeck/backend/testbed"
+	"github.com/manacore/opsdeck/backend/testbed/dockerbed"
 )
 
-// colourContainer runs one fleetsvc container of project/backend with the
-// given colour label and image tag, and returns its port; removed in
-// t.Cleanup.
-func colourContainer(t *testing.T, tc *client.Client, project, colour, tag string) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cfg := &container.Config{Image: "opsdeck-fleetsvc:" + tag,
-		Env: []string{"PORT=" + strconv.Itoa(port), "RPS=5", "ERROR_PCT=0", "LATENCY_MS=10"},
-		Labels: map[string]string{"com.docker.compose.project": project, "com.docker.compose.service": "backend",
-			"com.docker.compose.container-number": "1", "opsdeck.test": "1", "opsdeck.colour": colour}}
-	created, err := tc.ContainerCreate(ctx, cfg, &container.HostConfig{NetworkMode: "host"}, nil, nil, project+"-backend-"+colour+"-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = tc.ContainerRemove(ctx, created.ID, container.RemoveOptions{Force: true})
-	})
-	if err := tc.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
-		t.Fatal(err)
-	}
+// testPkg labels what this package's tests create on the test bed's engine.
+const testPkg = "backend-deploy"
+
+// colourContainer runs one fleetsvc container of the Bed's project, service
+// backend, with the given colour label and image tag, and returns its port;
+// the Bed removes it when the test ends.
+func colourContainer(b *dockerbed.Bed, colour, tag string) int {
+	_, port := b.RunFleet(dockerbed.Fleet{Service: "backend", Name: "backend-" + colour + "-1", Image: "opsdeck-fleetsvc:" + tag,
+		Env: []string{"RPS=5", "ERROR_PCT=0", "LATENCY_MS=10"}, Labels: map[string]string{"opsdeck.colour": colour}})
 	return port
 }
 
@@ -66,19 +41,13 @@ func colourContainer(t *testing.T, tc *client.Client, project, colour, tag strin
 func TestIntegrationBlueGreen(t *testing.T) {
 	env := testbed.Need(t, testbed.DockerHost, testbed.SSHAddr, testbed.SSHUser, testbed.SSHKey, testbed.SSHKnownHosts)
 	testbed.Loopback(t, env[testbed.SSHAddr])
-	tc, err := client.NewClientWithOpts(client.WithHost(env[testbed.DockerHost]), client.WithAPIVersionNegotiation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tc.Close() })
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	project := "bg" + hex.EncodeToString(b)
-	colourContainer(t, tc, project, "blue", "v1.0.0")
+	bed := dockerbed.New(t, testPkg, "bg")
+	project := bed.Project
+	colourContainer(bed, "blue", "v1.0.0")
 	time.Sleep(1100 * time.Millisecond) // green must start visibly later
-	colourContainer(t, tc, project, "green", "v1.1.0")
+	colourContainer(bed, "green", "v1.1.0")
 
-	eng, err := docker.New(docker.Config{Name: "tb", Host: env[testbed.DockerHost]})
+	eng, err := docker.New(docker.Config{Name: "tb", Host: bed.Host})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,21 +57,14 @@ func TestIntegrationBlueGreen(t *testing.T) {
 	spec := Spec{Project: project, Service: project + "-backend", Commands: Commands{Shift: "bg-shift"}}
 	var st Status
 	var snap backend.Snapshot
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testbed.Eventually(t, 30*time.Second, "both colours up", func() (bool, string) {
 		fctx, fcancel := context.WithTimeout(ctx, 10*time.Second)
+		defer fcancel()
 		part, err := eng.Fetch(fctx)
-		fcancel()
 		snap = backend.Snapshot{At: time.Now(), Services: part.Services}
 		st = Evaluate(spec, snap, nil, time.Now())
-		if err == nil && st.Env("blue").Up == 1 && st.Env("green").Up == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("colours never both up: %v %+v", err, st.Envs)
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+		return err == nil && st.Env("blue").Up == 1 && st.Env("green").Up == 1, fmt.Sprintf("%v %+v", err, st.Envs)
+	})
 	if st.Env("blue").Version() != "v1.0.0" || st.Env("green").Version() != "v1.1.0" || st.Candidate != "green" || st.Stable != "blue" ||
 		!st.Env("green").LiveSince.After(st.Env("blue").LiveSince) {
 		t.Fatalf("status %+v", st)

@@ -6,8 +6,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,25 +24,22 @@ import (
 	"testing"
 	"time"
 
-	cerrdefs "github.com/containerd/errdefs"
-
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
 
 	"github.com/manacore/opsdeck/backend/testbed"
+	"github.com/manacore/opsdeck/backend/testbed/dockerbed"
 )
 
-// Everything this package's tests create carries these labels; cleanup
-// matches the package label only, so the test bed's own containers on the
-// same engine (also opsdeck.test=1) are never touched.
+// Everything this package's tests create carries the kit's labels for
+// testPkg (dockerbed.PkgLabels); the sweep of leftovers matches the package
+// label only, so the test bed's own containers on the same engine (also
+// opsdeck.test=1) are never touched.
 const (
-	labelTest    = "opsdeck.test"
-	labelTestPkg = "opsdeck.test.pkg"
-	testPkg      = "backend-docker"
-	imageRepo    = "opsdeck-dockertest"
+	testPkg   = "backend-docker"
+	imageRepo = "opsdeck-dockertest"
 )
 
 // testProgram is the containers' only process: a line on stdout and one on
@@ -137,10 +132,10 @@ HEALTHCHECK --interval=1s --timeout=3s --retries=1 CMD ["/app", "-check"]
 ENTRYPOINT ["/app"]
 `
 
-// harness is the state TestMain prepares.
+// harness is the state TestMain prepares: the images the tests run. Each
+// test has its own dockerbed.Bed (client, project, container cleanup).
 var harness struct {
 	host    string // engine address from the test bed env
-	runID   string // unique per run: container names and compose project
 	v1ID    string // image ID of :v1
 	err     error  // setup failure, reported by every test
 	tc      *client.Client
@@ -166,17 +161,14 @@ func TestMain(m *testing.M) {
 
 func setup(host string) error {
 	harness.host = host
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	harness.runID = hex.EncodeToString(b)
-	tc, err := client.NewClientWithOpts(client.WithHost(host), client.WithAPIVersionNegotiation())
+	tc, err := dockerbed.Connect(host)
 	if err != nil {
 		return err
 	}
 	harness.tc = tc
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
-	if err := removeOurs(ctx); err != nil {
+	if err := dockerbed.RemoveLeftovers(ctx, tc, testPkg); err != nil {
 		return fmt.Errorf("remove leftovers: %w", err)
 	}
 	harness.tmp, err = os.MkdirTemp("", "odt")
@@ -205,7 +197,7 @@ func teardown() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := removeOurs(ctx); err != nil {
+	if err := dockerbed.RemoveLeftovers(ctx, harness.tc, testPkg); err != nil {
 		fmt.Fprintln(os.Stderr, "harness: cleanup:", err)
 	}
 	for _, v := range []string{"v1", "v2"} {
@@ -215,24 +207,6 @@ func teardown() {
 	if harness.tmp != "" {
 		_ = os.RemoveAll(harness.tmp)
 	}
-}
-
-// removeOurs force-removes every container of this package's tests,
-// including leftovers of runs that were killed.
-func removeOurs(ctx context.Context) error {
-	list, err := harness.tc.ContainerList(ctx, container.ListOptions{All: true,
-		Filters: filters.NewArgs(filters.Arg("label", labelTestPkg+"="+testPkg))})
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, c := range list {
-		err := harness.tc.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true})
-		if err != nil && !cerrdefs.IsNotFound(err) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
 }
 
 func buildProgram(ctx context.Context, dir string) error {
@@ -285,7 +259,7 @@ func buildImage(ctx context.Context, dir, version string) error {
 		BuildArgs:   map[string]*string{"VERSION": &label},
 		Remove:      true,
 		ForceRemove: true,
-		Labels:      map[string]string{labelTest: "1", labelTestPkg: testPkg},
+		Labels:      dockerbed.PkgLabels(testPkg),
 	})
 	if err != nil {
 		return err
@@ -307,20 +281,19 @@ func buildImage(ctx context.Context, dir, version string) error {
 	}
 }
 
-// need skips or fails like testbed.Need and reports a setup failure.
-func need(t *testing.T) {
+// need skips or fails like testbed.Need and reports a setup failure; it
+// returns the test's Bed, whose Project is the test's compose project.
+func need(t *testing.T) *dockerbed.Bed {
 	t.Helper()
-	testbed.Need(t, testbed.DockerHost)
+	b := dockerbed.New(t, testPkg, "odt")
 	if !harness.started {
 		t.Fatal("harness not set up")
 	}
 	if harness.err != nil {
 		t.Fatalf("harness setup: %v", harness.err)
 	}
+	return b
 }
-
-// project is this run's compose project name for one test.
-func project(test string) string { return "odt" + harness.runID + test }
 
 // spec is a container to create.
 type spec struct {
@@ -336,12 +309,11 @@ type spec struct {
 	noStart          bool
 }
 
-// run creates (and starts) a container and removes it when the test ends.
-func run(t *testing.T, s spec) string {
+// run creates (and starts) a container of b; b removes it when the test
+// ends.
+func run(t *testing.T, b *dockerbed.Bed, s spec) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	labels := map[string]string{labelTest: "1", labelTestPkg: testPkg}
+	labels := map[string]string{}
 	if s.project != "" {
 		labels[labelProject] = s.project
 		labels[labelService] = s.service
@@ -366,22 +338,12 @@ func run(t *testing.T, s spec) string {
 	// on (or touch) the engine's bridge; the test bed runs dockerd with
 	// --bridge=none.
 	hc := &container.HostConfig{NetworkMode: "none", Resources: container.Resources{NanoCPUs: s.nanoCPUs, Memory: s.memory}}
-	name := "odt-" + harness.runID + "-" + s.name
-	cr, err := harness.tc.ContainerCreate(ctx, cfg, hc, nil, nil, name)
-	if err != nil {
-		t.Fatalf("create %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = harness.tc.ContainerRemove(ctx, cr.ID, container.RemoveOptions{Force: true})
-	})
+	name := b.Project + "-" + s.name
+	id := b.Create(name, cfg, hc)
 	if !s.noStart {
-		if err := harness.tc.ContainerStart(ctx, cr.ID, container.StartOptions{}); err != nil {
-			t.Fatalf("start %s: %v", name, err)
-		}
+		b.Start(name)
 	}
-	return cr.ID
+	return id
 }
 
 // startEngine runs e until the test ends.
@@ -402,24 +364,6 @@ func startEngine(t *testing.T, e *Engine) {
 		}
 		_ = e.Close()
 	})
-}
-
-// eventually polls cond every 20 ms until it holds or timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) time.Duration {
-	t.Helper()
-	start := time.Now()
-	var last string
-	for {
-		ok, why := cond()
-		if ok {
-			return time.Since(start)
-		}
-		last = why
-		if time.Since(start) > timeout {
-			t.Fatalf("%s: not within %v; last: %s", what, timeout, last)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // proxy is an HTTP proxy on a unix socket in front of the engine. It counts

@@ -17,6 +17,7 @@ import (
 	"github.com/docker/docker/api/types/versions"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 func newEngine(t *testing.T, cfg Config) *Engine {
@@ -68,21 +69,21 @@ func containerIn(e *Engine, proj, id string) (backend.Service, backend.Container
 }
 
 func TestDiscovery(t *testing.T) {
-	need(t)
-	proj := project("disc")
-	api1 := run(t, spec{name: "api-1", project: proj, service: "api", health: true})
-	api2 := run(t, spec{name: "api-2", project: proj, service: "api", health: true})
-	web := run(t, spec{name: "web-1", project: proj, service: proj + "-web", image: imageRepo + ":v2", health: true, env: []string{"OPSDECK_UNHEALTHY=1"}})
-	landing := run(t, spec{name: "landing-1", project: proj, service: "landing", image: harness.v1ID})
-	worker := run(t, spec{name: "worker-1", project: proj, service: "worker", noStart: true})
-	oneoff := run(t, spec{name: "api-run", project: proj, service: "api", oneoff: true})
-	plain := run(t, spec{name: "plain"})
+	bed := need(t)
+	proj := bed.Project
+	api1 := run(t, bed, spec{name: "api-1", project: proj, service: "api", health: true})
+	api2 := run(t, bed, spec{name: "api-2", project: proj, service: "api", health: true})
+	web := run(t, bed, spec{name: "web-1", project: proj, service: proj + "-web", image: imageRepo + ":v2", health: true, env: []string{"OPSDECK_UNHEALTHY=1"}})
+	landing := run(t, bed, spec{name: "landing-1", project: proj, service: "landing", image: harness.v1ID})
+	worker := run(t, bed, spec{name: "worker-1", project: proj, service: "worker", noStart: true})
+	oneoff := run(t, bed, spec{name: "api-run", project: proj, service: "api", oneoff: true})
+	plain := run(t, bed, spec{name: "plain"})
 
 	e := newEngine(t, Config{Name: "disc", HostLabel: "tb-host"})
 	startEngine(t, e)
 
 	// Health needs a probe or two (interval 1 s).
-	took := eventually(t, 8*time.Second, "discovery with health", func() (bool, string) {
+	took := testbed.Eventually(t, 8*time.Second, "discovery with health", func() (bool, string) {
 		svcs, err := services(e, proj)
 		if err != nil {
 			return false, err.Error()
@@ -166,7 +167,7 @@ func TestDiscovery(t *testing.T) {
 		return "", "", false
 	}})
 	startEngine(t, e2)
-	eventually(t, 3*time.Second, "resolve override", func() (bool, string) {
+	testbed.Eventually(t, 3*time.Second, "resolve override", func() (bool, string) {
 		svcs, err := services(e2, proj)
 		if err != nil {
 			return false, err.Error()
@@ -180,13 +181,13 @@ func TestDiscovery(t *testing.T) {
 // A container whose health flaps is followed from the health events
 // alone: the inventory shows each flip, and none costs an inspect.
 func TestHealthFlapsWithoutInspects(t *testing.T) {
-	need(t)
-	proj := project("flap")
-	run(t, spec{name: "flap-1", project: proj, service: "api", flap: true})
+	bed := need(t)
+	proj := bed.Project
+	run(t, bed, spec{name: "flap-1", project: proj, service: "api", flap: true})
 	p := newProxy(t)
 	e := newEngine(t, Config{Name: "flap", Host: "unix://" + p.path})
 	startEngine(t, e)
-	eventually(t, 10*time.Second, "the container in the inventory", func() (bool, string) {
+	testbed.Eventually(t, 10*time.Second, "the container in the inventory", func() (bool, string) {
 		svcs, err := services(e, proj)
 		if err != nil {
 			return false, err.Error()
@@ -222,13 +223,13 @@ func TestHealthFlapsWithoutInspects(t *testing.T) {
 }
 
 func TestStopSeenViaEventsAndRestart(t *testing.T) {
-	need(t)
-	proj := project("stop")
-	id := run(t, spec{name: "stop-api", project: proj, service: "api"})
+	bed := need(t)
+	proj := bed.Project
+	id := run(t, bed, spec{name: "stop-api", project: proj, service: "api"})
 	e := newEngine(t, Config{Name: "stop"})
 	startEngine(t, e)
 	var before backend.Container
-	eventually(t, 3*time.Second, "running", func() (bool, string) {
+	testbed.Eventually(t, 3*time.Second, "running", func() (bool, string) {
 		_, c, err := containerIn(e, proj, id)
 		before = c
 		return err == nil && c.State == backend.StateRunning, fmt.Sprint(err, c.State)
@@ -237,10 +238,10 @@ func TestStopSeenViaEventsAndRestart(t *testing.T) {
 	// Stop from outside opsdeck, as someone on the host would.
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := harness.tc.ContainerStop(ctx, id, container.StopOptions{}); err != nil {
+	if err := bed.Client.ContainerStop(ctx, id, container.StopOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	took := eventually(t, 2*time.Second, "stop seen via events", func() (bool, string) {
+	took := testbed.Eventually(t, 2*time.Second, "stop seen via events", func() (bool, string) {
 		_, c, err := containerIn(e, proj, id)
 		return err == nil && c.State == backend.StateExited, fmt.Sprint(err, c.State)
 	})
@@ -249,7 +250,7 @@ func TestStopSeenViaEventsAndRestart(t *testing.T) {
 	if err := e.Start(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Second, "started", func() (bool, string) {
+	testbed.Eventually(t, 2*time.Second, "started", func() (bool, string) {
 		_, c, err := containerIn(e, proj, id)
 		return err == nil && c.State == backend.StateRunning && c.StartedAt.After(before.StartedAt), fmt.Sprint(err, c.State)
 	})
@@ -258,7 +259,7 @@ func TestStopSeenViaEventsAndRestart(t *testing.T) {
 	if err := e.Restart(ctx, id, 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Second, "restart seen", func() (bool, string) {
+	testbed.Eventually(t, 2*time.Second, "restart seen", func() (bool, string) {
 		s, c, err := containerIn(e, proj, id)
 		if err != nil {
 			return false, err.Error()
@@ -271,19 +272,19 @@ func TestStopSeenViaEventsAndRestart(t *testing.T) {
 	if err := e.Stop(ctx, id, time.Second); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Second, "Stop seen", func() (bool, string) {
+	testbed.Eventually(t, 2*time.Second, "Stop seen", func() (bool, string) {
 		_, c, err := containerIn(e, proj, id)
 		return err == nil && c.State == backend.StateExited, fmt.Sprint(err, c.State)
 	})
-	if err := e.Restart(ctx, "no-such-container-"+harness.runID, time.Second); err == nil || !strings.Contains(err.Error(), "restart") {
+	if err := e.Restart(ctx, "no-such-container-"+bed.Project, time.Second); err == nil || !strings.Contains(err.Error(), "restart") {
 		t.Errorf("restart of a missing container: %v", err)
 	}
 
 	// Removal drops the container from the inventory.
-	if err := harness.tc.ContainerRemove(ctx, id, container.RemoveOptions{Force: true}); err != nil {
+	if err := bed.Client.ContainerRemove(ctx, id, container.RemoveOptions{Force: true}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Second, "removal seen", func() (bool, string) {
+	testbed.Eventually(t, 2*time.Second, "removal seen", func() (bool, string) {
 		svcs, err := services(e, proj)
 		return err == nil && len(svcs) == 0, fmt.Sprint(err, len(svcs))
 	})
@@ -318,9 +319,9 @@ func checkSequence(t *testing.T, lines []LogLine, tty bool) {
 }
 
 func TestLogs(t *testing.T) {
-	need(t)
-	id := run(t, spec{name: "logs"})
-	ttyID := run(t, spec{name: "logs-tty", tty: true})
+	bed := need(t)
+	id := run(t, bed, spec{name: "logs"})
+	ttyID := run(t, bed, spec{name: "logs-tty", tty: true})
 	e := newEngine(t, Config{Name: "logs"}) // Logs needs no Run
 	time.Sleep(600 * time.Millisecond)      // a dozen lines of history
 
@@ -352,7 +353,7 @@ func TestLogs(t *testing.T) {
 			mu.Unlock()
 		})
 	}()
-	eventually(t, 3*time.Second, "followed lines", func() (bool, string) {
+	testbed.Eventually(t, 3*time.Second, "followed lines", func() (bool, string) {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(lines) >= 12, fmt.Sprint(len(lines))
@@ -396,19 +397,19 @@ func TestLogs(t *testing.T) {
 	}
 	checkSequence(t, raw, true)
 
-	if err := e.Logs(ctx, "no-such-container-"+harness.runID, LogOptions{}, func(LogLine) {}); err == nil {
+	if err := e.Logs(ctx, "no-such-container-"+bed.Project, LogOptions{}, func(LogLine) {}); err == nil {
 		t.Error("logs of a missing container succeeded")
 	}
 }
 
 func TestStats(t *testing.T) {
-	need(t)
+	bed := need(t)
 	const limit = 64 << 20
-	burner := run(t, spec{name: "burn", cmd: []string{"-burn", "-mem", "24"}, nanoCPUs: 5e8, memory: limit})
-	idle1 := run(t, spec{name: "idle-1"})
-	idle2 := run(t, spec{name: "idle-2"})
-	idle3 := run(t, spec{name: "idle-3"})
-	stopped := run(t, spec{name: "created", noStart: true})
+	burner := run(t, bed, spec{name: "burn", cmd: []string{"-burn", "-mem", "24"}, nanoCPUs: 5e8, memory: limit})
+	idle1 := run(t, bed, spec{name: "idle-1"})
+	idle2 := run(t, bed, spec{name: "idle-2"})
+	idle3 := run(t, bed, spec{name: "idle-3"})
+	stopped := run(t, bed, spec{name: "created", noStart: true})
 	p := newProxy(t)
 	e := newEngine(t, Config{Name: "stats", Host: "unix://" + p.path, StatsConcurrency: 2})
 	time.Sleep(300 * time.Millisecond) // let the burner reach its quota
@@ -468,10 +469,10 @@ func TestStats(t *testing.T) {
 // memory after two fetches and CPU after four, and the half-core burner
 // reads about 50%.
 func TestStatsSourceInTurns(t *testing.T) {
-	need(t)
-	burner := run(t, spec{name: "turns-burn", cmd: []string{"-burn"}, nanoCPUs: 5e8})
-	idle1 := run(t, spec{name: "turns-idle-1"})
-	idle2 := run(t, spec{name: "turns-idle-2"})
+	bed := need(t)
+	burner := run(t, bed, spec{name: "turns-burn", cmd: []string{"-burn"}, nanoCPUs: 5e8})
+	idle1 := run(t, bed, spec{name: "turns-idle-1"})
+	idle2 := run(t, bed, spec{name: "turns-idle-2"})
 	p := newProxy(t)
 	e := newEngine(t, Config{Name: "turns", Host: "unix://" + p.path, StatsConcurrency: 2})
 	s := e.StatsSource()
@@ -512,8 +513,8 @@ func TestStatsSourceInTurns(t *testing.T) {
 // requests as StatsConcurrency dials none (net/http keeps two idle
 // connections per host unless told otherwise).
 func TestStatsReuseConnections(t *testing.T) {
-	need(t)
-	id := run(t, spec{name: "reuse"})
+	bed := need(t)
+	id := run(t, bed, spec{name: "reuse"})
 	p := newProxy(t)
 	e := newEngine(t, Config{Name: "reuse", Host: "unix://" + p.path, StatsConcurrency: 8})
 	ids := make([]string, 8)
@@ -538,8 +539,8 @@ func TestStatsReuseConnections(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	need(t) // only for the common skip rule; this engine is not the test bed's
-	e := newEngine(t, Config{Name: "gone", Host: "unix:///nonexistent/opsdeck-" + harness.runID + ".sock"})
+	bed := need(t) // only for the common skip rule; this engine is not the test bed's
+	e := newEngine(t, Config{Name: "gone", Host: "unix:///nonexistent/opsdeck-" + bed.Project + ".sock"})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	short, cancelShort := context.WithTimeout(ctx, 200*time.Millisecond)
@@ -578,9 +579,9 @@ func TestUnreachable(t *testing.T) {
 // connection. Restarting the proxy breaks the event stream; a change made
 // while it is down must show up after Run resubscribes.
 func TestDialerAndRecovery(t *testing.T) {
-	need(t)
-	proj := project("rec")
-	id := run(t, spec{name: "rec-api", project: proj, service: "api"})
+	bed := need(t)
+	proj := bed.Project
+	id := run(t, bed, spec{name: "rec-api", project: proj, service: "api"})
 	p := newProxy(t)
 	var (
 		dmu    sync.Mutex
@@ -597,7 +598,7 @@ func TestDialerAndRecovery(t *testing.T) {
 		t.Errorf("identity %s %s %v", e.Name(), e.Kind(), e.Feeds())
 	}
 	startEngine(t, e)
-	eventually(t, 3*time.Second, "running via dialer", func() (bool, string) {
+	testbed.Eventually(t, 3*time.Second, "running via dialer", func() (bool, string) {
 		_, c, err := containerIn(e, proj, id)
 		return err == nil && c.State == backend.StateRunning, fmt.Sprint(err)
 	})
@@ -608,7 +609,7 @@ func TestDialerAndRecovery(t *testing.T) {
 	dmu.Unlock()
 
 	p.stop()
-	eventually(t, 3*time.Second, "Fetch reports the lost stream", func() (bool, string) {
+	testbed.Eventually(t, 3*time.Second, "Fetch reports the lost stream", func() (bool, string) {
 		_, err := e.Fetch(context.Background())
 		if err != nil {
 			t.Logf("while down: %v", err)
@@ -617,12 +618,12 @@ func TestDialerAndRecovery(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := harness.tc.ContainerStop(ctx, id, container.StopOptions{}); err != nil {
+	if err := bed.Client.ContainerStop(ctx, id, container.StopOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond)
 	p.start(t)
-	took := eventually(t, 5*time.Second, "recovered with the missed stop", func() (bool, string) {
+	took := testbed.Eventually(t, 5*time.Second, "recovered with the missed stop", func() (bool, string) {
 		_, c, err := containerIn(e, proj, id)
 		return err == nil && c.State == backend.StateExited, fmt.Sprint(err, c.State)
 	})
@@ -631,10 +632,10 @@ func TestDialerAndRecovery(t *testing.T) {
 		t.Errorf("%d event subscriptions, want a resubscription", p.subscriptions.Load())
 	}
 	// The new stream delivers.
-	if err := harness.tc.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
+	if err := bed.Client.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Second, "event after recovery", func() (bool, string) {
+	testbed.Eventually(t, 2*time.Second, "event after recovery", func() (bool, string) {
 		_, c, err := containerIn(e, proj, id)
 		return err == nil && c.State == backend.StateRunning, fmt.Sprint(err, c.State)
 	})
@@ -644,7 +645,7 @@ func TestDialerAndRecovery(t *testing.T) {
 // version (it would with client.FromEnv), and the client must step down to
 // the engine's version — 1.41 for Debian's Engine 20.10.
 func TestNegotiation(t *testing.T) {
-	need(t)
+	bed := need(t)
 	t.Setenv("DOCKER_API_VERSION", "1.51")
 	e := newEngine(t, Config{Name: "nego"})
 	startEngine(t, e)
@@ -653,7 +654,7 @@ func TestNegotiation(t *testing.T) {
 	if _, err := e.Fetch(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sv, err := harness.tc.ServerVersion(ctx)
+	sv, err := bed.Client.ServerVersion(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

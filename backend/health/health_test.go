@@ -2,7 +2,6 @@ package health
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 func TestCheckAll(t *testing.T) {
@@ -29,9 +29,7 @@ func TestCheckAll(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	closed := "http://" + ln.Addr().String() + "/api/health"
-	ln.Close()
+	closed := "http://" + testbed.FreeAddr(t) + "/api/health"
 
 	c := &Checker{Timeout: 300 * time.Millisecond, Targets: []backend.CheckTarget{
 		{Name: "ok", URL: srv.URL + "/ok"}, {Name: "down", URL: srv.URL + "/down"}, {Name: "redirect", URL: srv.URL + "/redirect"},

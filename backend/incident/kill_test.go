@@ -120,7 +120,8 @@ func TestKillResume(t *testing.T) {
 			t.Fatalf("round %d: append after resume: %v", round, err)
 		}
 		acked[round] = next[round] + 1
-		if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		// The incident and the lock file, no temp file left by the kill.
+		if ents, _ := os.ReadDir(dir); len(ents) != 2 || ents[0].Name() != lockName {
 			t.Fatalf("round %d: files after reopen: %v", round, ents)
 		}
 	}

@@ -28,10 +28,20 @@ var idRE = regexp.MustCompile(`^[0-9]{8}-[0-9]{4}-[0-9a-f]{6}$`)
 // Store keeps incidents as one JSON file each (<id>.json, 0600) in a 0700
 // directory. Every mutation is on disk before it returns. Safe for
 // concurrent use; callers get copies, never the store's own values.
+//
+// Several stores may share one directory (other consoles, other opsdeck
+// processes): every mutation holds an exclusive lock on <dir>/.lock and
+// first re-reads from disk what it changes, so it never overwrites a
+// change another store made. Reads answer from memory; Reload brings in
+// what the others changed.
 type Store struct {
-	mu  sync.Mutex
-	dir string
-	all map[string]*Incident
+	mu   sync.Mutex
+	dir  string
+	all  map[string]*Incident
+	disk map[string]seenFile // each incident file as last read or written
+	// dirSeen is the directory as of the last scan: while it is unchanged
+	// (and settled), Reload costs one stat.
+	dirSeen seenStat
 }
 
 // Open loads the store at dir (creating it) and returns the open incident,
@@ -49,28 +59,16 @@ func Open(dir string) (*Store, *Incident, error) {
 			return nil, nil, fmt.Errorf("incident: %w", err)
 		}
 	}
-	removeTemps(dir)
-	s := &Store{dir: dir, all: map[string]*Incident{}}
-	ents, err := os.ReadDir(dir)
+	s := &Store{dir: dir, all: map[string]*Incident{}, disk: map[string]seenFile{}}
+	err := s.locked(func() error {
+		// Under the lock: a temp file is only ever there while its writer
+		// holds the lock, so what is left now is a killed writer's.
+		removeTemps(dir)
+		_, err := s.scan(func(string) bool { return true })
+		return err
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("incident: %w", err)
-	}
-	for _, e := range ents {
-		id, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok || !idRE.MatchString(id) {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, nil, fmt.Errorf("incident: %w", err)
-		}
-		var inc Incident
-		if err := json.Unmarshal(data, &inc); err != nil || inc.ID != id {
-			// Writes are atomic, so this is damage from outside; refuse
-			// rather than silently drop an incident's record.
-			return nil, nil, fmt.Errorf("incident: %s is damaged (%v); move it away to continue", e.Name(), err)
-		}
-		s.all[id] = &inc
+		return nil, nil, err
 	}
 	return s, s.Current(), nil
 }
@@ -104,19 +102,28 @@ func (s *Store) Start(inc Incident, actor string) (*Incident, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, o := range s.all {
-		if o.Open() {
-			return nil, fmt.Errorf("incident: %w (%s %q)", ErrOpenIncident, o.ID, o.Title)
+	var n *Incident
+	err := s.locked(func() error {
+		// Another process may have opened (or resolved) one since this
+		// store last looked: read every new file and every open one.
+		if _, err := s.scan(func(id string) bool { inc := s.all[id]; return inc == nil || inc.Open() }); err != nil {
+			return err
 		}
-	}
-	n := clone(&inc)
-	n.ID = newID(n.Started)
-	n.Status, n.Resolved = StatusInvestigating, time.Time{}
-	if len(n.PostIncident) == 0 {
-		n.PostIncident = NewPostIncident()
-	}
-	n.Timeline = append(n.Timeline, Event{At: n.Started, Actor: actor, Kind: EventStatus, Text: "Incident opened: " + n.Title})
-	if err := s.save(n); err != nil {
+		for _, o := range s.all {
+			if o.Open() {
+				return fmt.Errorf("incident: %w (%s %q)", ErrOpenIncident, o.ID, o.Title)
+			}
+		}
+		n = clone(&inc)
+		n.ID = newID(n.Started)
+		n.Status, n.Resolved = StatusInvestigating, time.Time{}
+		if len(n.PostIncident) == 0 {
+			n.PostIncident = NewPostIncident()
+		}
+		n.Timeline = append(n.Timeline, Event{At: n.Started, Actor: actor, Kind: EventStatus, Text: "Incident opened: " + n.Title})
+		return s.save(n)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return clone(n), nil
@@ -144,34 +151,40 @@ func (s *Store) SetWalk(id string, st drtree.State, b *drtree.Branch) error {
 	})
 }
 
-// Update changes an incident: fn edits a copy, which is persisted and
-// only then becomes the incident. An error from fn changes nothing.
+// Update changes an incident: fn edits a copy of it as it is on disk now
+// (another process may have changed it), which is persisted and only then
+// becomes the incident. An error from fn changes nothing; the store has
+// still read the incident afresh.
 func (s *Store) Update(id string, fn func(*Incident) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, ok := s.all[id]
-	if !ok {
-		return fmt.Errorf("incident %s: %w", id, ErrNotFound)
-	}
-	n := clone(cur)
-	if err := fn(n); err != nil {
-		return err
-	}
-	n.ID = id // the file name is the ID; fn may not move it
-	return s.save(n)
+	return s.locked(func() error {
+		if err := s.reread(id); err != nil {
+			return err
+		}
+		n := clone(s.all[id])
+		if err := fn(n); err != nil {
+			return err
+		}
+		n.ID = id // the file name is the ID; fn may not move it
+		return s.save(n)
+	})
 }
 
 // Resolve closes an incident at the given time.
 func (s *Store) Resolve(id string, at time.Time, actor string) error {
-	return s.Update(id, func(inc *Incident) error {
-		if !inc.Open() {
-			return fmt.Errorf("incident %s is already resolved", id)
-		}
-		inc.Status, inc.Resolved = StatusResolved, at
-		inc.Timeline = append(inc.Timeline, Event{At: at, Actor: actor, Kind: EventStatus,
-			Text: "Resolved after " + Human(inc.Elapsed(at))})
-		return nil
-	})
+	return s.Update(id, func(inc *Incident) error { return inc.resolve(at, actor) })
+}
+
+// resolve closes inc at the given time with the status event.
+func (inc *Incident) resolve(at time.Time, actor string) error {
+	if !inc.Open() {
+		return fmt.Errorf("incident %s is already resolved", inc.ID)
+	}
+	inc.Status, inc.Resolved = StatusResolved, at
+	inc.Timeline = append(inc.Timeline, Event{At: at, Actor: actor, Kind: EventStatus,
+		Text: "Resolved after " + Human(inc.Elapsed(at))})
+	return nil
 }
 
 // TickPostIncident marks post-incident item i done or not.
@@ -214,16 +227,25 @@ func (s *Store) List() []*Incident {
 }
 
 // save writes inc and, once it is durable, makes it the store's value.
-// Called with s.mu held.
+// Called with s.mu and the directory lock held.
 func (s *Store) save(inc *Incident) error {
 	data, err := json.MarshalIndent(inc, "", "  ")
 	if err != nil {
 		return fmt.Errorf("incident: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(s.dir, inc.ID+".json"), append(data, '\n'), true); err != nil {
+	data = append(data, '\n')
+	path := filepath.Join(s.dir, inc.ID+".json")
+	if err := writeAtomic(path, data, true); err != nil {
 		return fmt.Errorf("incident: save %s: %w", inc.ID, err)
 	}
 	s.all[inc.ID] = inc
+	// Nobody else can write it while the lock is held, so this stat is of
+	// the file just written.
+	if fi, err := os.Stat(path); err == nil {
+		s.disk[inc.ID] = seenFile{stat: seen(fi, time.Now()), data: data}
+	} else {
+		delete(s.disk, inc.ID) // the next Reload reads it again
+	}
 	return nil
 }
 
@@ -247,3 +269,6 @@ func newID(started time.Time) string {
 	_, _ = rand.Read(b[:])
 	return started.UTC().Format("20060102-1504") + "-" + hex.EncodeToString(b[:])
 }
+
+// lockName is the file in the directory whose lock every mutation holds.
+const lockName = ".lock"

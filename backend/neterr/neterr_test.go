@@ -3,22 +3,18 @@ package neterr
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 func TestDescribe(t *testing.T) {
 	// A loopback port nothing listens on.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, err = http.Get("http://" + addr + "/api/v1/query")
+	addr := testbed.FreeAddr(t)
+	_, err := http.Get("http://" + addr + "/api/v1/query")
 	if got := Describe(err); got != "connection refused" {
 		t.Errorf("refused: %q", got)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 // now is the pinned clock of the tests: a whole minute, so the 1h history
@@ -320,12 +320,7 @@ func TestFetchProxyErrorIsShortened(t *testing.T) {
 }
 
 func TestFetchConnectionRefusedIsReadable(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testbed.FreeAddr(t)
 	s, err := New(Config{URL: "http://" + addr})
 	if err != nil {
 		t.Fatal(err)

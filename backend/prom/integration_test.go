@@ -80,22 +80,18 @@ func expectedP95(lat float64) float64 {
 
 func near(v backend.Value, want, tol float64) bool { return v.Valid && math.Abs(v.V-want) <= tol }
 
-// eventually fetches until ok accepts the result or the wait is over.
-func eventually(t *testing.T, s *Source, wait time.Duration, ok func(backend.Partial) bool) backend.Partial {
+// fetchUntil fetches until ok accepts the result or the wait is over.
+func fetchUntil(t *testing.T, s *Source, wait time.Duration, ok func(backend.Partial) bool) backend.Partial {
 	t.Helper()
-	deadline := time.Now().Add(wait)
-	for {
+	var part backend.Partial
+	testbed.Eventually(t, wait, "an acceptable answer", func() (bool, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		part, err := s.Fetch(ctx)
-		cancel()
-		if err == nil && ok(part) {
-			return part
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no acceptable answer within %s; last error %v; last data %+v", wait, err, part)
-		}
-		time.Sleep(2 * time.Second)
-	}
+		defer cancel()
+		var err error
+		part, err = s.Fetch(ctx)
+		return err == nil && ok(part), fmt.Sprintf("error %v; data %+v", err, part)
+	})
+	return part
 }
 
 func TestIntegrationP95RangeMatchesBackfill(t *testing.T) {
@@ -145,7 +141,7 @@ func TestIntegrationLiveFigures(t *testing.T) {
 	// on the history's minute grid: wait for every figure. The error rate
 	// is a ratio of two extrapolated rates over a window that may be only
 	// partly filled, so it is waited for too rather than sampled once.
-	part := eventually(t, s, 90*time.Second, func(p backend.Partial) bool {
+	part := fetchUntil(t, s, 90*time.Second, func(p backend.Partial) bool {
 		for _, svc := range tbServices {
 			m := p.Metrics[svc]
 			if !m.RPS.Valid || !m.ErrorRatePct.Valid || !m.P95MS.Valid || !m.AvgLatencyMS.Valid || !p.P95History[svc].Last().Valid {
@@ -291,7 +287,7 @@ func TestIntegrationQueryCountThroughProxy(t *testing.T) {
 	// Prometheus' own alerts: one more request, and the test bed's
 	// always-firing rule.
 	s := tbSource(t, srv.URL, func(c *Config) { c.Queries.Alerts = true })
-	part := eventually(t, s, 30*time.Second, func(p backend.Partial) bool {
+	part := fetchUntil(t, s, 30*time.Second, func(p backend.Partial) bool {
 		for _, a := range p.Alerts {
 			if a.Name == "TestbedAlwaysFiring" && a.State == backend.AlertFiring && a.Severity == backend.SeverityInfo {
 				return true
@@ -374,12 +370,7 @@ func TestIntegrationBadQueryIsReadableAndPartial(t *testing.T) {
 }
 
 func TestIntegrationPrometheusDown(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testbed.FreeAddr(t)
 	s := tbSource(t, "http://"+addr, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -442,17 +433,11 @@ func TestIntegrationDBConnectionsGrow(t *testing.T) {
 		return v
 	}
 	var base backend.Value
-	settle := time.Now().Add(40 * time.Second)
-	for {
+	testbed.Eventually(t, 40*time.Second, "prometheus agreeing with postgres on the chat connections", func() (bool, string) {
 		want := real()
-		if base = conns(); base.Valid && base.V == want {
-			break
-		}
-		if time.Now().After(settle) {
-			t.Fatalf("prometheus says %+v chat connections, postgres %g", base, want)
-		}
-		time.Sleep(2 * time.Second)
-	}
+		base = conns()
+		return base.Valid && base.V == want, fmt.Sprintf("prometheus says %+v chat connections, postgres %g", base, want)
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	var sleepers []*exec.Cmd
 	t.Cleanup(func() {
@@ -475,16 +460,10 @@ func TestIntegrationDBConnectionsGrow(t *testing.T) {
 		}
 		sleepers = append(sleepers, c)
 	}
-	deadline := time.Now().Add(40 * time.Second)
-	for {
-		v := conns()
-		if v.Valid && v.V >= base.V+n {
-			t.Logf("chat connections %g -> %g", base.V, v.V)
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("chat connections %+v, want ≥ %g + %d after opening %d sessions", v, base.V, n, n)
-		}
-		time.Sleep(2 * time.Second)
-	}
+	var v backend.Value
+	testbed.Eventually(t, 40*time.Second, fmt.Sprintf("chat connections ≥ %g + %d after opening %d sessions", base.V, n, n), func() (bool, string) {
+		v = conns()
+		return v.Valid && v.V >= base.V+n, fmt.Sprintf("%+v", v)
+	})
+	t.Logf("chat connections %g -> %g", base.V, v.V)
 }

@@ -276,7 +276,9 @@ func TestCommandCancelAndExitOverSSH(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- ex.Execute(cctx, p, nil) }()
-	if !eventually(10*time.Second, func() bool { return running(t, pattern) }) {
+	// Poll, not Eventually: the failure needs the cancel first, to report
+	// what Execute returned.
+	if _, ok, _ := testbed.Poll(10*time.Second, func() (bool, string) { return running(t, pattern), "" }); !ok {
 		cancel()
 		t.Fatalf("the remote sleep never showed up (err %v)", <-done)
 	}
@@ -295,10 +297,13 @@ func TestCommandCancelAndExitOverSSH(t *testing.T) {
 	if took > 4*time.Second {
 		t.Errorf("took %s to stop", took)
 	}
-	if !eventually(4*time.Second, func() bool { return !running(t, regexp.QuoteMeta(secs)) }) {
+	testbed.Eventually(t, 4*time.Second, "remote processes gone after the cancel", func() (bool, string) {
+		if !running(t, regexp.QuoteMeta(secs)) {
+			return true, ""
+		}
 		out, _ := exec2("pgrep", "-af", regexp.QuoteMeta(secs))
-		t.Fatalf("remote processes survive the cancel:\n%s", out)
-	}
+		return false, "surviving:\n" + string(out)
+	})
 }
 
 // running reports whether a process on this machine (where the test bed's
@@ -317,14 +322,3 @@ func running(t testing.TB, pattern string) bool {
 }
 
 func exec2(name string, args ...string) ([]byte, error) { return exec.Command(name, args...).Output() }
-
-func eventually(within time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return true
-}

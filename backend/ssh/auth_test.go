@@ -3,6 +3,7 @@ package ssh
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 // startAgent runs a real ssh-agent on a socket of its own holding key k.
@@ -28,9 +31,10 @@ func startAgent(t *testing.T, k key) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = agent.Process.Kill(); _ = agent.Wait() })
-	if !eventually(5*time.Second, func() bool { _, err := os.Stat(sock); return err == nil }) {
-		t.Fatal("ssh-agent did not create its socket")
-	}
+	testbed.Eventually(t, 5*time.Second, "ssh-agent creating its socket", func() (bool, string) {
+		_, err := os.Stat(sock)
+		return err == nil, fmt.Sprint(err)
+	})
 	add := exec.Command("ssh-add", k.file)
 	add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
 	if out, err := add.CombinedOutput(); err != nil {
@@ -62,9 +66,9 @@ func TestAgentAuth(t *testing.T) {
 	if got := strings.Join(s.stream("stdout"), ""); got != b.user {
 		t.Errorf("id -un = %q, want %q", got, b.user)
 	}
-	if !eventually(2*time.Second, func() bool { return strings.Contains(logA(), b.agentKey.fp()) }) {
-		t.Error("sshd did not log the agent's key as the accepted one")
-	}
+	testbed.Eventually(t, 2*time.Second, "sshd logging the agent's key as the accepted one", func() (bool, string) {
+		return strings.Contains(logA(), b.agentKey.fp()), ""
+	})
 }
 
 func TestAgentMissingIsExplained(t *testing.T) {

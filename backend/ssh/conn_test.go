@@ -2,12 +2,13 @@ package ssh
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 func TestJumpHost(t *testing.T) {
@@ -28,11 +29,9 @@ func TestJumpHost(t *testing.T) {
 	// The bastion (alpha, LogLevel DEBUG1) opened the TCP connection to
 	// bravo for us, and bravo authenticated us.
 	_, portB, _ := net.SplitHostPort(b.b.addr)
-	if !eventually(2*time.Second, func() bool {
-		return strings.Contains(logA(), "target 127.0.0.1 port "+portB)
-	}) {
-		t.Errorf("alpha's log shows no forwarding to bravo (port %s)", portB)
-	}
+	testbed.Eventually(t, 2*time.Second, "alpha's log showing the forwarding to bravo (port "+portB+")", func() (bool, string) {
+		return strings.Contains(logA(), "target 127.0.0.1 port "+portB), ""
+	})
 	if !strings.Contains(logB(), "Accepted publickey for "+b.user) {
 		t.Error("bravo's log shows no accepted login")
 	}
@@ -113,15 +112,11 @@ func TestKeepaliveClosesSilentConnection(t *testing.T) {
 }
 
 func TestErrorsNameTheHost(t *testing.T) {
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
 	c, err := NewClient(Config{KnownHosts: writeTemp(t, "known_hosts", ""), DialTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := Host{Name: "db-primary", Addr: fmt.Sprintf("127.0.0.1:%d", port), User: "ops"}
+	h := Host{Name: "db-primary", Addr: testbed.FreeAddr(t), User: "ops"}
 	_, err = c.Run(context.Background(), h, Command{Argv: []string{"true"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "db-primary (ops@127.0.0.1:") {
 		t.Errorf("connect error = %v", err)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/skeema/knownhosts"
 	xssh "golang.org/x/crypto/ssh"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 func randomEd25519(t testing.TB) xssh.PublicKey {
@@ -112,13 +114,10 @@ func TestHostKeyRefusal(t *testing.T) {
 		if err != nil || res.ExitCode != 0 {
 			t.Fatalf("Run with the right known_hosts: %+v, %v", res, err)
 		}
-		ok := eventually(2*time.Second, func() bool {
+		testbed.Eventually(t, 2*time.Second, "sshd log recording the accepted keys (else the refusal checks above prove nothing)", func() (bool, string) {
 			log := logNow()
-			return strings.Contains(log, accepted) && strings.Contains(log, b.refusalKey.fp())
+			return strings.Contains(log, accepted) && strings.Contains(log, b.refusalKey.fp()), ""
 		})
-		if !ok {
-			t.Fatal("sshd log does not record accepted keys as expected; the refusal checks above prove nothing")
-		}
 	})
 }
 

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 // sink collects Lines and notices a callback that overlaps another or
@@ -241,34 +243,28 @@ func running(t testing.TB, pattern string) bool {
 	}
 }
 
-func eventually(within time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(within)
-	for {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // watchStarted reports (once) whether the marked sleep was seen running,
-// so that "gone afterwards" is not vacuous.
+// so that "gone afterwards" is not vacuous. It watches from a goroutine of
+// its own while the test runs the command, hence Poll, which fails nothing.
 func watchStarted(t testing.TB, marker string) <-chan bool {
 	seen := make(chan bool, 1)
-	go func() { seen <- eventually(5*time.Second, func() bool { return running(t, sleepPattern(marker)) }) }()
+	go func() {
+		_, ok, _ := testbed.Poll(5*time.Second, func() (bool, string) { return running(t, sleepPattern(marker)), "" })
+		seen <- ok
+	}()
 	return seen
 }
 
 func requireGone(t *testing.T, marker string, within time.Duration) {
 	t.Helper()
 	// Neither the command nor the wrapper around it may survive.
-	if !eventually(within, func() bool { return !running(t, regexp.QuoteMeta(marker)) }) {
+	testbed.Eventually(t, within, "remote processes gone after Run returned", func() (bool, string) {
+		if !running(t, regexp.QuoteMeta(marker)) {
+			return true, ""
+		}
 		out, _ := exec.Command("pgrep", "-af", regexp.QuoteMeta(marker)).Output()
-		t.Fatalf("remote processes still running %s after Run returned:\n%s", within, out)
-	}
+		return false, "still running:\n" + string(out)
+	})
 }
 
 func TestTimeoutKillsRemoteProcess(t *testing.T) {

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	xssh "golang.org/x/crypto/ssh"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 const sshdPath = "/usr/sbin/sshd"
@@ -241,7 +243,7 @@ func startSSHD(dir, authFile, logLevel string) (*sshd, error) {
 	}
 	var lastErr error
 	for try := 0; try < 3; try++ { // the free port may be taken in between
-		port, err := freePort()
+		port, err := testbed.LoopbackPort()
 		if err != nil {
 			return nil, err
 		}
@@ -298,37 +300,35 @@ func startSSHD(dir, authFile, logLevel string) (*sshd, error) {
 	return nil, lastErr
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // waitPort polls until addr accepts and answers with an SSH banner.
+// It runs once for all the tests (its error is theirs, no t to fail),
+// hence Poll; a sshd that exited ends the wait at once.
 func waitPort(addr string, exited <-chan struct{}) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	gone := false
+	_, ok, _ := testbed.Poll(10*time.Second, func() (bool, string) {
 		select {
 		case <-exited:
-			return errors.New("sshd exited")
+			gone = true
+			return true, ""
 		default:
 		}
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
-			buf := make([]byte, 4)
-			_, err = c.Read(buf)
-			c.Close()
-			if err == nil && string(buf) == "SSH-" {
-				return nil
-			}
+		if err != nil {
+			return false, ""
 		}
-		time.Sleep(20 * time.Millisecond)
+		_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		buf := make([]byte, 4)
+		_, err = c.Read(buf)
+		c.Close()
+		return err == nil && string(buf) == "SSH-", ""
+	})
+	switch {
+	case gone:
+		return errors.New("sshd exited")
+	case !ok:
+		return fmt.Errorf("sshd did not answer on %s", addr)
 	}
-	return fmt.Errorf("sshd did not answer on %s", addr)
+	return nil
 }
 
 // client returns a Client for the bed with the given tweaks, closed at

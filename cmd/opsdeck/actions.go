@@ -91,7 +91,7 @@ func (a *app) enableActions(getenv func(string) string) error {
 		return err
 	}
 	a.runners = append(a.runners, desk.Run)
-	runner := &action.Runner{Audit: log, Executors: ex, Incident: desk.OpenID}
+	runner := &action.Runner{Audit: log, Executors: ex, Journal: desk}
 	a.ui.Actions, a.ui.Deps.Incidents = runner, desk
 	a.ui.DBServices = map[string][]string{}
 	for _, d := range cfg.Databases {

@@ -5,7 +5,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"testing"
@@ -24,12 +23,7 @@ func TestCheckAgainstTestbed(t *testing.T) {
 		testbed.Loopback(t, addr)
 		services = append(services, fmt.Sprintf("      - {component: backend, name: %s, health_url: \"http://%s/api/health\"}", name, addr))
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := ln.Addr().String()
-	ln.Close()
+	dead := testbed.FreeAddr(t)
 	services = append(services, fmt.Sprintf("      - {component: web, name: ghost-web, health_url: \"http://%s/api/health\"}", dead))
 	cfg := "environment: check\nprojects:\n  - name: fleet\n    services:\n" + strings.Join(services, "\n") +
 		"\nsources:\n  prometheus: {url: \"http://127.0.0.1:9\"}\n"

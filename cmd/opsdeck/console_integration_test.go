@@ -7,19 +7,17 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/client"
 
 	"github.com/manacore/opsdeck/backend/alertmanager"
 	"github.com/manacore/opsdeck/backend/testbed"
+	"github.com/manacore/opsdeck/backend/testbed/dockerbed"
 	"github.com/manacore/opsdeck/tui"
 	"github.com/manacore/opsdeck/tui/tuitest"
 )
@@ -50,7 +48,7 @@ func startConsole(t *testing.T, cfgBody string, w, h int) *console {
 	t.Cleanup(func() { cancel(); a.close() })
 	a.start(ctx)
 	go a.poller.Run(ctx)
-	return &console{tt: tuitest.Start(t, tui.New(a.ui), w, h), state: state + "/opsdeck"}
+	return &console{tt: tuitest.Start(t, tui.New(ctx, a.ui), w, h), state: state + "/opsdeck"}
 }
 
 // confirmGrace outlasts the confirmation's key grace: keys typed sooner
@@ -60,7 +58,7 @@ const confirmGrace = 500 * time.Millisecond
 // ownContainer runs a fleetsvc container of a compose project of the
 // test's own on a free port, removed when the test ends.
 type ownContainer struct {
-	tc            *client.Client
+	bed           *dockerbed.Bed
 	project, name string
 	port          int
 	dockerHost    string
@@ -68,58 +66,16 @@ type ownContainer struct {
 
 func newOwnContainer(t *testing.T) *ownContainer {
 	t.Helper()
-	host := testbed.Need(t, testbed.DockerHost)[testbed.DockerHost]
-	tc, err := client.NewClientWithOpts(client.WithHost(host), client.WithAPIVersionNegotiation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	project := "tui" + hex.EncodeToString(b)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	c := &ownContainer{tc: tc, project: project, name: project + "-backend-1", port: port, dockerHost: host}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cfg := &container.Config{Image: "opsdeck-fleetsvc:v1.0.0",
-		Env: []string{"PORT=" + strconv.Itoa(port), "RPS=5", "ERROR_PCT=0", "LATENCY_MS=10"},
-		Labels: map[string]string{"com.docker.compose.project": project, "com.docker.compose.service": "backend",
-			"com.docker.compose.container-number": "1", "opsdeck.test": "1"}}
-	created, err := tc.ContainerCreate(ctx, cfg, &container.HostConfig{NetworkMode: "host"}, nil, nil, c.name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = tc.ContainerRemove(ctx, created.ID, container.RemoveOptions{Force: true})
-		_ = tc.Close()
-	})
-	if err := tc.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	for c.inspect(t).State.Health == nil || c.inspect(t).State.Health.Status != "healthy" {
-		if ctx.Err() != nil {
-			t.Fatal("own container never became healthy")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return c
+	bed := dockerbed.New(t, "cmd-opsdeck", "tui")
+	id, port := bed.RunFleet(dockerbed.Fleet{Service: "backend", Name: "backend-1",
+		Env: []string{"RPS=5", "ERROR_PCT=0", "LATENCY_MS=10"}})
+	bed.WaitHealthy(60*time.Second, id)
+	return &ownContainer{bed: bed, project: bed.Project, name: bed.Project + "-backend-1", port: port, dockerHost: bed.Host}
 }
 
 func (c *ownContainer) inspect(t *testing.T) container.InspectResponse {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	r, err := c.tc.ContainerInspect(ctx, c.name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return c.bed.Inspect(c.name)
 }
 
 func (c *ownContainer) config() string {
@@ -285,12 +241,7 @@ sources:
 // whose port nothing listens on.
 func TestConsoleRunsHealthChecks(t *testing.T) {
 	own := newOwnContainer(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := ln.Addr().String()
-	ln.Close()
+	dead := testbed.FreeAddr(t)
 	cfg := strings.Replace(own.config(), "sources:", fmt.Sprintf("      - {component: web, name: ghost-web, health_url: \"http://%s/api/health\"}\nsources:", dead), 1)
 	c := startConsole(t, cfg, 120, 32)
 	tt := c.tt

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -49,14 +50,10 @@ func TestDependencyGoesDownWhenItsTargetStops(t *testing.T) {
 	}
 	waitDep := func(up bool) {
 		t.Helper()
-		deadline := time.Now().Add(60 * time.Second)
-		for time.Now().Before(deadline) {
-			if d := dep(); d.Up == up && !d.CheckedAt.IsZero() {
-				return
-			}
-			time.Sleep(time.Second)
-		}
-		t.Fatalf("dependency never became up=%v", up)
+		testbed.Eventually(t, 60*time.Second, fmt.Sprintf("dependency up=%v", up), func() (bool, string) {
+			d := dep()
+			return d.Up == up && !d.CheckedAt.IsZero(), fmt.Sprintf("%+v", d)
+		})
 	}
 	waitDep(true)
 
@@ -79,22 +76,23 @@ func TestDependencyGoesDownWhenItsTargetStops(t *testing.T) {
 
 func containerID(t *testing.T, ctx context.Context, eng *docker.Engine, name string) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	var id string
+	testbed.Eventually(t, 20*time.Second, "container "+name+" in the inventory", func() (bool, string) {
 		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
 		p, err := eng.Fetch(fctx)
-		cancel()
-		if err == nil {
-			for _, s := range p.Services {
-				for _, c := range s.Containers {
-					if c.Name == name {
-						return c.ID
-					}
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, s := range p.Services {
+			for _, c := range s.Containers {
+				if c.Name == name {
+					id = c.ID
+					return true, ""
 				}
 			}
 		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("container %s not found", name)
-	return ""
+		return false, "not found"
+	})
+	return id
 }

@@ -39,19 +39,11 @@ func TestLogsOfARealContainer(t *testing.T) {
 			mu.Unlock()
 		})
 	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testbed.Eventually(t, 10*time.Second, "a log line from chat-backend-1", func() (bool, string) {
 		mu.Lock()
-		n := len(lines)
-		mu.Unlock()
-		if n > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no log line from chat-backend-1")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		defer mu.Unlock()
+		return len(lines) > 0, ""
+	})
 	stop()
 	select {
 	case err := <-done:

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 // These tests drive the real OpenSSH client inside tmux against a built
@@ -128,7 +130,9 @@ func (b *bed) serve(idle string) *server {
 			t.Logf("server output:\n%s", s.out.String())
 		}
 	})
-	waitFor(t, "the server to listen", paneWait, func() bool { return listeningRE.MatchString(s.out.String()) })
+	testbed.Eventually(t, paneWait, "the server to listen", func() (bool, string) {
+		return listeningRE.MatchString(s.out.String()), s.out.String()
+	})
 	s.addr = listeningRE.FindStringSubmatch(s.out.String())[1]
 	s.port = s.addr[strings.LastIndex(s.addr, ":")+1:]
 
@@ -180,17 +184,10 @@ func (b *bed) pane(session string) string { return b.tmux("capture-pane", "-p", 
 // waitPane polls the pane until it shows want.
 func (b *bed) waitPane(session, want string) {
 	b.t.Helper()
-	deadline := time.Now().Add(paneWait)
-	for {
+	testbed.Eventually(b.t, paneWait, fmt.Sprintf("pane %s showing %q", session, want), func() (bool, string) {
 		p := b.pane(session)
-		if strings.Contains(p, want) {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("pane %s never showed %q:\n%s", session, want, p)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return strings.Contains(p, want), "\n" + p
+	})
 }
 
 func TestServeOverOpenSSH(t *testing.T) {
@@ -222,9 +219,9 @@ func TestServeOverOpenSSH(t *testing.T) {
 		}
 	}
 	b.tmux("resize-window", "-t", "vw", "-x", "70", "-y", "20")
-	waitFor(t, "the viewer's console to follow the resize", paneWait, func() bool {
+	testbed.Eventually(t, paneWait, "the viewer's console to follow the resize", func() (bool, string) {
 		lines := strings.Split(strings.TrimRight(b.pane("vw"), "\n"), "\n")
-		return len(lines) == 20 && strings.Contains(lines[19], "q quit")
+		return len(lines) == 20 && strings.Contains(lines[19], "q quit"), ""
 	})
 
 	// A key not in the file gets no session.

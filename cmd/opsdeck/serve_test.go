@@ -15,6 +15,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 // lockedBuffer is written by the server goroutine and read by the test.
@@ -33,17 +35,6 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
-}
-
-func waitFor(t *testing.T, what string, within time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 func clientKey(t *testing.T) (gossh.Signer, string) {
@@ -111,7 +102,9 @@ func TestServeSubcommand(t *testing.T) {
 	go func() {
 		exited <- serveUntil(ctx, []string{"--listen", "127.0.0.1:0", "--clock", "2026-11-26T12:34:56Z"}, &stdout, &stderr, getenv)
 	}()
-	waitFor(t, "listening line", 10*time.Second, func() bool { return listeningRE.MatchString(stdout.String()) })
+	testbed.Eventually(t, 10*time.Second, "listening line", func() (bool, string) {
+		return listeningRE.MatchString(stdout.String()), stdout.String()
+	})
 	addr := listeningRE.FindStringSubmatch(stdout.String())[1]
 
 	hkPath := filepath.Join(home, "state", "opsdeck", "ssh_host_ed25519_key")
@@ -150,9 +143,9 @@ func TestServeSubcommand(t *testing.T) {
 	if err := s.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the demo overview", 10*time.Second, func() bool {
+	testbed.Eventually(t, 10*time.Second, "the demo overview", func() (bool, string) {
 		o := ansi.Strip(out.String())
-		return strings.Contains(o, "[read-only]") && strings.Contains(o, "DEMO")
+		return strings.Contains(o, "[read-only]") && strings.Contains(o, "DEMO"), ""
 	})
 	cancel()
 	select {

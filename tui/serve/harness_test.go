@@ -22,6 +22,7 @@ import (
 	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/sim"
+	"github.com/manacore/opsdeck/backend/testbed"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/tui"
 )
@@ -240,8 +241,10 @@ func (tm *term) output() string {
 // waitScreen polls the screen until it contains want, or fails.
 func (tm *term) waitScreen(want string, within time.Duration) {
 	tm.t.Helper()
-	waitUntil(tm.t, within, func() bool { return strings.Contains(tm.screen(), want) },
-		func() string { return "screen never showed " + strconv.Quote(want) + ":\n" + tm.screen() })
+	testbed.Eventually(tm.t, within, "screen showing "+strconv.Quote(want), func() (bool, string) {
+		s := tm.screen()
+		return strings.Contains(s, want), "\n" + s
+	})
 }
 
 // waitEnd waits for the server to close the session and returns its exit.
@@ -253,17 +256,6 @@ func (tm *term) waitEnd(within time.Duration) error {
 	case <-time.After(within):
 		tm.t.Fatalf("session still open after %s:\n%s", within, tm.screen())
 		return nil
-	}
-}
-
-func waitUntil(t *testing.T, within time.Duration, ok func() bool, why func() string) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatal(why())
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 

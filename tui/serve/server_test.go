@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"charm.land/ssh"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/manacore/opsdeck/backend/testbed"
 )
 
 const within = 10 * time.Second // generous: the machine is shared
@@ -35,7 +38,9 @@ func TestOperatorLoginNamedByKeyNotLoginName(t *testing.T) {
 	if strings.Contains(op.output(), "goodbye") {
 		t.Fatal("a user who quit was told goodbye as if the server ended the session")
 	}
-	waitUntil(t, within, func() bool { return f.hub.live.Load() == 0 }, func() string { return "subscription still live after quit" })
+	testbed.Eventually(t, within, "the subscription ended after quit", func() (bool, string) {
+		return f.hub.live.Load() == 0, fmt.Sprintf("%d live", f.hub.live.Load())
+	})
 }
 
 func TestViewerLoginIsReadOnly(t *testing.T) {

@@ -21,19 +21,25 @@ func (w *Wizard) ask(prompt, value string) tea.Cmd {
 }
 
 // reportPrompts are asked in order before the report is written.
-var reportPrompts = []string{"impact", "users", "cause", "items", "report"}
-
-var promptLabels = map[string]string{
-	"note": "note for the timeline", "impact": "impact (e.g. API requests failing, 100% error rate)",
-	"users": "affected users (e.g. ~500 active users)", "cause": "root cause",
-	"items": "action items, separated by ;", "report": "write the report to",
-}
+func reportPrompts() []string { return []string{"impact", "users", "cause", "items", "report"} }
 
 func (w *Wizard) promptLabel() string {
 	if name, ok := strings.CutPrefix(w.prompt, "var:"); ok {
 		return name + " (tab completes)"
 	}
-	return promptLabels[w.prompt]
+	switch w.prompt {
+	case "note":
+		return "note for the timeline"
+	case "impact":
+		return "impact (e.g. API requests failing, 100% error rate)"
+	case "users":
+		return "affected users (e.g. ~500 active users)"
+	case "cause":
+		return "root cause"
+	case "items":
+		return "action items, separated by ;"
+	}
+	return "write the report to"
 }
 
 // typed handles a key while the input is open.
@@ -93,16 +99,16 @@ func (w *Wizard) submit(v string) tea.Cmd {
 	case "impact":
 		w.report.Impact = v
 	case "users":
-		w.report.Users = v
+		w.report.AffectedUsers = v
 	case "cause":
-		w.report.Cause = v
+		w.report.RootCause = v
 	case "items":
-		w.report.Items = splitItems(v)
+		w.report.ActionItems = splitItems(v)
 	case "report":
 		return w.writeReport(v)
 	}
-	i := slices.Index(reportPrompts, prompt)
-	next := reportPrompts[i+1]
+	order := reportPrompts()
+	next := order[slices.Index(order, prompt)+1]
 	def := ""
 	if next == "report" {
 		def = "incident-" + w.board.Incident.ID + ".md"

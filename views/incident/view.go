@@ -30,6 +30,9 @@ func (w *Wizard) View() string {
 	if w.msg != "" {
 		lines = append(lines, w.c.Theme.Warn.Render("▲ "+kit.Sanitize(w.msg)))
 	}
+	if w.board.Warning != "" {
+		lines = append(lines, w.c.Theme.Down.Render("✖ "+kit.Sanitize(w.board.Warning)))
+	}
 	if inc != nil {
 		lines = append(lines, w.viewTimeline(w.height-len(lines))...)
 	}

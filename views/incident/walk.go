@@ -115,7 +115,7 @@ func (w *Wizard) resolvedKey(msg tea.KeyPressMsg) tea.Cmd {
 	inc := w.board.Incident
 	switch {
 	case key.Matches(msg, k.Report):
-		w.report = incident.ReportFacts{Impact: inc.Impact, Users: inc.AffectedUsers, Cause: inc.RootCause, Items: inc.ActionItems}
+		w.report = incident.ReportFacts{Impact: inc.Impact, AffectedUsers: inc.AffectedUsers, RootCause: inc.RootCause, ActionItems: inc.ActionItems}
 		return w.ask("impact", w.report.Impact)
 	case key.Matches(msg, w.c.Keys.Up):
 		w.cursor = max(w.cursor-1, 0)

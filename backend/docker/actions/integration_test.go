@@ -12,6 +12,7 @@ import (
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/docker"
+	"github.com/manacore/opsdeck/backend/testbed/dockerbed"
 )
 
 func act(kind backend.ActionKind, target string, params map[string]string) backend.Action {
@@ -27,8 +28,8 @@ func TestRestartIsRollingAndEndsHealthy(t *testing.T) {
 	b := newBed(t)
 	id1 := b.run("api", "api-1", imageV1)
 	id2 := b.run("api", "api-2", imageV1)
-	b.waitHealthy(id1, id2)
-	before := []string{b.inspect(id1).State.StartedAt, b.inspect(id2).State.StartedAt}
+	b.WaitHealthy(30*time.Second, id1, id2)
+	before := []string{b.Inspect(id1).State.StartedAt, b.Inspect(id2).State.StartedAt}
 	x, err := New([]*docker.Engine{b.eng}, Options{HealthTimeout: 30 * time.Second, StopTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +40,7 @@ func TestRestartIsRollingAndEndsHealthy(t *testing.T) {
 	if !p.Destructive || p.Confirm != svc || p.Timeout < 60*time.Second {
 		t.Errorf("plan destructive %v confirm %q timeout %v", p.Destructive, p.Confirm, p.Timeout)
 	}
-	want := "docker@acttest: restart " + b.project + "-api-1 (" + id1[:12] + "), wait until healthy (timeout 30s)"
+	want := "docker@acttest: restart " + b.Project + "-api-1 (" + id1[:12] + "), wait until healthy (timeout 30s)"
 	if p.Steps[0] != want {
 		t.Errorf("step 0 = %q\nwant     %q", p.Steps[0], want)
 	}
@@ -51,15 +52,15 @@ func TestRestartIsRollingAndEndsHealthy(t *testing.T) {
 	}
 	t.Logf("rolling restart of 2 containers took %v", time.Since(start).Round(10*time.Millisecond))
 	for i, id := range []string{id1, id2} {
-		in := b.inspect(id)
-		if in.State.StartedAt == before[i] || !in.State.Running || healthOf(in) != "healthy" {
-			t.Errorf("%s after restart: started %s (before %s), running %v, health %s", in.Name, in.State.StartedAt, before[i], in.State.Running, healthOf(in))
+		in := b.Inspect(id)
+		if in.State.StartedAt == before[i] || !in.State.Running || dockerbed.HealthOf(in) != "healthy" {
+			t.Errorf("%s after restart: started %s (before %s), running %v, health %s", in.Name, in.State.StartedAt, before[i], in.State.Running, dockerbed.HealthOf(in))
 		}
 	}
 	// Rolling: api-1 was healthy again before api-2 was touched.
 	log := out.String()
-	healthy1 := strings.Index(log, b.project+"-api-1 is healthy after")
-	restart2 := strings.Index(log, "restarting "+b.project+"-api-2")
+	healthy1 := strings.Index(log, b.Project+"-api-1 is healthy after")
+	restart2 := strings.Index(log, "restarting "+b.Project+"-api-2")
 	if healthy1 < 0 || restart2 < 0 || healthy1 > restart2 || strings.Contains(log, "BAD LINE") {
 		t.Errorf("not rolling or bad lines:\n%s", log)
 	}
@@ -69,7 +70,7 @@ func TestStopThenStartSeveralServices(t *testing.T) {
 	b := newBed(t)
 	api := b.run("api", "api-1", imageV1)
 	web := b.run("web", "web-1", imageV1)
-	b.waitHealthy(api, web)
+	b.WaitHealthy(30*time.Second, api, web)
 	x, _ := New([]*docker.Engine{b.eng}, Options{HealthTimeout: 30 * time.Second, StopTimeout: 5 * time.Second})
 	params := map[string]string{"services": b.service("api") + ", " + b.service("web")}
 
@@ -82,7 +83,7 @@ func TestStopThenStartSeveralServices(t *testing.T) {
 		t.Fatalf("stop: %v\n%s", err, &out)
 	}
 	for _, id := range []string{api, web} {
-		if in := b.inspect(id); in.State.Running {
+		if in := b.Inspect(id); in.State.Running {
 			t.Errorf("%s still running after stop", in.Name)
 		}
 	}
@@ -99,8 +100,8 @@ func TestStopThenStartSeveralServices(t *testing.T) {
 	}
 	t.Logf("start of 2 services took %v", time.Since(t0).Round(10*time.Millisecond))
 	for _, id := range []string{api, web} {
-		if in := b.inspect(id); !in.State.Running || healthOf(in) != "healthy" {
-			t.Errorf("%s after start: running %v health %s", in.Name, in.State.Running, healthOf(in))
+		if in := b.Inspect(id); !in.State.Running || dockerbed.HealthOf(in) != "healthy" {
+			t.Errorf("%s after start: running %v health %s", in.Name, in.State.Running, dockerbed.HealthOf(in))
 		}
 	}
 }
@@ -129,7 +130,7 @@ func TestPlanErrorsAgainstEngine(t *testing.T) {
 	// A leftover backup from an interrupted rollback blocks the next one.
 	b.run("other", "api-1"+backupSuffix, imageV1)
 	_, err := x.Plan(context.Background(), act(backend.ActKindRollback, svc, map[string]string{"image": imageV1}))
-	if err == nil || !strings.Contains(err.Error(), "leftover container "+b.project+"-api-1"+backupSuffix) {
+	if err == nil || !strings.Contains(err.Error(), "leftover container "+b.Project+"-api-1"+backupSuffix) {
 		t.Errorf("leftover backup: err = %v", err)
 	}
 }
@@ -138,13 +139,13 @@ func TestRollbackToPreviousVersion(t *testing.T) {
 	b := newBed(t)
 	state := filepath.Join(t.TempDir(), "versions.json")
 	old := b.run("api", "api-1", imageV1, "FOO=bar")
-	b.waitHealthy(old)
-	orig := b.inspect(old)
+	b.WaitHealthy(30*time.Second, old)
+	orig := b.Inspect(old)
 	x, err := New([]*docker.Engine{b.eng}, Options{HealthTimeout: 30 * time.Second, StopTimeout: 5 * time.Second, StateFile: state})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, name := b.service("api"), b.project+"-api-1"
+	svc, name := b.service("api"), b.Project+"-api-1"
 	b.plan(x, act(backend.ActKindStart, svc, nil), hasSteps(1))
 	b.observe(x, time.Now())
 
@@ -154,7 +155,7 @@ func TestRollbackToPreviousVersion(t *testing.T) {
 	if err := x.Execute(context.Background(), up, out.out); err != nil {
 		t.Fatalf("to v1.1.0: %v\n%s", err, &out)
 	}
-	if in := b.inspect(name); in.Config.Image != imageV2 || in.Config.Labels["org.opencontainers.image.version"] != "1.1.0" {
+	if in := b.Inspect(name); in.Config.Image != imageV2 || in.Config.Labels["org.opencontainers.image.version"] != "1.1.0" {
 		t.Fatalf("after upgrade: image %s, version label %q", in.Config.Image, in.Config.Labels["org.opencontainers.image.version"])
 	}
 	if b.exists(old) {
@@ -177,18 +178,18 @@ func TestRollbackToPreviousVersion(t *testing.T) {
 	if !p.Destructive || p.Confirm != svc || !strings.Contains(p.Steps[0], "from "+imageV1) || !strings.Contains(p.Steps[0], "instead of "+imageV2) {
 		t.Fatalf("rollback plan %+v", p)
 	}
-	before := b.inspect(name).ID
+	before := b.Inspect(name).ID
 	t0 := time.Now()
 	if err := x.Execute(context.Background(), p, out.out); err != nil {
 		t.Fatalf("rollback: %v\n%s", err, &out)
 	}
 	t.Logf("rollback of 1 container took %v", time.Since(t0).Round(10*time.Millisecond))
-	in := b.inspect(name)
+	in := b.Inspect(name)
 	if in.ID == before || b.exists(before) || b.exists(name+backupSuffix) {
 		t.Errorf("new %s, old %s exists %v, backup exists %v", in.ID[:12], before[:12], b.exists(before), b.exists(name+backupSuffix))
 	}
-	if in.Config.Image != imageV1 || !in.State.Running || healthOf(in) != "healthy" {
-		t.Errorf("after rollback: image %s running %v health %s", in.Config.Image, in.State.Running, healthOf(in))
+	if in.Config.Image != imageV1 || !in.State.Running || dockerbed.HealthOf(in) != "healthy" {
+		t.Errorf("after rollback: image %s running %v health %s", in.Config.Image, in.State.Running, dockerbed.HealthOf(in))
 	}
 	if !slices.Contains(in.Config.Env, "FOO=bar") || !slices.Equal(in.Config.Env, orig.Config.Env) {
 		t.Errorf("env %q, want %q", in.Config.Env, orig.Config.Env)

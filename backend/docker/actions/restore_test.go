@@ -16,23 +16,23 @@ import (
 // under its own name, running on its image, and nothing else left.
 func checkRestored(t *testing.T, b *bed, old, name, img string) {
 	t.Helper()
-	in := b.inspect(name)
+	in := b.Inspect(name)
 	if in.ID != old || in.Config.Image != img || !in.State.Running {
 		t.Errorf("%s is %s on %s running %v; want the old %s running", name, in.ID[:12], in.Config.Image, in.State.Running, old[:12])
 	}
 	if b.exists(name + backupSuffix) {
 		t.Error("backup name still in use")
 	}
-	b.waitHealthy(old)
+	b.WaitHealthy(30*time.Second, old)
 }
 
 func TestRollbackToUnhealthyImageRestoresOld(t *testing.T) {
 	b := newBed(t)
 	broken := b.buildBroken()
 	old := b.run("api", "api-1", imageV2)
-	b.waitHealthy(old)
+	b.WaitHealthy(30*time.Second, old)
 	x, _ := New([]*docker.Engine{b.eng}, Options{HealthTimeout: 30 * time.Second, StopTimeout: 5 * time.Second})
-	svc, name := b.service("api"), b.project+"-api-1"
+	svc, name := b.service("api"), b.Project+"-api-1"
 	p := b.plan(x, act(backend.ActKindRollback, svc, map[string]string{"image": broken}), hasSteps(1))
 
 	var out lines
@@ -60,9 +60,9 @@ func TestRollbackCancelledDuringHealthWaitRestoresOld(t *testing.T) {
 	b := newBed(t)
 	broken := b.buildBroken()
 	old := b.run("api", "api-1", imageV2)
-	b.waitHealthy(old)
+	b.WaitHealthy(30*time.Second, old)
 	x, _ := New([]*docker.Engine{b.eng}, Options{HealthTimeout: 30 * time.Second, StopTimeout: 5 * time.Second})
-	svc, name := b.service("api"), b.project+"-api-1"
+	svc, name := b.service("api"), b.Project+"-api-1"
 	p := b.plan(x, act(backend.ActKindRollback, svc, map[string]string{"image": broken}), hasSteps(1))
 
 	ctx, cancel := context.WithCancel(context.Background())
