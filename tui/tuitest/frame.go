@@ -8,11 +8,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// recorder wraps the model under test so a test can read what it drew:
+// frameRecorder wraps the model under test so a test can read what it drew:
 // the text of its last View and the size it was drawn at. The program
 // calls Update and View on its event loop; the test reads from its own
 // goroutine, so the frame is kept under a mutex.
-type recorder struct {
+type frameRecorder struct {
 	inner tea.Model
 	w, h  int    // the size of the last WindowSizeMsg (event loop only)
 	fence uint64 // the last fenceMsg handled (event loop only)
@@ -28,11 +28,13 @@ type recorder struct {
 // under test never sees it.
 type fenceMsg uint64
 
-func newRecorder(m tea.Model) *recorder { return &recorder{inner: m, drawn: make(chan struct{})} }
+func newFrameRecorder(m tea.Model) *frameRecorder {
+	return &frameRecorder{inner: m, drawn: make(chan struct{})}
+}
 
-func (r *recorder) Init() tea.Cmd { return r.inner.Init() }
+func (r *frameRecorder) Init() tea.Cmd { return r.inner.Init() }
 
-func (r *recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (r *frameRecorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case fenceMsg:
 		r.fence = uint64(msg)
@@ -45,7 +47,7 @@ func (r *recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return r, cmd
 }
 
-func (r *recorder) View() tea.View {
+func (r *frameRecorder) View() tea.View {
 	v := r.inner.View()
 	r.mu.Lock()
 	r.frame, r.fw, r.fh, r.fenced = v.Content, r.w, r.h, r.fence
@@ -57,7 +59,7 @@ func (r *recorder) View() tea.View {
 
 // last is the newest frame, its size, and a channel closed when the next
 // one is drawn.
-func (r *recorder) last() (frame string, w, h int, next <-chan struct{}) {
+func (r *frameRecorder) last() (frame string, w, h int, next <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.frame, r.fw, r.fh, r.drawn

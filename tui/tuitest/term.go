@@ -23,15 +23,15 @@ import (
 // DefaultWait bounds WaitFor.
 const DefaultWait = 5 * time.Second
 
-// pollEvery is how often a wait looks at the output again.
-const pollEvery = 5 * time.Millisecond
+// termPollEvery is how often a Term wait looks at the output again.
+const termPollEvery = 5 * time.Millisecond
 
 // Term is a running program and the emulated screen it draws on.
 type Term struct {
 	t      testing.TB
 	TM     *teatest.TestModel
 	emu    *vt.Emulator
-	rec    *recorder
+	rec    *frameRecorder
 	w, h   int // the terminal's size as the test set it
 	fences uint64
 	done   bool
@@ -41,7 +41,7 @@ type Term struct {
 // is quit when the test ends.
 func Start(t testing.TB, m tea.Model, w, h int) *Term {
 	t.Helper()
-	rec := newRecorder(m)
+	rec := newFrameRecorder(m)
 	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	emu := vt.NewEmulator(w, h)
@@ -114,7 +114,7 @@ func (tt *Term) waitScreen(what string, d time.Duration, ok func(string) bool) s
 			tt.t.Fatalf("waited %s for %s; the screen is:\n%s", d, what, got)
 			return got
 		}
-		time.Sleep(pollEvery)
+		time.Sleep(termPollEvery)
 	}
 }
 
@@ -188,7 +188,7 @@ func (tt *Term) Final() tea.Model {
 	tt.t.Helper()
 	m := tt.TM.FinalModel(tt.t, teatest.WithFinalTimeout(DefaultWait))
 	tt.done = true
-	if r, ok := m.(*recorder); ok {
+	if r, ok := m.(*frameRecorder); ok {
 		return r.inner
 	}
 	return m

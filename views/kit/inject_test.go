@@ -143,7 +143,13 @@ func answer(t *testing.T, s kit.Screen, cmd tea.Cmd) []kit.Screen {
 		case kit.PushMsg:
 			pushed = append(pushed, msg.Screen)
 		case kit.Request:
-			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			// The screen's context, as the root gives it: alive while the
+			// screen is open (a stream started in one request is read by
+			// the next ones), bounded by the request's own timeout.
+			ctx, cancel := t.Context(), context.CancelFunc(func() {})
+			if msg.Timeout > 0 {
+				ctx, cancel = context.WithTimeout(ctx, msg.Timeout)
+			}
 			reply := msg.Run(ctx)
 			cancel()
 			next = append(next, s.Update(reply))
