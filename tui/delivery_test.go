@@ -310,13 +310,13 @@ func TestSerialRequestsKeepTheirOrder(t *testing.T) {
 	p := newProbe(s, "p", func(id kit.ID) tea.Cmd {
 		// In sequence, so the root is asked in this order.
 		return tea.Sequence(
-			kit.AskSerial(id, 0, func(context.Context) tea.Msg {
+			s.Model.common.AskSerial(id, 0, func(context.Context) tea.Msg {
 				note("1 start")
 				<-release
 				note("1 end")
 				return probeReply{For: "1"}
 			}),
-			kit.AskSerial(id, 0, func(context.Context) tea.Msg {
+			s.Model.common.AskSerial(id, 0, func(context.Context) tea.Msg {
 				note("2")
 				return probeReply{For: "2"}
 			}),
@@ -397,5 +397,53 @@ func TestLogsStreamWhileCovered(t *testing.T) {
 		if want := fmt.Sprintf("streamed line %02d", i); !strings.Contains(got, want) {
 			t.Errorf("uncovered logs lack %q:\n%s", want, got)
 		}
+	}
+}
+
+// Serial requests asked by two keys in a row run in the order asked even
+// when the first key's command reaches the root last: a program runs each
+// command in a goroutine of its own, so the order they answer in is not
+// the order they were returned in. Here the first key's command is held
+// at a gate until a serial request has run, as a goroutine scheduled late
+// would be.
+func TestSerialRequestsOfConsecutiveKeysKeepTheirOrder(t *testing.T) {
+	s, tt := spyConsole(t, testOptions(&staticHub{snap: demoSnapshot(t)}, false, &fakeLogs{}))
+	var mu sync.Mutex
+	var log []string
+	ran := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), log...)
+	}
+	ask := func(id kit.ID, name string) tea.Cmd {
+		return s.Model.common.AskSerial(id, 0, func(context.Context) tea.Msg {
+			mu.Lock()
+			log = append(log, name)
+			mu.Unlock()
+			return probeReply{For: name}
+		})
+	}
+	gate := make(chan struct{})
+	keys := 0 // the probe's Update runs on the program's goroutine only
+	p := newProbe(s, "p", nil)
+	p.onKey = func(id kit.ID) tea.Cmd {
+		keys++
+		if keys > 1 {
+			return ask(id, "second")
+		}
+		first := ask(id, "first")
+		return func() tea.Msg { <-gate; return first() }
+	}
+	tt.Send(kit.PushMsg{Screen: p})
+	tt.WaitFor("PROBE p")
+	tt.Keys("x", "x")
+	// The second key's command answers while the first's is held: the
+	// root runs a serial request then (the one asked first, or it has
+	// the order wrong).
+	eventually(t, "a serial request to run", func() bool { return len(ran()) > 0 })
+	close(gate)
+	eventually(t, "both answers", func() bool { return len(p.replies()) == 2 })
+	if got := strings.Join(ran(), ", "); got != "first, second" {
+		t.Fatalf("ran %s; want them in the order asked", got)
 	}
 }
