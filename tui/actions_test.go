@@ -2,14 +2,15 @@ package tui
 
 import (
 	"context"
-
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
-	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/tui/tuitest"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // fakeRunner plans every action as one step and records what it ran.
@@ -65,122 +66,147 @@ func (f *fakeRunner) runs() []backend.Plan {
 	return append([]backend.Plan(nil), f.executed...)
 }
 
-// actionModel is the demo model with a fake runner and no confirm grace
-// (the grace has its own test).
-func actionModel(t *testing.T, r *fakeRunner) *Model {
-	m := sized(t, demoSnapshot(t), 120, 30, false)
-	m.opts.Actions = r
+// actionModel is the demo console model with runner r and no confirm
+// grace (the grace has its own test), not started yet.
+func actionModel(t *testing.T, r backend.ActionRunner, snap backend.Snapshot, readOnly bool) *Model {
+	t.Helper()
+	opts := testOptions(&staticHub{snap: snap}, readOnly, &fakeLogs{})
+	opts.Actions = r
+	m := New(t.Context(), opts)
 	m.confirm.grace = 0
 	return m
 }
 
-// waitDone feeds the action's messages until it has finished.
-func waitDone(t *testing.T, m *Model) {
+// actionConsole is actionModel running at 120x30 on the demo fleet.
+func actionConsole(t *testing.T, r backend.ActionRunner) *console {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(m.running) > 0 && time.Now().Before(deadline) {
-		for id, r := range m.running {
-			send(m, r.next(id)())
-		}
-	}
-	if len(m.running) > 0 {
-		t.Fatal("action did not finish")
-	}
+	return &console{Term: startUI(t, actionModel(t, r, demoSnapshot(t), false), 120, 30)}
+}
+
+// openFirstProject shows the services tab and opens its first project
+// (mana-core-auth), whose row the service keys act on.
+func openFirstProject(c *console) {
+	c.Keys("2")
+	c.WaitFor("SERVICE STATUS (by Project)")
+	c.Keys("enter")
+	c.WaitFor("MANA-CORE-AUTH · ")
 }
 
 func TestRestartNeedsTheServiceNameTyped(t *testing.T) {
 	r := &fakeRunner{}
-	m := actionModel(t, r)
-	typeKeys(m, "2", "enter", "r") // services → first project (mana-core-auth) → restart
-	got := plain(m)
-	if !strings.Contains(got, "This will:") || !strings.Contains(got, "Type mana-core-auth and press enter") {
+	c := actionConsole(t, r)
+	openFirstProject(c)
+	c.Keys("r")
+	got := c.WaitScreen("the confirmation with the plan", func(s string) bool { return strings.Contains(s, "Type mana-core-auth and press enter") })
+	if !strings.Contains(got, "This will:") || !strings.Contains(got, "• docker@test: restart mana-core-auth") {
 		t.Fatalf("no confirmation with the plan:\n%s", got)
 	}
-	typeKeys(m, "enter") // nothing typed yet
-	typeText(m, "mana-core-aut")
-	typeKeys(m, "enter")
-	if len(r.runs()) != 0 {
-		t.Fatal("a wrong or partial name confirmed the restart")
+	c.Keys("enter") // nothing typed yet
+	c.Type("mana-core-aut\n")
+	// Had enter confirmed, the dialog would be gone and h not typed in it.
+	c.Type("h")
+	c.WaitFor("> mana-core-auth")
+	if n := len(r.runs()); n != 0 {
+		t.Fatalf("a wrong or partial name confirmed the restart (%d runs)", n)
 	}
-	typeText(m, "h")
-	typeKeys(m, "enter")
-	waitDone(t, m)
-	runs := r.runs()
-	if len(runs) != 1 || runs[0].Action.Target != "mana-core-auth" || runs[0].Action.Actor.User != "local" {
-		t.Fatalf("executed %+v", runs)
-	}
-	got = plain(m)
-	for _, want := range []string{"RESTART mana-core-auth", "✔ done in", "step one", "a warning", "mana-core-auth: done"} {
+	c.Keys("enter")
+	got = c.WaitScreen("the action to end", func(s string) bool { return strings.Contains(s, "mana-core-auth: done") })
+	for _, want := range []string{"RESTART mana-core-auth", "✔ done in", "step one", "a warning", "restart mana-core-auth: done"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("action view lacks %q:\n%s", want, got)
 		}
+	}
+	runs := r.runs()
+	if len(runs) != 1 || runs[0].Action.Target != "mana-core-auth" || runs[0].Action.Actor.User != "local" {
+		t.Fatalf("executed %+v", runs)
 	}
 }
 
 func TestEscCancelsTheConfirmation(t *testing.T) {
 	r := &fakeRunner{}
-	m := actionModel(t, r)
-	typeKeys(m, "2", "enter", "r", "esc")
-	if m.confirm.open() || len(r.runs()) != 0 {
+	c := actionConsole(t, r)
+	openFirstProject(c)
+	c.Keys("r")
+	c.WaitFor("Type mana-core-auth and press enter")
+	c.Keys("esc")
+	c.WaitFor("cancelled, nothing done")
+	if got := c.WaitDrawn(); strings.Contains(got, "This will:") {
+		t.Fatalf("the dialog is still open:\n%s", got)
+	}
+	final := quit(c.Term)
+	if final.confirm.open() || len(r.runs()) != 0 {
 		t.Fatal("esc did not cancel")
 	}
-	if got := plain(m); !strings.Contains(got, "cancelled, nothing done") {
-		t.Fatalf("no cancel notice:\n%s", got)
-	}
+}
+
+// manualClock is a clock the test moves; the program reads it.
+type manualClock struct{ ns atomic.Int64 }
+
+func (c *manualClock) now() time.Time      { return time.Unix(0, c.ns.Load()) }
+func (c *manualClock) add(d time.Duration) { c.ns.Add(int64(d)) }
+func newManualClock(at time.Time) *manualClock {
+	c := &manualClock{}
+	c.ns.Store(at.UnixNano())
+	return c
 }
 
 func TestKeyInFlightCannotConfirm(t *testing.T) {
 	r := &fakeRunner{}
-	m := actionModel(t, r)
-	now := time.Unix(1000, 0)
-	m.confirm.now = func() time.Time { return now }
+	m := actionModel(t, r, demoSnapshot(t), false)
+	clock := newManualClock(time.Unix(1000, 0))
+	m.confirm.now = clock.now
 	m.confirm.grace = confirmGrace
-	typeKeys(m, "2", "enter", "S") // start is confirmed with y
-	if !strings.Contains(plain(m), "Proceed? y confirm") {
-		t.Fatalf("no confirmation:\n%s", plain(m))
+	c := &console{Term: startUI(t, m, 120, 30)}
+	openFirstProject(c)
+	c.Keys("S") // start is confirmed with y
+	c.WaitFor("Proceed? y confirm")
+	clock.add(confirmGrace / 2)
+	c.Keys("y")
+	if f := c.Sync(); !strings.Contains(f, "Proceed? y confirm") || len(r.runs()) != 0 {
+		t.Fatalf("a key inside the grace period confirmed:\n%s", tuitest.PlainText(f, 30))
 	}
-	now = now.Add(confirmGrace / 2)
-	typeKeys(m, "y")
-	if len(r.runs()) != 0 || !m.confirm.open() {
-		t.Fatal("a key inside the grace period confirmed")
-	}
-	now = now.Add(confirmGrace)
-	typeKeys(m, "y")
-	waitDone(t, m)
-	if len(r.runs()) != 1 {
-		t.Fatal("y after the grace period did not confirm")
+	clock.add(confirmGrace)
+	c.Keys("y")
+	c.WaitFor("start mana-core-auth: done")
+	if n := len(r.runs()); n != 1 {
+		t.Fatalf("y after the grace period ran %d actions, want 1", n)
 	}
 }
 
 func TestCtrlCCancelsARunningActionInsteadOfQuitting(t *testing.T) {
 	r := &fakeRunner{block: true, started: make(chan struct{})}
-	m := actionModel(t, r)
-	typeKeys(m, "2", "enter", "S", "y")
-	<-r.started
-	typeKeys(m, "q")
-	if got := plain(m); !strings.Contains(got, "still running") {
-		t.Fatalf("q while an action runs should refuse:\n%s", got)
+	c := actionConsole(t, r)
+	openFirstProject(c)
+	c.Keys("S")
+	c.WaitFor("Proceed? y confirm")
+	c.Keys("y")
+	select {
+	case <-r.started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the action never started")
 	}
-	typeKeys(m, "ctrl+c")
-	waitDone(t, m)
-	got := plain(m)
-	if !strings.Contains(got, "✖ cancelled") {
-		t.Fatalf("the action view should say cancelled:\n%s", got)
+	c.Keys("q")
+	c.WaitFor("still running")
+	c.Keys("ctrl+c")
+	c.WaitFor("✖ cancelled")
+	if final := quit(c.Term); len(final.running) != 0 {
+		t.Fatalf("%d actions still running", len(final.running))
 	}
 }
 
 func TestSilenceAsksDurationAndComment(t *testing.T) {
 	r := &fakeRunner{}
-	m := actionModel(t, r)
-	send(m, views.ActionMsg{Kind: views.ActionSilence, Service: "HighMemory", Params: map[string]string{"match.alertname": "HighMemory"}})
-	if got := plain(m); !strings.Contains(got, "duration") || !strings.Contains(got, "comment") {
+	c := actionConsole(t, r)
+	c.Send(kit.ActionMsg{Kind: backend.ActKindSilence, Target: "HighMemory", Params: map[string]string{"match.alertname": "HighMemory"}})
+	got := c.WaitScreen("the silence form", func(s string) bool { return strings.Contains(s, "comment") })
+	if !strings.Contains(got, "duration") {
 		t.Fatalf("no silence form:\n%s", got)
 	}
-	typeKeys(m, "right", "tab") // 2h → 4h, to the comment
-	typeText(m, "known leak, fix deploying")
-	typeKeys(m, "enter")
-	typeKeys(m, "y")
-	waitDone(t, m)
+	c.Keys("right", "tab") // 2h → 4h, to the comment
+	c.Type("known leak, fix deploying\n")
+	c.WaitFor("Proceed? y confirm")
+	c.Keys("y")
+	c.WaitFor("silence HighMemory: done")
 	runs := r.runs()
 	if len(runs) != 1 {
 		t.Fatalf("silence not executed: %+v", runs)
@@ -193,27 +219,23 @@ func TestSilenceAsksDurationAndComment(t *testing.T) {
 
 func TestRestoreOffersTheDumpsAndReplans(t *testing.T) {
 	r := &fakeRunner{}
-	m := actionModel(t, r)
-	send(m, views.ActionMsg{Kind: views.ActionRestore, Service: "chat"})
-	if got := plain(m); !strings.Contains(got, "from /b/new.dump") || !strings.Contains(got, "old") {
+	c := actionConsole(t, r)
+	c.Send(kit.ActionMsg{Kind: backend.ActKindRestore, Target: "chat"})
+	got := c.WaitScreen("the restore confirmation", func(s string) bool { return strings.Contains(s, "from /b/new.dump") })
+	if !strings.Contains(got, "old") {
 		t.Fatalf("restore confirmation lacks the dumps:\n%s", got)
 	}
-	typeKeys(m, "down")
-	if got := plain(m); !strings.Contains(got, "from /b/old.dump") {
-		t.Fatalf("choosing the older dump did not re-plan:\n%s", got)
-	}
-	typeText(m, "chat")
-	typeKeys(m, "enter")
-	waitDone(t, m)
+	c.Keys("down")
+	c.WaitFor("from /b/old.dump")
+	c.Type("chat\n")
+	c.WaitFor("restore chat: done")
 	if runs := r.runs(); len(runs) != 1 || runs[0].Action.Params["dump"] != "/b/old.dump" {
 		t.Fatalf("executed %+v", runs)
 	}
 }
 
 func TestUnconfiguredActionSaysSo(t *testing.T) {
-	m := actionModel(t, &fakeRunner{})
-	send(m, views.ActionMsg{Kind: views.ActionRollback, Service: "chat-backend"})
-	if got := plain(m); !strings.Contains(got, "rollback chat-backend: not configured") {
-		t.Fatalf("got:\n%s", got)
-	}
+	c := actionConsole(t, &fakeRunner{})
+	c.Send(kit.ActionMsg{Kind: backend.ActKindRollback, Target: "chat-backend"})
+	c.WaitFor("rollback chat-backend: not configured")
 }

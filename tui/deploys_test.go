@@ -8,15 +8,13 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/audit"
 	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/keymap"
-	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // bgSpecs: chat is mid-canary, picture is fully cut over to green 20
@@ -81,6 +79,13 @@ func (r *cmdRunner) Plan(_ context.Context, a backend.Action) (backend.Plan, err
 	return backend.Plan{Action: a, Steps: []string{"tb-app: " + a.Target + " " + a.ParamString()}, Destructive: true, Confirm: a.Params["service"], Timeout: time.Minute}, nil
 }
 
+// runs is what ran so far.
+func (r *cmdRunner) runs() []backend.Action {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]backend.Action(nil), r.ran...)
+}
+
 func (r *cmdRunner) Execute(_ context.Context, p backend.Plan, out func(backend.OutputLine)) error {
 	r.mu.Lock()
 	r.ran = append(r.ran, p.Action)
@@ -89,15 +94,22 @@ func (r *cmdRunner) Execute(_ context.Context, p backend.Plan, out func(backend.
 	return nil
 }
 
-func bgModel(t *testing.T, snap backend.Snapshot, w, h int, readOnly bool, r backend.ActionRunner) *Model {
+// bgConsole runs the console on snap with the blue/green deployments,
+// their audit history (pairs; nil: bgAudit) and runner r, showing the
+// deployments tab with its history read.
+func bgConsole(t *testing.T, snap backend.Snapshot, w, h int, readOnly bool, r backend.ActionRunner, pairs []audit.Pair) *console {
 	t.Helper()
-	m := New(Options{Hub: &staticHub{snap: snap}, Keys: keymap.Default(), Clock: fixedClock, NoTick: true, ReadOnly: readOnly,
+	if pairs == nil {
+		pairs = bgAudit()
+	}
+	m := New(t.Context(), Options{Hub: &staticHub{snap: snap}, Keys: keymap.Default(), Clock: fixedClock, NoTick: true, ReadOnly: readOnly,
 		Actions: r, Deployments: bgSpecs,
-		AuditPairs: func(context.Context) ([]audit.Pair, error) { return bgAudit(), nil }})
+		Deps: kit.Deps{AuditPairs: func(context.Context) ([]audit.Pair, error) { return pairs, nil }}})
 	m.confirm.grace = 0
-	send(m, SnapshotMsg{Snapshot: snap})
-	send(m, tea.WindowSizeMsg{Width: w, Height: h})
-	return m
+	c := &console{Term: startUI(t, m, w, h)}
+	c.Keys("0")
+	c.WaitFor("last: 2026-11-26 12:24") // the tab read the history when shown
+	return c
 }
 
 var passing = backend.Metrics{RPS: backend.Some(10), ErrorRatePct: backend.Some(0.1), P95MS: backend.Some(850)}
@@ -109,18 +121,18 @@ func TestDeploysScreens(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		green backend.Metrics
-		keys  []string
+		steps []step
 	}{
-		{"passing", passing, []string{"0"}},
-		{"failing", failing, []string{"0"}},
-		{"window", passing, []string{"0", "j", "j"}},
-		{"history", passing, []string{"0", "enter"}},
+		{"passing", passing, nil},
+		{"failing", failing, nil},
+		{"window", passing, []step{keys("rollback window 40m0s left", "j", "j")}},
+		{"history", passing, []step{keys("DEPLOYMENT HISTORY · CHAT", "enter")}},
 	} {
 		for _, sz := range sizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", c.name, sz.w, sz.h), func(t *testing.T) {
-				m := bgModel(t, bgSnapshot(t, c.green), sz.w, sz.h, false, nil)
-				typeKeys(m, c.keys...)
-				golden.RequireEqual(t, []byte(plain(m)))
+				con := bgConsole(t, bgSnapshot(t, c.green), sz.w, sz.h, false, nil, nil)
+				walk(t, con.Term, c.steps, "")
+				golden.RequireEqual(t, []byte(con.WaitDrawn()))
 			})
 		}
 	}
@@ -129,41 +141,29 @@ func TestDeploysScreens(t *testing.T) {
 // TestDeploysWidthSweep: nothing wider or taller than the terminal.
 func TestDeploysWidthSweep(t *testing.T) {
 	for _, h := range []int{16, 24} {
-		m := bgModel(t, bgSnapshot(t, passing), 100, h, false, nil)
-		typeKeys(m, "0", "j")
+		c := bgConsole(t, bgSnapshot(t, passing), 100, h, false, nil, nil)
+		c.Keys("j")
 		for w := 20; w <= 200; w += 3 {
-			send(m, tea.WindowSizeMsg{Width: w, Height: h})
-			lines := strings.Split(m.View().Content, "\n")
-			if len(lines) > h {
-				t.Fatalf("%dx%d: %d lines", w, h, len(lines))
-			}
-			for i, l := range lines {
-				if lw := ansi.StringWidth(l); lw > w {
-					t.Fatalf("%dx%d: line %d is %d wide", w, h, i, lw)
-				}
-			}
+			c.Resize(w, h)
+			requireFits(t, "deploys", c.FrameAt(w, h), w, h)
 		}
 	}
 }
 
 func TestDeploysVerdictsOnScreen(t *testing.T) {
-	m := bgModel(t, bgSnapshot(t, passing), 160, 48, false, nil)
-	typeKeys(m, "0")
-	got := plain(m)
+	c := bgConsole(t, bgSnapshot(t, passing), 160, 48, false, nil, nil)
+	got := c.WaitDrawn()
 	for _, want := range []string{"PROMOTE  green v1.6.0 passes at 10%", "0.10 ✓<1%", "850ms ✓<1s", "last: 2026-11-26 12:24 shift green v1.6.0 by alice · ok"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in\n%s", want, got)
 		}
 	}
-	m = bgModel(t, bgSnapshot(t, backend.Metrics{RPS: backend.Some(10), ErrorRatePct: backend.Some(3.2), P95MS: backend.Some(400)}), 160, 48, false, nil)
-	typeKeys(m, "0")
-	if got := plain(m); !strings.Contains(got, "ROLL BACK  green v1.6.0 fails: error rate 3.20% ≥ 1.00%; send the traffic back to blue") {
+	c = bgConsole(t, bgSnapshot(t, backend.Metrics{RPS: backend.Some(10), ErrorRatePct: backend.Some(3.2), P95MS: backend.Some(400)}), 160, 48, false, nil, nil)
+	if got := c.WaitDrawn(); !strings.Contains(got, "ROLL BACK  green v1.6.0 fails: error rate 3.20% ≥ 1.00%; send the traffic back to blue") {
 		t.Errorf("no roll back verdict:\n%s", got)
 	}
-	typeKeys(m, "j", "j")
-	if got := plain(m); !strings.Contains(got, "rollback window 40m0s left · cutover 12:14:56 · blue keeps running") {
-		t.Errorf("picture's window:\n%s", got)
-	}
+	c.Keys("j", "j")
+	c.WaitFor("rollback window 40m0s left · cutover 12:14:56 · blue keeps running")
 }
 
 // TestDeployActions: each key asks the configured command with the
@@ -172,52 +172,54 @@ func TestDeploysVerdictsOnScreen(t *testing.T) {
 // neither shows nor runs them.
 func TestDeployActions(t *testing.T) {
 	r := &cmdRunner{}
-	m := bgModel(t, bgSnapshot(t, passing), 160, 48, false, r)
-	typeKeys(m, "0", "j", "T") // chat green row: shift, asks the weight
-	if got := plain(m); !strings.Contains(got, "green gets %") {
-		t.Fatalf("no weight asked:\n%s", got)
-	}
-	typeKeys(m, "right", "enter") // 10 → 25
-	if got := plain(m); !strings.Contains(got, "Type chat-backend and press enter") || !strings.Contains(got, "step=shift") {
+	c := bgConsole(t, bgSnapshot(t, passing), 160, 48, false, r, nil)
+	c.Keys("j", "T") // chat green row: shift, asks the weight
+	c.WaitFor("green gets %")
+	c.Keys("right", "enter") // 10 → 25
+	got := c.WaitScreen("the typed confirmation", func(s string) bool { return strings.Contains(s, "Type chat-backend and press enter") })
+	if !strings.Contains(got, "step=shift") {
 		t.Fatalf("no typed confirmation with the plan:\n%s", got)
 	}
-	typeText(m, "chat-backend")
-	typeKeys(m, "enter")
-	waitDone(t, m)
-	typeKeys(m, "esc", "P")
-	typeText(m, "chat-backend")
-	typeKeys(m, "enter")
-	waitDone(t, m)
-	typeKeys(m, "esc", "B")
-	typeText(m, "chat-backend")
-	typeKeys(m, "enter")
-	waitDone(t, m)
-	typeKeys(m, "esc", "D") // chat: blue still takes traffic
-	if got := plain(m); !strings.Contains(got, "decommission blue refused: it still takes traffic") {
-		t.Errorf("decommission with traffic not refused:\n%s", got)
+	// Each action runs in its own view; esc closes it, the next key asks.
+	confirmed := func(n int) {
+		t.Helper()
+		c.Type("chat-backend\n")
+		c.WaitFor("✔ done in")
+		eventually(t, fmt.Sprintf("%d commands to run", n), func() bool { return len(r.runs()) == n })
 	}
-	typeKeys(m, "j", "j", "D") // picture: window runs
-	if got := plain(m); !strings.Contains(got, "decommission blue refused: rollback window runs for 40m0s more") {
-		t.Errorf("decommission in the window not refused:\n%s", got)
-	}
-	var got []string
-	for _, a := range r.ran {
-		got = append(got, a.Target+" "+a.ParamString())
+	confirmed(1)
+	c.Keys("esc", "P")
+	c.WaitFor("Type chat-backend and press enter")
+	confirmed(2)
+	c.Keys("esc", "B")
+	c.WaitFor("Type chat-backend and press enter")
+	confirmed(3)
+	c.Keys("esc", "D") // chat: blue still takes traffic
+	c.WaitFor("decommission blue refused: it still takes traffic")
+	c.Keys("j", "j", "D") // picture: window runs
+	c.WaitFor("decommission blue refused: rollback window runs for 40m0s more")
+	var ran []string
+	for _, a := range r.runs() {
+		ran = append(ran, a.Target+" "+a.ParamString())
 	}
 	want := []string{
 		"chat-weight colour=green project=chat service=chat-backend step=shift version=v1.6.0 weight=25",
 		"chat-switch colour=green project=chat service=chat-backend step=promote version=v1.6.0 weight=100",
 		"chat-switch colour=blue project=chat service=chat-backend step=rollback version=v1.5.2 weight=100",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("ran\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if strings.Join(ran, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("ran\n%s\nwant\n%s", strings.Join(ran, "\n"), strings.Join(want, "\n"))
 	}
 
 	ro := &cmdRunner{}
-	m = bgModel(t, bgSnapshot(t, passing), 160, 48, true, ro)
-	typeKeys(m, "0", "j", "P", "B", "T")
-	if strings.Contains(plain(m), "promote colour") || len(ro.ran) != 0 || m.confirm.open() {
-		t.Errorf("read-only shows or runs deploy keys:\n%s", plain(m))
+	c = bgConsole(t, bgSnapshot(t, passing), 160, 48, true, ro, nil)
+	c.Keys("j", "P", "B", "T")
+	if got := c.WaitDrawn(); strings.Contains(got, "promote colour") || strings.Contains(got, "This will:") {
+		t.Errorf("read-only shows deploy keys or a confirmation:\n%s", got)
+	}
+	final := quit(c.Term)
+	if len(ro.runs()) != 0 || final.confirm.open() {
+		t.Errorf("read-only ran deploy keys: %v, confirm open %v", ro.runs(), final.confirm.open())
 	}
 }
 
@@ -232,11 +234,9 @@ func TestDeploysRenderHostileVersionsHarmless(t *testing.T) {
 			snap.Services[i].Containers = cs
 		}
 	}
-	m := bgModel(t, snap, 200, 40, false, &cmdRunner{})
 	pairs := bgAudit()
 	pairs[0].Before.User = hostile
 	pairs[0].Before.Params["version"] = hostile
-	typeKeys(m, "0")
-	send(m, views.DeployHistoryMsg{Pairs: pairs})
-	requireHarmless(t, "deploys", m)
+	c := bgConsole(t, snap, 200, 40, false, &cmdRunner{}, pairs)
+	requireHarmless(t, "deploys", c.Sync())
 }

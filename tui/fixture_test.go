@@ -13,6 +13,8 @@ import (
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/keymap"
+	"github.com/manacore/opsdeck/tui/tuitest"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // testNow pins every clock in these tests: goldens must not depend on when
@@ -64,21 +66,57 @@ func demoFleet(t testing.TB, fail ...string) (*sim.Fleet, backend.Snapshot) {
 	for _, src := range fleet.Sources() {
 		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: 2 * time.Second, Timeout: time.Second})
 	}
-	return fleet, poll.New(pc).Once(context.Background())
+	return fleet, poll.New(pc).Once(t.Context())
 }
 
 type errString string
 
 func (e errString) Error() string { return string(e) }
 
-// newModel is the root model on the demo snapshot with a pinned clock.
+// testOptions are the console's options on hub with a pinned clock and the
+// fakes as its screens' backends.
+func testOptions(hub backend.Hub, readOnly bool, logs backend.LogStreamer) Options {
+	return Options{Hub: hub, Keys: keymap.Default(), Clock: fixedClock, ReadOnly: readOnly, NoTick: true,
+		Deps: kit.Deps{Checker: fakeChecker{}, Logs: logs, Ranges: fakeRanges{}, Silences: fakeSilences{}}}
+}
+
+// newModel is the root model on snap with a pinned clock, in the test's
+// context (cancelled when it ends, which ends the console's requests).
 func newModel(t testing.TB, snap backend.Snapshot, readOnly bool) (*Model, *staticHub) {
 	t.Helper()
 	hub := &staticHub{snap: snap}
-	keys := keymap.Default()
-	m := New(Options{Hub: hub, Keys: keys, Clock: fixedClock, ReadOnly: readOnly, NoTick: true, Checker: fakeChecker{}, Logs: fakeLogs{}, Ranges: fakeRanges{}, Silences: fakeSilences{}})
-	return m, hub
+	return New(t.Context(), testOptions(hub, readOnly, &fakeLogs{})), hub
 }
+
+// console is the root model running in a real program on an emulated
+// terminal. The test reads the model only after the program has ended
+// (quit): until then it belongs to the program.
+type console struct {
+	*tuitest.Term
+	hub  *staticHub
+	logs *fakeLogs
+}
+
+// startUI starts m at w×h and waits for its first snapshot on screen.
+func startUI(t *testing.T, m *Model, w, h int) *tuitest.Term {
+	t.Helper()
+	tt := tuitest.Start(t, m, w, h)
+	if w >= MinWidth && h >= MinHeight {
+		tt.WaitFor("refreshed ")
+	}
+	return tt
+}
+
+// startConsole is the demo console on snap, sized and showing it.
+func startConsole(t *testing.T, snap backend.Snapshot, w, h int, readOnly bool) *console {
+	t.Helper()
+	hub, logs := &staticHub{snap: snap}, &fakeLogs{}
+	m := New(t.Context(), testOptions(hub, readOnly, logs))
+	return &console{Term: startUI(t, m, w, h), hub: hub, logs: logs}
+}
+
+// quit ends the program with q and returns the final root model.
+func quit(tt *tuitest.Term) *Model { return tt.Quit().(*Model) }
 
 // fakeChecker answers health checks at once: two pass, one fails.
 type fakeChecker struct{}
@@ -91,11 +129,16 @@ func (fakeChecker) CheckAll(context.Context) []backend.CheckResult {
 	}
 }
 
-// fakeLogs writes a fixed tail of lines, then waits for the view to close.
-type fakeLogs struct{}
+// fakeLogs writes a fixed tail of lines, then waits for the screen to
+// close; closed counts the streams that ended because it did.
+type fakeLogs struct{ closed atomic.Int32 }
 
-func (fakeLogs) StreamLogs(ctx context.Context, service string, tail int, out func(backend.LogLine)) error {
-	for i := range 12 {
+// fakeLogLines is how many lines fakeLogs writes; the last one reads
+// "INFO GET /api/items 200 21ms".
+const fakeLogLines = 12
+
+func (f *fakeLogs) StreamLogs(ctx context.Context, service string, tail int, out func(backend.LogLine)) error {
+	for i := range fakeLogLines {
 		l := backend.LogLine{Container: service + "-1", Stream: "stdout", At: testNow.Add(time.Duration(i-12) * time.Second),
 			Text: fmt.Sprintf("INFO GET /api/items 200 %dms", 10+i)}
 		if i%5 == 4 {
@@ -104,12 +147,9 @@ func (fakeLogs) StreamLogs(ctx context.Context, service string, tail int, out fu
 		out(l)
 	}
 	<-ctx.Done()
-	logStreamsClosed.Add(1)
+	f.closed.Add(1)
 	return nil
 }
-
-// logStreamsClosed counts fake log streams whose view cancelled them.
-var logStreamsClosed atomic.Int32
 
 // fakeRanges answers the chart with a day of p95 that crosses the target
 // in the afternoon, with a gap where the source had no samples.

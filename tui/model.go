@@ -120,9 +120,10 @@ func New(ctx context.Context, opts Options) *Model {
 		opts.Keys.DropDangerous()
 	}
 	c := kit.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, IDs: &kit.IDs{}, Actor: opts.Actor,
-		DBServices: opts.DBServices, Deployments: opts.Deployments, Deps: opts.Deps}
+		DBServices: opts.DBServices, Deployments: opts.Deployments, Deps: opts.Deps, Serial: &kit.SerialQueue{}}
 	ctx, cancel := context.WithCancel(ctx)
-	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock(), specs: tabs(), commands: commands()}
+	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock(), specs: tabs(), commands: commands(),
+		serial: serialQueue{asked: c.Serial}}
 	for _, spec := range m.specs {
 		m.tabs = append(m.tabs, spec.New(c))
 	}
@@ -270,8 +271,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.request(msg)
 	case kit.Reply:
 		return m.reply(msg)
+	case kit.SerialAsked:
+		return m.startSerial()
 	case serialDone:
-		return tea.Batch(m.reply(msg.reply), m.serial.next())
+		return tea.Batch(m.reply(msg.reply), m.nextSerial())
 	case kit.NoticeMsg:
 		return m.notice.show(msg)
 	case clearNoticeMsg:

@@ -42,13 +42,15 @@ func (m *Model) find(id kit.ID) kit.Screen {
 // request runs r off the UI goroutine, or queues it behind the serial
 // request in flight.
 func (m *Model) request(r kit.Request) tea.Cmd {
+	if r.Serial {
+		// Asked without the console's queue: it queues on arrival.
+		m.serial.asked.Push(r)
+		return m.startSerial()
+	}
 	ctx, ok := m.screenCtx(r.To)
 	if !ok {
 		m.dropped++ // asked by a screen closed meanwhile
 		return nil
-	}
-	if r.Serial {
-		return m.serial.add(ctx, r)
 	}
 	return runRequest(ctx, r)
 }
@@ -78,41 +80,45 @@ func (m *Model) reply(r kit.Reply) tea.Cmd {
 	return s.Update(r.Msg)
 }
 
-// serialQueue runs serial requests one at a time, in the order asked.
+// serialQueue runs the console's serial requests one at a time, in the
+// order they were asked (kit.SerialQueue keeps that order; the commands
+// that announce them arrive in any order).
 type serialQueue struct {
-	pending []queued
-	busy    chan struct{} // closed when the request in flight has run; nil when none
-}
-
-type queued struct {
-	ctx context.Context
-	req kit.Request
+	asked *kit.SerialQueue
+	busy  chan struct{} // closed when the request in flight has run; nil when none
 }
 
 // serialDone is a serial request's answer; the next one starts after it.
 type serialDone struct{ reply kit.Reply }
 
-func (q *serialQueue) add(ctx context.Context, r kit.Request) tea.Cmd {
-	q.pending = append(q.pending, queued{ctx, r})
-	if q.busy != nil {
+// startSerial starts the oldest queued request unless one is running.
+func (m *Model) startSerial() tea.Cmd {
+	if m.serial.busy != nil {
 		return nil
 	}
-	return q.next()
+	return m.nextSerial()
 }
 
-// next starts the oldest pending request, if any.
-func (q *serialQueue) next() tea.Cmd {
-	q.busy = nil
-	if len(q.pending) == 0 {
-		return nil
-	}
-	it := q.pending[0]
-	q.pending = q.pending[1:]
-	done := make(chan struct{})
-	q.busy = done
-	return func() tea.Msg {
-		defer close(done)
-		return serialDone{kit.Reply{To: it.req.To, Msg: run(it.ctx, it.req)}}
+// nextSerial starts the oldest queued request whose screen is still open;
+// a closed screen's request is dropped (and counted) unrun.
+func (m *Model) nextSerial() tea.Cmd {
+	m.serial.busy = nil
+	for {
+		r, ok := m.serial.asked.Pop()
+		if !ok {
+			return nil
+		}
+		ctx, ok := m.screenCtx(r.To)
+		if !ok {
+			m.dropped++
+			continue
+		}
+		done := make(chan struct{})
+		m.serial.busy = done
+		return func() tea.Msg {
+			defer close(done)
+			return serialDone{kit.Reply{To: r.To, Msg: run(ctx, r)}}
+		}
 	}
 }
 
@@ -123,8 +129,12 @@ const drainLimit = 5 * time.Second
 // then run the pending ones in order with ctx (which must outlive the
 // console's), all within drainLimit. nil when there is nothing.
 func (q *serialQueue) drain(ctx context.Context) func() {
-	busy, pending := q.busy, q.pending
-	q.busy, q.pending = nil, nil
+	var pending []kit.Request
+	for r, ok := q.asked.Pop(); ok; r, ok = q.asked.Pop() {
+		pending = append(pending, r)
+	}
+	busy := q.busy
+	q.busy = nil
 	if busy == nil && len(pending) == 0 {
 		return nil
 	}
@@ -138,11 +148,11 @@ func (q *serialQueue) drain(ctx context.Context) func() {
 				return
 			}
 		}
-		for _, it := range pending {
+		for _, r := range pending {
 			if ctx.Err() != nil {
 				return
 			}
-			run(ctx, it.req)
+			run(ctx, r)
 		}
 	}
 }

@@ -1,13 +1,13 @@
 package tui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/manacore/opsdeck/backend"
@@ -17,73 +17,87 @@ import (
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/keymap"
-	"github.com/manacore/opsdeck/keymap/keytest"
 	"github.com/manacore/opsdeck/tui/tuitest"
-	"github.com/manacore/opsdeck/views"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // wizardRig is the console on the demo fleet with simulated actions, a
-// real audit log and a real incident store in a temp dir.
+// real audit log and a real incident desk on a temp dir, as cmd/opsdeck
+// wires them.
 type wizardRig struct {
 	dir   string
-	store *incident.Store
 	audit string
+	fleet *sim.Fleet
+	snap  backend.Snapshot
+	sa    *sim.Actions
+	stop  func() // ends the running desk's Run and waits for it
 }
 
-func newWizardRig(t *testing.T) (*wizardRig, *Model) {
+func newWizardRig(t *testing.T) *wizardRig {
 	t.Helper()
 	dir := t.TempDir()
-	r := &wizardRig{dir: dir, audit: filepath.Join(dir, "audit.jsonl")}
-	m := r.model(t)
-	return r, m
+	r := &wizardRig{dir: dir, audit: filepath.Join(dir, "audit.jsonl"), stop: func() {}}
+	r.fleet, r.snap = demoFleet(t)
+	r.sa = &sim.Actions{Fleet: r.fleet, Step: time.Millisecond}
+	// Runs before TempDir's cleanup (registered later, run earlier): the
+	// desk stops touching the directory before it is removed.
+	t.Cleanup(func() { r.stop() })
+	return r
 }
 
-// model builds a console on the rig's state read afresh from disk, as a
-// restart of opsdeck does.
-func (r *wizardRig) model(t *testing.T) *Model {
+// desk opens the incident desk on the rig's directory, read afresh from
+// disk as a restart of opsdeck does, and runs it (backup ages, other
+// processes' changes) until the test ends or stop.
+func (r *wizardRig) desk(t *testing.T) *incident.Desk {
 	t.Helper()
-	store, _, err := incident.Open(filepath.Join(r.dir, "incidents"))
+	d, err := incident.OpenDesk(incident.DeskConfig{Dir: filepath.Join(r.dir, "incidents"), Tree: drtree.Default(),
+		Backups: r.sa, Clock: fixedClock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.store = store
-	return r.console(t, store)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { defer close(done); d.Run(ctx) }()
+	r.stop = func() { cancel(); <-done }
+	return d
 }
 
-// console is one more console on the same store, as the sessions of
-// `opsdeck serve` are.
-func (r *wizardRig) console(t *testing.T, store *incident.Store) *Model {
+// console is a console of ana on desk d, as each session of `opsdeck
+// serve` is: several share one desk.
+func (r *wizardRig) console(t *testing.T, d *incident.Desk) *Model {
 	t.Helper()
-	fleet, snap := demoFleet(t)
 	log, err := audit.Open(r.audit)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { log.Close() })
-	sa := &sim.Actions{Fleet: fleet, Step: time.Millisecond}
 	ex := map[backend.ActionKind]backend.ActionExecutor{}
 	for _, k := range sim.Kinds {
-		ex[k] = sa
+		ex[k] = r.sa
 	}
-	runner := &action.Runner{Audit: log, Executors: ex, Incident: func() string {
-		if c := store.Current(); c != nil {
-			return c.ID
-		}
-		return ""
-	}}
-	m := New(Options{Hub: &staticHub{snap: snap}, Keys: keymap.Default(), Clock: fixedClock, NoTick: true,
-		Actions: runner, Incidents: store, Tree: drtree.Default(), Backups: sa, Silences: sa,
-		Actor:      backend.Actor{User: "ana", Role: backend.RoleOperator},
-		DBServices: map[string][]string{"chat": {"chat-backend"}}})
+	runner := &action.Runner{Audit: log, Executors: ex, Journal: d}
+	m := New(t.Context(), Options{Hub: &staticHub{snap: r.snap}, Keys: keymap.Default(), Clock: fixedClock, NoTick: true,
+		Actions: runner, Actor: backend.Actor{User: "ana", Role: backend.RoleOperator},
+		DBServices: map[string][]string{"chat": {"chat-backend"}},
+		Deps:       kit.Deps{Incidents: d, Silences: r.sa}})
 	m.confirm.grace = 0 // the grace has its own test; here keys come from a script
-	t.Cleanup(func() {
-		// Queued incident writes land before the rig's directory is
-		// removed (TempDir's cleanup runs after this one).
-		if m.persist != nil {
-			m.persist.drain(5 * time.Second)
-		}
-	})
 	return m
+}
+
+// start runs a console on d at 100x30, showing its first screen.
+func (r *wizardRig) start(t *testing.T, d *incident.Desk) *tuitest.Term {
+	t.Helper()
+	return startUI(t, r.console(t, d), 100, 30)
+}
+
+// incidents are the incidents on disk, read by a store of their own.
+func (r *wizardRig) incidents(t *testing.T) []*incident.Incident {
+	t.Helper()
+	store, _, err := incident.Open(filepath.Join(r.dir, "incidents"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.List()
 }
 
 // filmstrip collects the screens of a flow into one golden file.
@@ -98,34 +112,25 @@ type filmstrip struct {
 func (f *filmstrip) frame(title, want string) {
 	f.t.Helper()
 	f.tt.WaitFor(want)
-	lines := strings.Split(trimRight(f.tt.Screen()), "\n")
-	for len(lines) > 0 && lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
+	lines := strings.Split(strings.TrimRight(f.tt.WaitDrawn(), "\n"), "\n")
 	if n := len(lines); n > 0 && strings.Contains(lines[n-1], "? help") {
 		lines = lines[:n-1]
 	}
 	f.frames = append(f.frames, "── "+title+" ──\n"+strings.Join(lines, "\n")+"\n")
 }
 
-func trimRight(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.TrimRight(strings.Join(lines, "\n"), "\n") + "\n"
-}
-
 func TestWizardServiceCrash(t *testing.T) {
-	rig, m := newWizardRig(t)
-	tt := startTerm(t, m, 100, 30)
+	rig := newWizardRig(t)
+	tt := rig.start(t, rig.desk(t))
 	f := &filmstrip{t: t, tt: tt}
 	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
 	tt.Keys("9")
 	f.frame("no incident", "No open incident")
 	tt.Keys("n")
 	f.frame("what failed", "What failed?")
-	tt.Keys("enter", "enter")
+	tt.Keys("enter")
+	tt.WaitFor("needs service: press enter to type it") // the desk took the choice
+	tt.Keys("enter")
 	tt.WaitFor("service (tab completes)")
 	tt.Type("chat-b")
 	tt.Keys("tab", "enter")
@@ -186,13 +191,15 @@ func TestWizardServiceCrash(t *testing.T) {
 }
 
 func TestWizardDatabaseCorruption(t *testing.T) {
-	rig, m := newWizardRig(t)
-	tt := startTerm(t, m, 100, 30)
+	rig := newWizardRig(t)
+	tt := rig.start(t, rig.desk(t))
 	f := &filmstrip{t: t, tt: tt}
 	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
 	tt.Keys("9", "n")
 	tt.WaitFor("What failed?")
-	tt.Keys("down", "enter", "enter")
+	tt.Keys("down", "enter")
+	tt.WaitFor("needs database: press enter to type it")
+	tt.Keys("enter")
 	tt.WaitFor("database (tab completes)")
 	tt.Type("chat")
 	tt.Keys("enter")
@@ -202,7 +209,9 @@ func TestWizardDatabaseCorruption(t *testing.T) {
 	tt.Keys("enter")
 	tt.WaitFor("service (tab completes)")
 	tt.Type("chat-backend")
-	tt.Keys("enter", "enter")
+	tt.Keys("enter")
+	tt.WaitFor("(confirmed first)") // the desk took the service
+	tt.Keys("enter")
 	tt.WaitFor("Type chat-backend and press enter")
 	tt.Type("chat-backend")
 	tt.Keys("enter")
@@ -233,7 +242,7 @@ func TestWizardDatabaseCorruption(t *testing.T) {
 	quit(tt)
 	golden.RequireEqual(t, []byte(strings.Join(f.frames, "\n")))
 
-	incs := rig.store.List()
+	incs := rig.incidents(t)
 	if len(incs) != 1 || incs[0].Open() || incs[0].RTO != 20*time.Minute || incs[0].RPOAtStake <= 0 {
 		t.Fatalf("incident %+v", incs)
 	}
@@ -256,8 +265,8 @@ func auditPairs(t *testing.T, rig *wizardRig) []audit.Pair {
 }
 
 func TestWizardFullServerFailureResumesAfterRestart(t *testing.T) {
-	rig, m := newWizardRig(t)
-	tt := startTerm(t, m, 100, 30)
+	rig := newWizardRig(t)
+	tt := rig.start(t, rig.desk(t))
 	f := &filmstrip{t: t, tt: tt}
 	tt.WaitFor("SYSTEM HEALTH OVERVIEW")
 	tt.Keys("9", "n")
@@ -271,8 +280,8 @@ func TestWizardFullServerFailureResumesAfterRestart(t *testing.T) {
 	quit(tt)
 
 	// opsdeck restarts: the incident and the ticks are still there.
-	m2 := rig.model(t)
-	tt2 := startTerm(t, m2, 100, 30)
+	rig.stop()
+	tt2 := rig.start(t, rig.desk(t))
 	f.tt = tt2
 	tt2.WaitFor("SYSTEM HEALTH OVERVIEW")
 	tt2.Keys("9")
@@ -284,50 +293,67 @@ func TestWizardFullServerFailureResumesAfterRestart(t *testing.T) {
 	quit(tt2)
 	golden.RequireEqual(t, []byte(strings.Join(f.frames, "\n")))
 
-	inc := rig.store.List()[0]
+	inc := rig.incidents(t)[0]
 	if inc.Open() || inc.RTO != 2*time.Hour || len(inc.Escalations) != 1 {
 		t.Fatalf("incident %+v", inc)
 	}
 }
 
-// Two consoles on one store (two `opsdeck serve` sessions): the second to
-// press n joins the incident the first opened instead of failing.
-func TestSecondConsoleJoinsTheOpenIncident(t *testing.T) {
-	rig, m1 := newWizardRig(t)
-	m2 := rig.console(t, rig.store)
-	for _, m := range []*Model{m1, m2} {
-		send(m, tea.WindowSizeMsg{Width: 100, Height: 30})
-	}
-	openIncident(t, m1)
-	typeKeys(m1, "enter") // service crash
-	deadline := time.Now().Add(5 * time.Second)
-	for cur := rig.store.Current(); cur == nil || cur.Walk.Node != "sc_health_failing"; cur = rig.store.Current() {
-		if time.Now().After(deadline) {
-			t.Fatalf("the first console's step never reached the store:\n%s", plain(m1))
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	openIncident(t, m2)
-	got := plain(m2)
-	if !strings.Contains(got, "joined the incident already open") || !strings.Contains(got, "Health check failing?") {
-		t.Fatalf("second console did not join at the first one's step:\n%s", got)
-	}
-	if n := len(rig.store.List()); n != 1 {
+// Two consoles on one desk (two `opsdeck serve` sessions): what the first
+// answers is the second's screen too.
+func TestSecondConsoleSeesTheIncident(t *testing.T) {
+	rig := newWizardRig(t)
+	d := rig.desk(t)
+	first, second := rig.start(t, d), rig.start(t, d)
+	second.Keys("9")
+	second.WaitFor("No open incident")
+	first.Keys("9", "n")
+	first.WaitFor("What failed?")
+	second.WaitFor("What failed?")
+	first.Keys("enter") // service crash
+	first.WaitFor("needs service: press enter to type it")
+	second.WaitFor("needs service: press enter to type it")
+	first.Keys("enter")
+	first.WaitFor("service (tab completes)")
+	first.Type("chat-backend\n")
+	first.WaitFor("Is the health check of chat-backend failing?")
+	second.WaitFor("Is the health check of chat-backend failing?")
+	if n := len(rig.incidents(t)); n != 1 {
 		t.Fatalf("%d incidents, want 1", n)
 	}
 }
 
-// openIncident presses 9 and n and runs the two steps of opening without
-// the harness's 20 ms bound: on a loaded machine the store's fsyncs can
-// take longer.
-func openIncident(t *testing.T, m *Model) {
-	t.Helper()
-	typeKeys(m, "9")
-	_, cmd := m.Update(keytest.Press("n"))
-	start, ok := cmd().(views.IncidentStartMsg)
-	if !ok {
-		t.Fatal("n did not ask to open an incident")
+// Two processes on one state directory, each with its own desk: the
+// second to press n joins the incident the first opened instead of
+// opening another.
+func TestSecondProcessJoinsTheOpenIncident(t *testing.T) {
+	rig := newWizardRig(t)
+	// The second process's desk, opened before the incident and not run:
+	// it has not seen the incident when its console presses n.
+	other, err := incident.OpenDesk(incident.DeskConfig{Dir: filepath.Join(rig.dir, "incidents"), Tree: drtree.Default(), Clock: fixedClock})
+	if err != nil {
+		t.Fatal(err)
 	}
-	_, cmd = m.Update(start)
-	send(m, cmd())
+	first := rig.start(t, rig.desk(t))
+	first.Keys("9", "n")
+	first.WaitFor("What failed?")
+	first.Keys("enter")
+	first.WaitFor("needs service: press enter to type it")
+	first.Keys("enter")
+	first.WaitFor("service (tab completes)")
+	first.Type("chat-backend\n")
+	first.WaitFor("Is the health check of chat-backend failing?")
+
+	second := rig.start(t, other)
+	second.Keys("9")
+	second.WaitFor("DISASTER RECOVERY")
+	second.Keys("n")
+	// The board and the notice come apart (the desk publishes, the
+	// operation answers): wait for both.
+	second.WaitScreen("the second console at the first one's step, saying it joined", func(s string) bool {
+		return strings.Contains(s, "Is the health check of chat-backend failing?") && strings.Contains(s, "joined the incident already open")
+	})
+	if n := len(rig.incidents(t)); n != 1 {
+		t.Fatalf("%d incidents, want 1", n)
+	}
 }

@@ -146,7 +146,7 @@ func (w *Wizard) do(op func(d *incident.Desk, a backend.Actor) (string, error)) 
 		w.msg = "incidents are not configured (actions.state_dir)"
 		return nil
 	}
-	return kit.AskSerial(w.id, opTimeout, func(context.Context) tea.Msg {
+	return w.c.AskSerial(w.id, opTimeout, func(context.Context) tea.Msg {
 		done, err := op(d, actor)
 		return opDone{err: err, done: done}
 	})

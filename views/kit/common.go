@@ -29,6 +29,9 @@ type Common struct {
 	// Deployments are the blue/green projects (config deployments:).
 	Deployments []deploy.Spec
 	Deps        Deps
+	// Serial queues this console's serial requests as they are asked
+	// (AskSerial); the root runs them.
+	Serial *SerialQueue
 }
 
 // Deps are the backends screens ask for work, each nil when not

@@ -1,21 +1,21 @@
-package views
+package kit
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/keymap"
+	"github.com/manacore/opsdeck/views/table"
 	"github.com/manacore/opsdeck/views/theme"
 )
 
 func testCommon() Common {
 	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	return Common{Theme: theme.Default(), Keys: keymap.Default(), Now: func() time.Time { return at }}
+	return Common{Theme: theme.Default(), Keys: keymap.Default(), Now: func() time.Time { return at }, IDs: &IDs{}}
 }
 
 func fleetOf(rev uint64, project string) backend.Snapshot {
@@ -28,7 +28,15 @@ func fleetOf(rev uint64, project string) backend.Snapshot {
 // were built from keeps them, a new revision (or 0, a snapshot not from
 // the poller) rebuilds them.
 func TestTableRowsFollowTheDataRevision(t *testing.T) {
-	v := NewServices(testCommon())
+	v := NewTableView(testCommon(), "Services", "SERVICES", backend.FeedInventory,
+		[]table.Column{{Title: "PROJECT", Width: 14, Flex: true}},
+		func(s backend.Snapshot) []table.Row {
+			var rows []table.Row
+			for _, svc := range s.Services {
+				rows = append(rows, table.Row{Key: svc.Project, Cells: []table.Cell{{Text: svc.Project}}})
+			}
+			return rows
+		})
 	v.SetSize(100, 10)
 	screen := func() string { return ansi.Strip(v.View()) }
 
@@ -48,19 +56,5 @@ func TestTableRowsFollowTheDataRevision(t *testing.T) {
 	v.SetSnapshot(fleetOf(0, "delta"))
 	if !strings.Contains(screen(), "delta") {
 		t.Errorf("revision 0 must always rebuild:\n%s", screen())
-	}
-}
-
-// Marking a latency row redraws it although the data did not change.
-func TestLatencyMarkRedrawsWithoutNewData(t *testing.T) {
-	v := NewLatency(testCommon())
-	v.SetSize(100, 10)
-	v.SetSnapshot(fleetOf(7, "alpha"))
-	if strings.Contains(ansi.Strip(v.View()), "✓") {
-		t.Fatal("marked before any key")
-	}
-	v.Update(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
-	if !strings.Contains(ansi.Strip(v.View()), "✓ alpha-backend") {
-		t.Errorf("space did not mark the row:\n%s", ansi.Strip(v.View()))
 	}
 }

@@ -1,6 +1,7 @@
-package views
+package logs
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/keymap/keytest"
+	"github.com/manacore/opsdeck/views/kit"
 	"github.com/manacore/opsdeck/views/theme"
 )
 
@@ -31,7 +33,7 @@ func TestRingKeepsTheNewestLines(t *testing.T) {
 // reach the terminal (cursor moves, title changes, clearing the screen).
 func TestSanitizeMakesEscapesHarmless(t *testing.T) {
 	evil := "ok \x1b[2J\x1b]0;pwned\x07\x1b[31mred\x1b[0m\rback\u009b31m tab\tend"
-	got := sanitize(evil)
+	got := kit.Sanitize(evil)
 	if strings.ContainsAny(got, "\x1b\x07\r\u009b") {
 		t.Fatalf("control characters survived: %q", got)
 	}
@@ -41,10 +43,8 @@ func TestSanitizeMakesEscapesHarmless(t *testing.T) {
 }
 
 func TestLogsViewSearchPauseAndBound(t *testing.T) {
-	c := Common{Theme: theme.Default(), Keys: keymap.Default()}
-	v := &Logs{c: c, id: 1, service: "chat-backend", cancel: func() {}, follow: true, stamps: true, match: -1,
-		buf: newRing(LogBufferLines), status: "following"}
-	v.search = newSearchInput()
+	c := kit.Common{Theme: theme.Default(), Keys: keymap.Default(), IDs: &kit.IDs{}}
+	v := New(c, "chat-backend")
 	v.SetSize(80, 10)
 	var lines []backend.LogLine
 	for i := range LogBufferLines + 100 {
@@ -54,18 +54,13 @@ func TestLogsViewSearchPauseAndBound(t *testing.T) {
 		}
 		lines = append(lines, backend.LogLine{Stream: stream, Text: fmt.Sprintf("line %05d", i)})
 	}
-	v.Update(LogBatchMsg{ID: 1, Lines: lines})
+	v.Update(logBatch{lines: lines})
 	if v.buf.len() != LogBufferLines {
 		t.Fatalf("buffer holds %d lines, bound is %d", v.buf.len(), LogBufferLines)
 	}
 	out := ansi.Strip(v.View())
 	if !strings.Contains(out, "line 05099") || !strings.Contains(out, "E line 05099") {
 		t.Fatalf("following view must end at the newest line, stderr marked:\n%s", out)
-	}
-	// A batch for another (closed) view is ignored.
-	v.Update(LogBatchMsg{ID: 2, Lines: []backend.LogLine{{Text: "stray"}}})
-	if strings.Contains(ansi.Strip(v.View()), "stray") {
-		t.Fatal("a stale stream's lines reached this view")
 	}
 	v.Update(keytest.Press("/"))
 	for _, r := range "line 00150" {
@@ -100,21 +95,21 @@ func TestLogBatchesAreCoalesced(t *testing.T) {
 	ch := make(chan backend.LogLine)
 	errc := make(chan error, 1)
 	go func() {
-		for i := 0; i < 200; i++ {
+		for range 200 {
 			ch <- backend.LogLine{Text: "line"}
-			time.Sleep(time.Millisecond / 2)
+			time.Sleep(time.Millisecond / 2) // the stream's pace, not a wait
 		}
 		close(ch)
 		errc <- nil
 	}()
-	next := waitLogs(1, ch, errc)
+	s := &stream{lines: ch, errc: errc}
 	batches, lines := 0, 0
 	start := time.Now()
 	for {
-		msg := next().(LogBatchMsg)
+		b := s.wait(t.Context())
 		batches++
-		lines += len(msg.Lines)
-		if msg.Done {
+		lines += len(b.lines)
+		if b.done {
 			break
 		}
 	}
@@ -124,4 +119,36 @@ func TestLogBatchesAreCoalesced(t *testing.T) {
 	if limit := 2 + int(took/logCoalesce); lines != 200 || batches > limit {
 		t.Fatalf("%d lines in %d batches over %s (limit %d)", lines, batches, took, limit)
 	}
+}
+
+// A stream whose screen closed ends: wait returns at once with the
+// context's error, and the streamer's goroutine stops.
+func TestStreamEndsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	ended := make(chan error, 1)
+	src := streamerFunc(func(ctx context.Context, _ string, _ int, out func(backend.LogLine)) error {
+		out(backend.LogLine{Text: "first"})
+		<-ctx.Done()
+		ended <- ctx.Err()
+		return ctx.Err()
+	})
+	s := openStream(ctx, src, "chat-backend", 10)
+	if b := s.wait(ctx); len(b.lines) != 1 || b.done {
+		t.Fatalf("first batch %+v", b)
+	}
+	cancel()
+	if b := s.wait(ctx); !b.done {
+		t.Fatalf("a closed screen's stream did not end: %+v", b)
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the streamer kept running after its context ended")
+	}
+}
+
+type streamerFunc func(ctx context.Context, service string, tail int, out func(backend.LogLine)) error
+
+func (f streamerFunc) StreamLogs(ctx context.Context, service string, tail int, out func(backend.LogLine)) error {
+	return f(ctx, service, tail, out)
 }
