@@ -201,6 +201,15 @@ func TestConsoleReportsADataRace(t *testing.T) {
 		c := startProbe(unwaited, Options{})
 		c.Keys("r")
 		c.WaitMatch(regexp.MustCompile(`got "r"`))
+		// The probe prints that line just before it exits: be sure it has
+		// exited, without asking the console for its exit, so what is
+		// tested is the cleanup's look at an exit nobody waited for (it
+		// killed a probe still on its way out 2 times in 6).
+		select {
+		case <-c.exited:
+		case <-time.After(ConsoleWait):
+			t.Fatal("the probe did not exit after r")
+		}
 	})
 }
 
