@@ -192,7 +192,28 @@ func (k *KeyMap) Conflicts() []string {
 
 // DropDangerous disables every dangerous binding, so a read-only console
 // neither shows nor handles them.
-func (k *KeyMap) DropDangerous() {
+// Refusal is a dangerous binding as it was before DropDangerous, kept so a
+// read-only console can say why the key does nothing.
+type Refusal struct {
+	Name    string // "restart", "shift traffic"
+	Binding key.Binding
+}
+
+// DropDangerous disables every dangerous binding (read-only mode: they
+// neither act nor show in help) and returns them as they were, so the
+// caller can refuse them by name.
+func (k *KeyMap) DropDangerous() []Refusal {
+	var out []Refusal
+	for _, e := range k.Entries() {
+		if e.Dangerous {
+			out = append(out, Refusal{Name: strings.ReplaceAll(e.Name, "_", " "), Binding: *e.Binding})
+		}
+	}
+	k.dropDangerous()
+	return out
+}
+
+func (k *KeyMap) dropDangerous() {
 	for _, e := range k.Entries() {
 		if e.Dangerous {
 			e.Binding.SetEnabled(false)

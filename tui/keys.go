@@ -49,6 +49,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if o, ok := a.(kit.KeyOwner); ok && o.OwnsKey(msg) {
 		return a.Update(msg)
 	}
+	for _, r := range m.refused {
+		if key.Matches(msg, r.Binding) {
+			return notify(kit.LevelWarn, "read-only: "+r.Name+" is not allowed")
+		}
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()

@@ -82,6 +82,9 @@ type Model struct {
 	showHelp      bool
 	notice        notice
 	now           time.Time
+	// refused are the action keys a read-only console does not act on,
+	// kept to say so when one is pressed.
+	refused []keymap.Refusal
 	// dropped counts replies whose screen was gone (closed meanwhile):
 	// dropped on purpose, never handed to another screen.
 	dropped uint64
@@ -115,14 +118,15 @@ func New(ctx context.Context, opts Options) *Model {
 		// names them, `opsdeck serve` passes each session's identity.
 		opts.Actor = backend.Actor{User: "local", Role: backend.RoleOperator}
 	}
+	var refused []keymap.Refusal
 	if opts.ReadOnly {
 		opts.Actor.Role = backend.RoleViewer
-		opts.Keys.DropDangerous()
+		refused = opts.Keys.DropDangerous()
 	}
 	c := kit.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, IDs: &kit.IDs{}, Actor: opts.Actor,
 		DBServices: opts.DBServices, Deployments: opts.Deployments, Deps: opts.Deps, Serial: &kit.SerialQueue{}}
 	ctx, cancel := context.WithCancel(ctx)
-	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock(), specs: tabs(), commands: commands(),
+	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock(), specs: tabs(), commands: commands(), refused: refused,
 		serial: serialQueue{asked: c.Serial}}
 	for _, spec := range m.specs {
 		m.tabs = append(m.tabs, spec.New(c))
