@@ -111,24 +111,37 @@ func keyLabel(keys []string) string {
 	return keys[0]
 }
 
-// statusBar: a notice when one is showing, else last refresh and last
-// error, with the main keys on the right.
-func (m *Model) statusBar() string {
+// maxNoticeLines bounds how far a long notice wraps up over the body.
+const maxNoticeLines = 4
+
+// statusLines is the status bar, last line last: the palette or export
+// prompt when open, else a notice when one is showing, else the last
+// refresh and last error, with the main keys on the right. A notice too
+// long for one line (an error, the paths an export wrote) wraps upward
+// over the body instead of being cut: what the console says must be read
+// whole.
+func (m *Model) statusLines() []string {
 	t := m.opts.Theme
 	if m.palette.open {
-		return ansi.Truncate(m.palette.view(), m.width, "")
+		return []string{ansi.Truncate(m.palette.view(), m.width, "")}
 	}
 	if m.export.open {
-		return ansi.Truncate(m.export.input.View(), m.width, "")
+		return []string{ansi.Truncate(m.export.view(t), m.width, "")}
 	}
 	hint := t.Key.Render("?") + t.KeyDesc.Render(" help  ") + t.Key.Render(":") + t.KeyDesc.Render(" command  ") + t.Key.Render("q") + t.KeyDesc.Render(" quit")
-	var left string
-	if n, ok := m.notice.current(); ok {
-		left = n
-	} else {
-		left = m.refreshText()
+	n, ok := m.notice.current()
+	if !ok {
+		return []string{joinLine(m.refreshText(), "", hint, m.width)}
 	}
-	return joinLine(left, "", hint, m.width)
+	if ansi.StringWidth(n) <= m.width {
+		return []string{joinLine(n, "", hint, m.width)}
+	}
+	lines := strings.Split(ansi.Hardwrap(n, m.width, true), "\n")
+	if len(lines) > maxNoticeLines {
+		lines = lines[:maxNoticeLines]
+		lines[maxNoticeLines-1] = ansi.Truncate(lines[maxNoticeLines-1], m.width-1, "") + "…"
+	}
+	return lines
 }
 
 func (m *Model) refreshText() string {

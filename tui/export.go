@@ -14,13 +14,17 @@ import (
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/report"
 	"github.com/manacore/opsdeck/views/kit"
+	"github.com/manacore/opsdeck/views/theme"
 )
 
-// exportPrompt asks where to write the current snapshot. While it is open
-// every key is text.
+// exportPrompt asks where to write the current snapshot, and before
+// overwriting anything whether to. While it is open every key is its.
 type exportPrompt struct {
 	open  bool
 	input textinput.Model
+	// overwrite is the path whose files exist already, while the prompt
+	// asks whether to replace them; "" otherwise.
+	overwrite string
 }
 
 func newExportPrompt() exportPrompt {
@@ -29,9 +33,10 @@ func newExportPrompt() exportPrompt {
 	return exportPrompt{input: ti}
 }
 
-// start opens the prompt with a default file name for this snapshot.
+// start opens the prompt with a timestamped default file name, so the
+// default never names an earlier export.
 func (p *exportPrompt) start(s backend.Snapshot) tea.Cmd {
-	p.open = true
+	p.open, p.overwrite = true, ""
 	env := strings.Map(func(r rune) rune {
 		if r == '/' || r == ' ' {
 			return '-'
@@ -43,21 +48,53 @@ func (p *exportPrompt) start(s backend.Snapshot) tea.Cmd {
 	return p.input.Focus()
 }
 
-// update handles a key; on enter it returns the path to write.
-func (p *exportPrompt) update(msg tea.KeyPressMsg) (tea.Cmd, string) {
+// exportWrite is what a key asks of the export: write path, replacing
+// what is there only when overwrite is set.
+type exportWrite struct {
+	path      string
+	overwrite bool
+}
+
+// update handles a key; it returns the write to do, if any.
+func (p *exportPrompt) update(msg tea.KeyPressMsg) (tea.Cmd, *exportWrite) {
+	if p.overwrite != "" {
+		path := p.overwrite
+		p.open, p.overwrite = false, ""
+		p.input.Blur()
+		if msg.String() == "y" || msg.String() == "Y" {
+			return nil, &exportWrite{path: path, overwrite: true}
+		}
+		return notify(kit.LevelInfo, "export: nothing written"), nil
+	}
 	switch msg.String() {
 	case "esc":
 		p.open = false
 		p.input.Blur()
-		return nil, ""
+		return nil, nil
 	case "enter":
 		p.open = false
 		p.input.Blur()
-		return nil, strings.TrimSpace(p.input.Value())
+		return nil, &exportWrite{path: strings.TrimSpace(p.input.Value())}
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
-	return cmd, ""
+	return cmd, nil
+}
+
+// exportExists says the files of path are there already: the prompt asks.
+type exportExists struct{ path, md, json string }
+
+// ask opens the prompt again to ask whether to replace what is there.
+func (p *exportPrompt) ask(e exportExists) {
+	p.open, p.overwrite = true, e.path
+}
+
+// view is the prompt's status-bar line.
+func (p *exportPrompt) view(t *theme.Theme) string {
+	if p.overwrite != "" {
+		return t.Warn.Render("replace " + p.overwrite + " and its .json? y replaces · any other key keeps them")
+	}
+	return p.input.View()
 }
 
 // startExport opens the export prompt, unless this console may not write
@@ -69,13 +106,27 @@ func (m *Model) startExport() tea.Cmd {
 	return m.export.start(m.snap)
 }
 
-// exportCmd writes the snapshot as the markdown report at path and as the
-// `opsdeck status --json` document next to it (.json), off the UI
-// goroutine, and reports where it wrote.
-func exportCmd(s backend.Snapshot, path string) tea.Cmd {
+// exportCmd writes the snapshot as the markdown report at w.path and as
+// the `opsdeck status --json` document next to it (.json), off the UI
+// goroutine, each atomically (a reader sees the old file or the new one,
+// never half), and names both by their absolute paths. Files already
+// there are replaced only when w.overwrite says so; otherwise it asks.
+func exportCmd(s backend.Snapshot, w exportWrite) tea.Cmd {
 	return func() tea.Msg {
-		if path == "" {
+		if w.path == "" {
 			return kit.NoticeMsg{Level: kit.LevelWarn, Text: "export: no file name given"}
+		}
+		path, err := filepath.Abs(w.path)
+		if err != nil {
+			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
+		}
+		jsonPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".json"
+		if !w.overwrite {
+			for _, p := range []string{path, jsonPath} {
+				if _, err := os.Lstat(p); err == nil {
+					return exportExists{path: w.path, md: path, json: jsonPath}
+				}
+			}
 		}
 		rep := report.FromSnapshot(s)
 		var md bytes.Buffer
@@ -86,13 +137,38 @@ func exportCmd(s backend.Snapshot, path string) tea.Cmd {
 		if err != nil {
 			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
-		jsonPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".json"
-		if err := os.WriteFile(path, md.Bytes(), 0o644); err != nil {
+		if err := writeAtomic(path, md.Bytes()); err != nil {
 			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
-		if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
+		if err := writeAtomic(jsonPath, append(js, '\n')); err != nil {
 			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
 		return kit.NoticeMsg{Level: kit.LevelInfo, Text: "exported " + path + " and " + jsonPath}
 	}
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it
+// into place.
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op once renamed
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

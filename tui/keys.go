@@ -28,9 +28,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	if m.export.open {
-		cmd, path := m.export.update(msg)
-		if path != "" {
-			return tea.Batch(cmd, exportCmd(m.snap, path))
+		cmd, write := m.export.update(msg)
+		if write != nil {
+			return tea.Batch(cmd, exportCmd(m.snap, *write))
 		}
 		return cmd
 	}

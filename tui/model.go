@@ -281,6 +281,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.reply(msg.reply), m.nextSerial())
 	case kit.NoticeMsg:
 		return m.notice.show(msg)
+	case exportExists:
+		m.export.ask(msg)
+		return nil
 	case clearNoticeMsg:
 		m.notice.clear(msg)
 		return nil

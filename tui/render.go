@@ -38,7 +38,9 @@ func (m *Model) render() string {
 	if m.confirm.open() {
 		body = overlayCenter(body, m.dialogBox(w), w)
 	}
-	return strings.Join([]string{m.header(), m.tabBar(), body, m.statusBar()}, "\n")
+	status := m.statusLines()
+	body = overlayBottom(body, status[:len(status)-1], h)
+	return strings.Join([]string{m.header(), m.tabBar(), body, status[len(status)-1]}, "\n")
 }
 
 func (m *Model) tooSmall() string {

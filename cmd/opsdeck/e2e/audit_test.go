@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/manacore/opsdeck/backend/testbed"
 	"github.com/manacore/opsdeck/tui/tuitest"
 )
 
@@ -61,7 +62,7 @@ func readAudit(c *tuitest.Console) ([]auditLine, error) {
 // and returns them.
 func waitAuditPair(t *testing.T, c *tuitest.Console, kind, target string) (before, after auditLine) {
 	t.Helper()
-	eventually(t, fmt.Sprintf("the audit log's before/after of %s %s", kind, target), tuitest.ConsoleWait, func() (bool, string) {
+	testbed.Eventually(t, tuitest.ConsoleWait, fmt.Sprintf("the audit log's before/after of %s %s", kind, target), func() (bool, string) {
 		lines, err := readAudit(c)
 		if err != nil {
 			return false, err.Error()

@@ -10,8 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/manacore/opsdeck/backend/testbed"
 	"github.com/manacore/opsdeck/tui/tuitest"
 )
 
@@ -27,7 +27,7 @@ func TestExportWritesMarkdownAndJSON(t *testing.T) {
 		c.Keys("enter")
 		md, js := stem+".md", stem+".json"
 		var mdText, jsText []byte
-		eventually(t, "both export files written", tuitest.ConsoleWait, func() (bool, string) {
+		testbed.Eventually(t, tuitest.ConsoleWait, "both export files written", func() (bool, string) {
 			var err1, err2 error
 			mdText, err1 = os.ReadFile(filepath.Join(c.Dir(), md))
 			jsText, err2 = os.ReadFile(filepath.Join(c.Dir(), js))
@@ -46,35 +46,65 @@ func TestExportWritesMarkdownAndJSON(t *testing.T) {
 	})
 }
 
-// The notice after an export names both files it wrote, in full: read
-// where it is drawn, on the status bar, at 80 columns too.
+// The notice after an export names both files it wrote by their absolute
+// paths, in full: read where it is drawn, the status bar and, when it is
+// longer than the terminal is wide (80 columns), the lines it wraps up onto.
 func TestExportNoticeNamesBothFiles(t *testing.T) {
 	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
 		w, h := c.Size()
 		c.Keys("e")
 		stem := c.WaitMatch(exportPromptRE)[1]
 		c.Keys("enter")
-		md, js := stem+".md", stem+".json"
-		waitNotice(t, c, h, "exported "+md)
-		if bar, _ := statusBar(c.Screen(), h); !strings.Contains(bar, "exported "+md+" and "+js) {
-			t.Errorf("at %d columns the export's notice does not name %s; the status bar reads:\n%s", w, js, bar)
+		md, js := filepath.Join(c.Dir(), stem+".md"), filepath.Join(c.Dir(), stem+".json")
+		want := "exported " + md + " and " + js
+		c.Until("the export's notice naming both files", tuitest.ConsoleWait, func(s string) bool {
+			return strings.Contains(bottomText(s, h, 4), strings.ReplaceAll(want, " ", ""))
+		})
+		if bar, _ := statusBar(c.Screen(), h); len(want) > w && strings.Contains(bar, "q quit") {
+			t.Errorf("a notice wider than %d columns kept the key hint beside it:\n%s", w, bar)
 		}
 	})
 }
 
-// eventually waits up to d for cond, looking every 20 ms, and fails the
-// test with what it waited for and cond's last word on why not.
-func eventually(t *testing.T, what string, d time.Duration, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		ok, why := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s: %s", d, what, why)
-		}
-		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
+// bottomText is the last n rows of the screen run together without
+// spaces: a notice wrapped at the terminal's width reads as one string.
+func bottomText(screen string, h, n int) string {
+	var b strings.Builder
+	for i := max(h-n, 0); i < h; i++ {
+		b.WriteString(strings.ReplaceAll(row(screen, i), " ", ""))
 	}
+	return b.String()
+}
+
+// An export never replaces a file without asking: with the proposed files
+// already there, enter asks; a key other than y keeps them untouched, y
+// replaces them.
+func TestExportAsksBeforeOverwriting(t *testing.T) {
+	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
+		c.Keys("e")
+		stem := c.WaitMatch(exportPromptRE)[1]
+		md := filepath.Join(c.Dir(), stem+".md")
+		if err := os.WriteFile(md, []byte("an incident report\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c.Keys("enter")
+		c.WaitFor("replace " + stem + ".md and its .json?")
+		c.Keys("n")
+		c.WaitFor("export: nothing written")
+		if got, _ := os.ReadFile(md); string(got) != "an incident report\n" {
+			t.Fatalf("%s changed after n: %q", md, got)
+		}
+		if _, err := os.Stat(filepath.Join(c.Dir(), stem+".json")); err == nil {
+			t.Fatal("the .json was written after n")
+		}
+		c.Keys("e")
+		c.WaitMatch(exportPromptRE)
+		c.Keys("enter")
+		c.WaitFor("replace " + stem + ".md and its .json?")
+		c.Keys("y")
+		testbed.Eventually(t, tuitest.ConsoleWait, "the report replaced after y", func() (bool, string) {
+			got, err := os.ReadFile(md)
+			return err == nil && strings.HasPrefix(string(got), "# opsdeck status · production"), fmt.Sprint(err)
+		})
+	})
 }
