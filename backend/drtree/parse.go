@@ -57,6 +57,7 @@ type rawNode struct {
 	Items    []string    `yaml:"items"`
 	Next     string      `yaml:"next"`
 	For      string      `yaml:"for"`
+	HandOver string      `yaml:"handover"`
 }
 
 type rawOption struct {

@@ -56,6 +56,13 @@ func TestParseSmall(t *testing.T) {
 	if n := tr.Node("check"); n.Pos != (Pos{Line: 16, Col: 5}) {
 		t.Errorf("check at %v, want 16:5", n.Pos)
 	}
+	handed, err := Parse("t.yaml", []byte(small+"    handover: lead\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := handed.Node("done").HandOver; c == nil || c.Who != "Lead" {
+		t.Fatalf("done hands over to %+v, want Lead", c)
+	}
 }
 
 func TestParseErrors(t *testing.T) {
@@ -94,6 +101,10 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:25:37: node fix: "{service": { without }`},
 		{"syntax", "{label: Crash, next: check}", "{label: Crash, next: check",
 			`t.yaml:16:3: ',' or '}' must be specified`},
+		{"hand-over to nobody", "    title: RESOLVED\n", "    title: RESOLVED\n    handover: security\n",
+			`t.yaml:36:15: node done: handover: no contact "security" (contacts: lead)`},
+		{"hand-over mid-walk", "    for: 30s\n", "    for: 30s\n    handover: lead\n",
+			`t.yaml:32:5: node pause: a wait node takes no handover (it takes: for, next)`},
 		{"second document", "    title: RESOLVED\n", "    title: RESOLVED\n---\nroot: x\n",
 			`t.yaml:37:1: a second YAML document (after ---); a tree is a single document`},
 	}

@@ -125,6 +125,10 @@ type Node struct {
 	Items   []string      // manual checklist
 	Next    string        // manual, wait
 	For     time.Duration // wait
+	// HandOver, on a resolved node, is who takes the incident over: the
+	// walk ends there without the incident being resolved (a security
+	// breach is handed to the Security team).
+	HandOver *Contact
 
 	Pos Pos // where the node starts in the file
 }

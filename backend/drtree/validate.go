@@ -22,7 +22,7 @@ var fieldsOf = map[Kind][2][]string{
 	KindAction:   {{"action", "on_ok", "on_fail"}, nil},
 	KindManual:   {{"next"}, {"items"}},
 	KindWait:     {{"for", "next"}, nil},
-	KindResolved: {nil, nil},
+	KindResolved: {nil, {"handover"}},
 }
 
 // present lists the kind-specific keys a raw node sets.
@@ -43,6 +43,7 @@ func present(n *rawNode) []string {
 	add(len(n.Items) > 0, "items")
 	add(n.Next != "", "next")
 	add(n.For != "", "for")
+	add(n.HandOver != "", "handover")
 	return out
 }
 
@@ -131,6 +132,13 @@ func (b *builder) nodes(raw *rawTree, t *Tree) {
 		if n.Kind == KindWait {
 			n.For = b.duration(rn.For, where+": for", "nodes", i, "for")
 		}
+		if rn.HandOver != "" {
+			if c, ok := t.Contacts[rn.HandOver]; ok {
+				n.HandOver = &c
+			} else {
+				b.errAt(at("handover"), "%s: handover: no contact %q (contacts: %s)", where, rn.HandOver, contactNames(t))
+			}
+		}
 		if a := rn.Action; a != nil {
 			n.Action = &ActionSpec{Kind: a.Kind, Target: a.Target, Params: a.Params}
 			b.action(a, where, func(path ...any) Pos { return at(append([]any{"action"}, path...)...) })
@@ -159,6 +167,15 @@ func (b *builder) nodes(raw *rawTree, t *Tree) {
 		ref(rn.OnFail, "on_fail")
 		ref(rn.Next, "next")
 	}
+}
+
+func contactNames(t *Tree) string {
+	names := make([]string, 0, len(t.Contacts))
+	for n := range t.Contacts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 func (b *builder) action(a *rawAction, where string, at func(path ...any) Pos) {

@@ -91,6 +91,15 @@ func (w *Walker) Current() *Node { return w.tree.Nodes[w.st.Node] }
 // Finished reports whether the walk reached a resolved node.
 func (w *Walker) Finished() bool { return w.Current().Kind == KindResolved }
 
+// HandedOver is who the walk's end hands the incident to, nil when it ends
+// resolved (or has not ended).
+func (w *Walker) HandedOver() *Contact {
+	if !w.Finished() {
+		return nil
+	}
+	return w.Current().HandOver
+}
+
 // Path is the steps taken so far, oldest first.
 func (w *Walker) Path() []Step { return slices.Clone(w.st.Path) }
 

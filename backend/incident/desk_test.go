@@ -380,3 +380,35 @@ func awaitBoard(t *testing.T, sub <-chan Board, what string, ok func(Board) bool
 		}
 	}
 }
+
+// A security breach ends handed over to the Security team, not resolved:
+// the incident says to whom and when, its timeline and its report too.
+func TestDeskSecurityBreachIsHandedOver(t *testing.T) {
+	clock := newClock()
+	d := openDesk(t, t.TempDir(), clock, nil)
+	_, err := d.Start(ana)
+	must(t, err)
+	must(t, d.Choose(ana, "what_failed", 3))
+	at(t, d, "sb_escalate")
+	must(t, d.Tick(ana, "sb_escalate", 0))
+	must(t, d.Tick(ana, "sb_escalate", 1))
+	clock.Add(2 * time.Minute)
+	must(t, d.Complete(ana, "sb_escalate"))
+	inc := at(t, d, "sb_handed_over").Incident
+	if inc.Open() || inc.Status != StatusHandedOver || inc.HandedTo != "Security team" || !inc.Resolved.Equal(t0.Add(2*time.Minute)) {
+		t.Fatalf("incident after the hand-over: status %q to %q at %v", inc.Status, inc.HandedTo, inc.Resolved)
+	}
+	lines := timeline(inc)
+	if last := lines[len(lines)-1]; last != "status|ana|Handed over to Security team after 2 min" {
+		t.Fatalf("last timeline entry %q", last)
+	}
+	md := Markdown(inc, clock.Now())
+	for _, want := range []string{"- **Status:** HANDED OVER", "- **Handed over:** to Security team, "} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "RESOLVED") || strings.Contains(md, "**Resolved:**") {
+		t.Errorf("report says resolved:\n%s", md)
+	}
+}

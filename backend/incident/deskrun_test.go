@@ -128,7 +128,9 @@ func TestRunAsksBackupAtOnce(t *testing.T) {
 		t.Fatalf("backup %+v before a database was named", b.Backup)
 	}
 	must(t, d.SetVar(ana, "database", "chat"))
-	if b := d.Board(); b.Backup == nil || b.Backup.Database != "chat" || !b.Backup.Checked.IsZero() {
+	// Checking, or already answered: Run is poked by the change and may
+	// have asked before this line runs.
+	if b := d.Board(); b.Backup == nil || b.Backup.Database != "chat" {
 		t.Fatalf("backup right after naming the database: %+v", b.Backup)
 	}
 	b := awaitBoard(t, sub, "the backup age", func(b Board) bool { return b.Backup != nil && !b.Backup.Checked.IsZero() })

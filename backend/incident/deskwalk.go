@@ -128,8 +128,9 @@ func storeWalk(inc *Incident, w *drtree.Walker) {
 	}
 }
 
-// resolveWalk closes the incident whose walk reached a resolved node, with
-// the escalations that fell due and the data at stake.
+// resolveWalk closes the incident whose walk reached its end, with the
+// escalations that fell due and the data at stake: resolved, or handed
+// over when the end names who takes it over.
 func resolveWalk(inc *Incident, w *drtree.Walker, person string, bk *BackupAge, at time.Time) {
 	inc.Escalations = nil
 	for _, e := range w.Escalations() {
@@ -137,6 +138,10 @@ func resolveWalk(inc *Incident, w *drtree.Walker, person string, bk *BackupAge, 
 	}
 	if rpo := rpoAtStake(bk, w.Vars()["database"], at); rpo > 0 {
 		inc.RPOAtStake = rpo
+	}
+	if c := w.HandedOver(); c != nil {
+		_ = inc.handOver(at, person, c.Who) // open: the caller checked
+		return
 	}
 	_ = inc.resolve(at, person) // open: the caller checked
 }

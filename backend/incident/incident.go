@@ -6,6 +6,7 @@ package incident
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/manacore/opsdeck/backend/drtree"
@@ -17,7 +18,15 @@ type Status string
 const (
 	StatusInvestigating Status = "investigating"
 	StatusResolved      Status = "resolved"
+	// StatusHandedOver: the walk ended by handing the incident to someone
+	// who leads from there (a security breach, to the Security team); it
+	// is closed here, and not resolved.
+	StatusHandedOver Status = "handed_over"
 )
+
+// Word is the status as the screen and the report say it: "RESOLVED",
+// "HANDED OVER".
+func (s Status) Word() string { return strings.ToUpper(strings.ReplaceAll(string(s), "_", " ")) }
 
 // EventKind says what a timeline event records.
 type EventKind string
@@ -69,8 +78,10 @@ type Incident struct {
 	ID       string    `json:"id"`
 	Title    string    `json:"title"` // "Service Downtime - chat-backend"
 	Started  time.Time `json:"started"`
-	Resolved time.Time `json:"resolved,omitzero"` // zero while open
+	Resolved time.Time `json:"resolved,omitzero"` // when it was closed (resolved or handed over); zero while open
 	Status   Status    `json:"status"`
+	// HandedTo is who took it over when Status is StatusHandedOver.
+	HandedTo string `json:"handed_to,omitempty"`
 
 	// Branch is the decision-tree branch and its targets (0: none).
 	Branch string        `json:"branch,omitempty"`
@@ -94,7 +105,9 @@ type Incident struct {
 }
 
 // Open reports whether the incident is still being worked on.
-func (inc *Incident) Open() bool { return inc.Status != StatusResolved }
+func (inc *Incident) Open() bool {
+	return inc.Status != StatusResolved && inc.Status != StatusHandedOver
+}
 
 // SetBranch records the branch the walk is in and its targets.
 func (inc *Incident) SetBranch(b *drtree.Branch) {

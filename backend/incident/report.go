@@ -15,7 +15,7 @@ func Markdown(inc *Incident, now time.Time) string {
 
 	line("Subject: [INCIDENT] %s", oneLine(inc.Title))
 	line("")
-	line("- **Status:** %s", strings.ToUpper(string(inc.Status)))
+	line("- **Status:** %s", inc.Status.Word())
 	line("- **Impact:** %s", orUnknown(inc.Impact))
 	line("- **Affected Users:** %s", orUnknown(inc.AffectedUsers))
 	if len(inc.Services) > 0 {
@@ -23,9 +23,12 @@ func Markdown(inc *Incident, now time.Time) string {
 	}
 	line("- **Started:** %s", stamp(inc.Started))
 	elapsed := Human(inc.Elapsed(now))
-	if inc.Open() {
+	switch {
+	case inc.Open():
 		line("- **Resolved:** not yet (%s so far)", elapsed)
-	} else {
+	case inc.Status == StatusHandedOver:
+		line("- **Handed over:** to %s, %s (%s); not resolved here", oneLine(inc.HandedTo), stamp(inc.Resolved), elapsed)
+	default:
 		line("- **Resolved:** %s (%s)", stamp(inc.Resolved), elapsed)
 	}
 	if inc.Branch != "" {

@@ -187,6 +187,18 @@ func (inc *Incident) resolve(at time.Time, actor string) error {
 	return nil
 }
 
+// handOver closes inc at the given time, handed to who, with the status
+// event.
+func (inc *Incident) handOver(at time.Time, actor, who string) error {
+	if !inc.Open() {
+		return fmt.Errorf("incident %s is already closed", inc.ID)
+	}
+	inc.Status, inc.Resolved, inc.HandedTo = StatusHandedOver, at, who
+	inc.Timeline = append(inc.Timeline, Event{At: at, Actor: actor, Kind: EventStatus,
+		Text: "Handed over to " + who + " after " + Human(inc.Elapsed(at))})
+	return nil
+}
+
 // TickPostIncident marks post-incident item i done or not.
 func (s *Store) TickPostIncident(id string, i int, done bool) error {
 	return s.Update(id, func(inc *Incident) error {

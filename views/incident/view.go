@@ -66,8 +66,11 @@ func (w *Wizard) viewHeader() []string {
 	inc := w.board.Incident
 	now := w.now()
 	status := t.Warn.Render("● INVESTIGATING")
-	if !inc.Open() {
+	switch inc.Status {
+	case incident.StatusResolved:
 		status = t.OK.Render("✔ RESOLVED")
+	case incident.StatusHandedOver:
+		status = t.Warn.Render("⇢ HANDED OVER")
 	}
 	head := kit.Spread(t.Title.Render("INCIDENT ")+t.Bold.Render(kit.Sanitize(inc.Title)), status, w.width)
 	clock := fmt.Sprintf("started %s · %s", inc.Started.UTC().Format("15:04 UTC"), incident.Short(inc.Elapsed(now)))
@@ -222,6 +225,10 @@ func (w *Wizard) viewResolved() []string {
 	inc := w.board.Incident
 	took := inc.Resolved.Sub(inc.Started)
 	line := "resolved in " + incident.Human(took)
+	if inc.Status == incident.StatusHandedOver {
+		line = fmt.Sprintf("handed over to %s at %s, after %s", kit.Sanitize(inc.HandedTo),
+			inc.Resolved.UTC().Format("15:04 UTC"), incident.Human(took))
+	}
 	if inc.RTO > 0 {
 		if took <= inc.RTO {
 			line += t.OK.Render(" (RTO " + incident.Human(inc.RTO) + " met)")
@@ -229,7 +236,11 @@ func (w *Wizard) viewResolved() []string {
 			line += t.Down.Render(" (RTO " + incident.Human(inc.RTO) + " missed)")
 		}
 	}
-	out := []string{line, "", t.Bold.Render("POST-INCIDENT ACTIONS") + t.Subtle.Render("  space tick · w write the report")}
+	out := []string{line}
+	if inc.Status == incident.StatusHandedOver && w.board.Walk != nil && w.board.Walk.Text() != "" {
+		out = append(out, kit.Sanitize(w.board.Walk.Text())) // the tree's own words: who leads now
+	}
+	out = append(out, "", t.Bold.Render("POST-INCIDENT ACTIONS")+t.Subtle.Render("  space tick · w write the report"))
 	for i, it := range inc.PostIncident {
 		box := "[ ]"
 		if it.Done {

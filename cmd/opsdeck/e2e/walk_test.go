@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -106,7 +107,7 @@ func tickAll(t *testing.T, c *tuitest.Console, title string, n int) {
 // its timeline say.
 func waitResolved(t *testing.T, c *tuitest.Console, ending string) {
 	t.Helper()
-	c.WaitFor("✔ RESOLVED")
+	c.WaitMatch(regexp.MustCompile(`✔ RESOLVED|⇢ HANDED OVER`))
 	c.WaitFor("POST-INCIDENT ACTIONS  space tick · w write the report")
 	c.WaitFor(ending)
 }

@@ -178,10 +178,16 @@ func TestWizardSecurityBreach(t *testing.T) {
 		waitStep(t, c, "Call Security team + Legal", "manual")
 		c.WaitFor("☎ ESCALATE NOW: Security team + Legal")
 		tickAll(t, c, "Call Security team + Legal", 2)
-		waitResolved(t, c, "Resolved after")
+		waitResolved(t, c, "Handed over to Security team after")
 
 		report := writeReport(t, c, "breach-report.md")
-		reportHas(t, report, "What failed?: Security breach (root)", "Call Security team + Legal: done (root)")
+		reportHas(t, report, "What failed?: Security breach (root)", "Call Security team + Legal: done (root)",
+			"Handed over to Security team after")
+		for _, want := range []string{"- **Status:** HANDED OVER", "- **Handed over:** to Security team"} {
+			if !strings.Contains(report, want) {
+				t.Errorf("the report lacks %q:\n%s", want, report)
+			}
+		}
 	})
 }
 
