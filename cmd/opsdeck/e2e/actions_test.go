@@ -30,7 +30,7 @@ func confirmAndCancel(t *testing.T, c *tuitest.Console, under string) {
 	_, h := c.Size()
 	for _, a := range serviceActions {
 		c.Keys(a.key)
-		waitPlan(t, c, strings.ToUpper(a.kind)+" chat-backend", "docker@prod-1: "+a.kind+" chat-backend-1 (simulated)")
+		waitPlan(t, c, strings.ToUpper(a.kind)+" chat-backend", "docker@prod-1: "+a.kind+" chat-backend-blue-1 (simulated)")
 		if a.destructive {
 			c.WaitFor("Type chat-backend and press enter to confirm:")
 		} else {

@@ -77,7 +77,7 @@ func TestOverlaysOpenAndClose(t *testing.T) {
 		for _, closer := range []string{"esc", "n", "q"} {
 			replaceNotice(t, c, h)
 			c.Keys("S") // start: confirmed with y, so n and q answer it
-			waitPlan(t, c, "START chat-backend", "docker@prod-1: start chat-backend-1 (simulated)")
+			waitPlan(t, c, "START chat-backend", "docker@prod-1: start chat-backend-blue-1 (simulated)")
 			c.WaitFor("Proceed? y confirm · n/esc cancel")
 			c.Keys(closer)
 			waitCancelled(t, c, h, "start chat-backend")

@@ -36,7 +36,7 @@ func TestRestartRunsToTheEnd(t *testing.T) {
 		c.Keys("3")
 		waitHeading(t, c, "FLEET")
 		c.Keys("down", "r") // chat-backend
-		steps := []string{"docker@prod-1: restart chat-backend-1 (simulated)", "docker@prod-1: restart chat-backend-2 (simulated)"}
+		steps := []string{"docker@prod-1: restart chat-backend-blue-1 (simulated)", "docker@prod-1: restart chat-backend-green-1 (simulated)"}
 		waitPlan(t, c, "RESTART chat-backend", steps...)
 		c.Type("chat-backen")
 		c.WaitFor("> chat-backen")
