@@ -246,7 +246,12 @@ func (p *Poller) logFetch(took time.Duration, fails failures, st backend.SourceS
 	if log == nil {
 		return
 	}
-	attrs := []any{"source", st.Name, "took", took.Round(time.Millisecond)}
+	// Milliseconds, or microseconds for what is faster (the simulator).
+	round := time.Millisecond
+	if took < time.Millisecond {
+		round = time.Microsecond
+	}
+	attrs := []any{"source", st.Name, "took", took.Round(round)}
 	switch {
 	case st.OK && fails.before > 0:
 		log.Info("source recovered", append(attrs, "failures", fails.before)...)
