@@ -36,6 +36,16 @@ func parseFlags(args []string, _ io.Writer) (flags, error) {
 	return c.f, err
 }
 
+// A snapshot goreleaser built where it could not read git stamps "none"
+// for the commit: it is left out.
+func TestVersionWithoutCommit(t *testing.T) {
+	version, commit, date = "0.0.1-next", "none", "2026-12-02T06:00:58Z"
+	defer func() { version, commit, date = "", "", "" }()
+	if got := versionString(nil); got != "0.0.1-next (2026-12-02T06:00:58Z)" {
+		t.Fatalf("got %q", got)
+	}
+}
+
 func TestVersionFromLinker(t *testing.T) {
 	version, commit, date = "v1.2.3", "abc123", "2026-11-26"
 	defer func() { version, commit, date = "", "", "" }()
@@ -70,6 +80,7 @@ func TestVersionFromBuildInfo(t *testing.T) {
 			Settings: vcs("vcs.revision", "b9f341ba79f47c06d75e8e83d22897fa71338114", "vcs.time", "2026-12-02T05:12:56Z", "vcs.modified", "true")},
 			"v0.0.0-20261202051256-b9f341ba79f4+dirty (b9f341ba79f4-dirty, 2026-12-02T05:12:56Z)"},
 		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "(devel)"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("vcs.time", "2026-12-02T05:12:56Z")}, "(devel) (2026-12-02T05:12:56Z)"},
 		{nil, "(devel)"},
 	}
 	for _, c := range cases {

@@ -41,14 +41,20 @@ func versionString(info *debug.BuildInfo) string {
 	if v == "" {
 		v = "(devel)"
 	}
-	if c == "" {
+	if c == "none" { // goreleaser's word when it could not read git
+		c = ""
+	}
+	var about []string
+	if c != "" {
+		about = append(about, shortCommit(c))
+	}
+	if d != "" {
+		about = append(about, d)
+	}
+	if len(about) == 0 {
 		return v
 	}
-	c = shortCommit(c)
-	if d != "" {
-		return v + " (" + c + ", " + d + ")"
-	}
-	return v + " (" + c + ")"
+	return v + " (" + strings.Join(about, ", ") + ")"
 }
 
 // shortCommit is a commit hash as Go's pseudo-versions show it, 12 hex

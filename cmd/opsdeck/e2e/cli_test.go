@@ -145,11 +145,12 @@ func TestVersionWithoutLdflags(t *testing.T) {
 	}
 	copyWorkTree(t, root, clone)
 	bin := filepath.Join(t.TempDir(), "opsdeck")
-	// -trimpath as releases build (and so a second run finds its packages
-	// in the build cache: without it they are keyed by the clone's path).
+	// Built as releases are (CGO off, -trimpath): the packages are then
+	// keyed by their content, not the clone's path, and the build cache
+	// shares them with scripts/package-check's build of the same code.
 	build := exec.Command("go", "build", "-trimpath", "-buildvcs=true", "-o", bin, "./cmd/opsdeck")
 	build.Dir = clone
-	build.Env = append(os.Environ(), "GOFLAGS=") // as a user's machine, whatever this one sets
+	build.Env = append(os.Environ(), "GOFLAGS=", "CGO_ENABLED=0") // GOFLAGS as on a user's machine, whatever this one sets
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
