@@ -130,7 +130,7 @@ func Reference() []Field {
 		{Path: "deployments[].gates.p95", Type: "duration", Default: "`1s`", Doc: "p95 latency must stay below this."},
 		{Path: "deployments[].gates.min_rps", Type: "number", Default: "`0` (off)", Doc: "Requests per second a colour must serve before its figures count: one serving almost nothing would pass every gate."},
 		{Path: "deployments[].rollback_window", Type: "duration", Default: "`1h`", Doc: "How long after a full cutover the old colour is kept for a rollback (`D` decommissions it after)."},
-		{Path: "deployments[].commands", Type: "mapping", Default: "none", Doc: "The `actions.commands` entries each step runs; a step without one is not offered."},
+		{Path: "deployments[].commands", Type: "mapping", Default: "none", Doc: "The `actions.commands` entries the steps run; a step without one says it is not configured."},
 		{Path: "deployments[].commands.shift", Type: "name", Default: "none", Doc: "`T`: shift part of the traffic to a colour (`{colour}`, `{weight}`)."},
 		{Path: "deployments[].commands.promote", Type: "name", Default: "none", Doc: "`P`: send all traffic to a colour."},
 		{Path: "deployments[].commands.rollback", Type: "name", Default: "none", Doc: "`B`: send all traffic back to the other colour."},
