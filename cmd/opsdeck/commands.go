@@ -48,7 +48,7 @@ const rootExamples = `# the console on the demo fleet
 opsdeck
 # the console on your fleet, acting on nothing
 opsdeck --config ~/fleet.yaml --read-only
-# from cron: one line of JSON per run, the exit status says what is wrong
+# from cron: the fleet as JSON, the exit status says what is wrong
 opsdeck status --json
 opsdeck config validate ~/fleet.yaml`
 
