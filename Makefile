@@ -14,7 +14,7 @@ STATICCHECK := $(TOOLS_BIN)/staticcheck
 # Packages whose tests use teatest goldens (see `golden`).
 GOLDEN_PKGS := ./tui/
 
-.PHONY: build run test testbed bench lint release-check golden clean
+.PHONY: build run test testbed bench lint release-check package-check docs golden clean
 
 build:
 	go build -trimpath -ldflags '$(LDFLAGS)' -o bin/opsdeck ./cmd/opsdeck
@@ -29,15 +29,19 @@ run:
 testbed:
 	scripts/testbed up
 
-# The whole suite: what CI runs (lint first: gofmt, vet, staticcheck). release-check proves .goreleaser.yaml with
-# the pinned goreleaser (built once into the tool cache: minutes on a fresh
-# machine, seconds after).
+# The whole suite: what CI runs (lint first: gofmt, vet, staticcheck, no
+# tracked binaries). release-check validates .goreleaser.yaml with the pinned
+# goreleaser (built once into the tool cache: minutes on a fresh machine,
+# seconds after); package-check builds a linux/amd64 snapshot of it and
+# installs, tries and removes the .deb (about 30 s once the build cache is
+# warm).
 # Integration tests (build tag "integration") talk to the test bed that
 # `testbed` starts on loopback; under CI=true a missing component fails them.
 test: lint testbed
 	go vet -tags integration ./...
 	scripts/tree-guard go test -race -count=1 -tags integration ./...
 	scripts/release-check
+	scripts/tree-guard scripts/package-check
 
 # Go benchmarks, then process-level measurements of the real binary
 # (scripts/bench): idle CPU/RSS/terminal bytes on the simulator and on the
@@ -56,8 +60,10 @@ bench: build
 
 # gofmt, vet and staticcheck; vet and staticcheck with the integration tag,
 # a superset of the files (no file is built only without it), so the
-# integration tests and the test kit they share are checked too.
+# integration tests and the test kit they share are checked too. no-binaries
+# refuses a tracked executable or a file over 2 MiB.
 lint:
+	go run ./scripts/no-binaries
 	@bad="$$(gofmt -l .)"; if [[ -n "$$bad" ]]; then echo "gofmt -l: not formatted:"; echo "$$bad"; exit 1; fi
 	go vet -tags integration ./...
 	@[[ "$$(go version -m $(STATICCHECK) 2>/dev/null | awk '$$1 == "mod" { print $$3 }')" == $(STATICCHECK_VERSION) ]] || \
@@ -67,6 +73,14 @@ lint:
 release-check:
 	scripts/release-check
 
+package-check: release-check
+	scripts/package-check
+
+# Regenerate what the docs take from the code: docs/schema/*.json and the
+# generated tables of docs/*.md (tests fail while they are out of date).
+docs:
+	go run ./scripts/gendocs
+
 # Regenerate goldens. -update is a flag of the teatest/golden test binaries
 # only, so pass it one package at a time: a package whose tests don't define
 # it fails with "flag provided but not defined: -update".
@@ -74,4 +88,4 @@ golden:
 	for p in $(GOLDEN_PKGS); do go test "$$p" -update; done
 
 clean:
-	rm -rf bin/ dist/ bench.txt
+	rm -rf bin/ dist/ completions/ manpages/ bench.txt

@@ -222,8 +222,27 @@ func Load(path string) (*Config, error) {
 }
 
 // Parse parses and validates a config; file names it in errors. Every
-// error is an *Error.
+// error is an *Error; it is the first problem of the file (Check lists
+// them all).
 func Parse(file string, data []byte) (*Config, error) {
+	root, perr := parseRoot(file, data)
+	if perr != nil {
+		return nil, perr
+	}
+	var raw rawConfig
+	if err := decodeYAML(root, &raw, true); err != nil {
+		return nil, fromYAML(file, root, err)
+	}
+	b := &builder{file: file, root: root}
+	c := b.build(&raw)
+	if err := b.first(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseRoot parses the file into the body of its single document.
+func parseRoot(file string, data []byte) (ast.Node, *Error) {
 	if len(data) > maxSize {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("config is larger than %d KiB; is this the right file?", maxSize>>10)}
 	}
@@ -236,21 +255,11 @@ func Parse(file string, data []byte) (*Config, error) {
 	case 0:
 		return nil, &Error{File: file, Msg: "config is empty; it needs at least environment, projects and sources"}
 	case 1:
+		return bodies[0], nil
 	default:
 		p := posOf(bodies[1])
 		return nil, &Error{File: file, Line: p.Line, Col: p.Col, Msg: "a second YAML document (after ---); a config is a single document"}
 	}
-	root := bodies[0]
-	var raw rawConfig
-	if err := decodeYAML(root, &raw); err != nil {
-		return nil, fromYAML(file, root, err)
-	}
-	b := &builder{file: file, root: root}
-	c := b.build(&raw)
-	if err := b.first(); err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 // parseYAML and decodeYAML are where goccy/go-yaml parses and decodes. A panic
@@ -261,9 +270,13 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 	return parser.ParseBytes(data, 0)
 }
 
-func decodeYAML(root ast.Node, raw *rawConfig) (err error) {
+func decodeYAML(root ast.Node, raw *rawConfig, strict bool) (err error) {
 	defer recoverYAML(&err)
-	return yaml.NodeToValue(root, raw, yaml.DisallowUnknownField())
+	var opts []yaml.DecodeOption
+	if strict {
+		opts = append(opts, yaml.DisallowUnknownField())
+	}
+	return yaml.NodeToValue(root, raw, opts...)
 }
 
 const panicMsg = "the YAML parser failed on this file"

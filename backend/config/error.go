@@ -65,13 +65,7 @@ func fromYAML(file string, root ast.Node, err error) *Error {
 	case errors.As(err, &syntax):
 		e.Msg = "YAML syntax error: " + syntax.Message
 	case errors.As(err, &unknown) && at.owner != nil:
-		valid := fieldNames(at.owner)
-		where := "at the top level"
-		if at.parent != "" {
-			where = "in " + at.parent
-		}
-		e.Msg = fmt.Sprintf("unknown key %q %s%s (valid keys: %s)", at.key, where,
-			didYouMean(at.key, valid), strings.Join(valid, ", "))
+		e.Msg = unknownKeyMsg(at.key, at.parent, at.owner)
 	case errors.As(err, &typ) && at.node != nil:
 		e.Msg = fmt.Sprintf("%s: expected %s, got %s", pathOr(at.path), kindOf(typ.DstType), describe(at.node))
 	case errors.As(err, &nodeType) && at.node != nil:

@@ -12,6 +12,7 @@ package poll
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,9 @@ type Config struct {
 	// MaxBackoff caps the wait after repeated failures; zero means
 	// max(interval, 15s), so a source that comes back is noticed soon.
 	MaxBackoff time.Duration
+	// Log gets every fetch with its timing (debug), a source that starts
+	// failing (warn) and one that recovers (info); nil: nothing is logged.
+	Log *slog.Logger
 }
 
 // Poller implements backend.Hub.
@@ -183,15 +187,29 @@ func (p *Poller) fetch(ctx context.Context, j *job) time.Duration {
 	default:
 	}
 	fctx, cancel := context.WithTimeout(ctx, j.Timeout)
+	start := time.Now()
 	part, err := j.Source.Fetch(fctx)
+	took := time.Since(start)
 	cancel()
 	if ctx.Err() != nil {
 		return 0 // shutting down: do not record a cancellation as a failure
 	}
-	now := p.clock()
+	wait, fails, status := p.record(j, part, err, fctx)
+	p.logFetch(took, fails, status)
+	return wait
+}
 
+// failures are a source's failed fetches in a row, before and after one.
+type failures struct{ before, after int }
+
+// record stores one fetch's outcome and publishes the new snapshot; it
+// returns the wait before the next fetch, the failures in a row and the
+// source's status after it.
+func (p *Poller) record(j *job, part backend.Partial, err error, fctx context.Context) (time.Duration, failures, backend.SourceStatus) {
+	now := p.clock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	before := j.fails
 	j.status.LastAttempt = now
 	var incomplete *backend.IncompleteError
 	if errors.As(err, &incomplete) {
@@ -216,7 +234,36 @@ func (p *Poller) fetch(ctx context.Context, j *job) time.Duration {
 	}
 	p.current = p.buildLocked()
 	p.publishLocked()
-	return p.backoff(j)
+	return p.backoff(j), failures{before, j.fails}, j.status
+}
+
+// logFetch logs a fetch outside the poller's lock: every one at debug
+// level (what --log-level debug shows), and at higher levels only the
+// changes a person wants in the log: the first failure of a run of them
+// and the recovery after.
+func (p *Poller) logFetch(took time.Duration, fails failures, st backend.SourceStatus) {
+	log := p.cfg.Log
+	if log == nil {
+		return
+	}
+	// Milliseconds, or microseconds for what is faster (the simulator).
+	round := time.Millisecond
+	if took < time.Millisecond {
+		round = time.Microsecond
+	}
+	attrs := []any{"source", st.Name, "took", took.Round(round)}
+	switch {
+	case st.OK && fails.before > 0:
+		log.Info("source recovered", append(attrs, "failures", fails.before)...)
+	case st.OK:
+		log.Debug("fetch", attrs...)
+	case fails.after == 1:
+		log.Warn("source failing", append(attrs, "err", st.Err)...)
+	default:
+		// Later failures of the run, and incomplete fetches (some figures
+		// arrived): each is on the panel; the log keeps the first.
+		log.Debug("fetch failed", append(attrs, "err", st.Err, "failures", fails.after)...)
+	}
 }
 
 // keepLocked stores a job's new partial and notes whether it differs from

@@ -13,16 +13,22 @@ import (
 	"github.com/manacore/opsdeck/backend"
 )
 
+// SchemaVersion is the version of the JSON documents of `opsdeck status`
+// and `opsdeck check` (their schema_version field). It changes only when a
+// field changes meaning or goes away; added fields keep it.
+const SchemaVersion = 1
+
 // Status is the whole report.
 type Status struct {
-	Environment  string       `json:"environment"`
-	Demo         bool         `json:"demo"`
-	GeneratedAt  time.Time    `json:"generated_at"`
-	Sources      []Source     `json:"sources"`
-	Services     []Service    `json:"services"`
-	Alerts       []Alert      `json:"alerts"`
-	Databases    []Database   `json:"databases"`
-	Dependencies []Dependency `json:"dependencies"`
+	SchemaVersion int          `json:"schema_version"`
+	Environment   string       `json:"environment"`
+	Demo          bool         `json:"demo"`
+	GeneratedAt   time.Time    `json:"generated_at"`
+	Sources       []Source     `json:"sources"`
+	Services      []Service    `json:"services"`
+	Alerts        []Alert      `json:"alerts"`
+	Databases     []Database   `json:"databases"`
+	Dependencies  []Dependency `json:"dependencies"`
 }
 
 // Source is one backend's health.
@@ -30,8 +36,8 @@ type Source struct {
 	Name      string     `json:"name"`
 	Kind      string     `json:"kind"`
 	OK        bool       `json:"ok"`
-	Error     *string    `json:"error"`
-	UpdatedAt *time.Time `json:"updated_at"`
+	Error     *string    `json:"error" jsonschema:"nullable"`
+	UpdatedAt *time.Time `json:"updated_at" jsonschema:"nullable"`
 }
 
 // Service is one service; state and health are the worst of its
@@ -40,12 +46,12 @@ type Service struct {
 	Project   string         `json:"project"`
 	Component string         `json:"component"`
 	Name      string         `json:"name"`
-	Host      *string        `json:"host"`
-	State     *string        `json:"state"`
-	Health    *string        `json:"health"`
-	Version   *string        `json:"version"`
-	StartedAt *time.Time     `json:"started_at"`
-	Restarts  *int           `json:"restarts"`
+	Host      *string        `json:"host" jsonschema:"nullable"`
+	State     *string        `json:"state" jsonschema:"nullable"`
+	Health    *string        `json:"health" jsonschema:"nullable"`
+	Version   *string        `json:"version" jsonschema:"nullable"`
+	StartedAt *time.Time     `json:"started_at" jsonschema:"nullable"`
+	Restarts  *int           `json:"restarts" jsonschema:"nullable"`
 	Status    backend.Status `json:"status"`
 	Findings  []string       `json:"findings"`
 	RPS       backend.Value  `json:"rps"`
@@ -83,20 +89,21 @@ type Dependency struct {
 	Up           bool          `json:"up"`
 	LatencyMS    backend.Value `json:"latency_ms"`
 	SuccessRatio backend.Value `json:"success_ratio"` // 0..1
-	CheckedAt    *time.Time    `json:"checked_at"`
+	CheckedAt    *time.Time    `json:"checked_at" jsonschema:"nullable"`
 }
 
 // FromSnapshot builds the report.
 func FromSnapshot(s backend.Snapshot) Status {
 	r := Status{
-		Environment:  s.Environment,
-		Demo:         s.Demo,
-		GeneratedAt:  s.At.UTC(),
-		Sources:      []Source{},
-		Services:     []Service{},
-		Alerts:       []Alert{},
-		Databases:    []Database{},
-		Dependencies: []Dependency{},
+		SchemaVersion: SchemaVersion,
+		Environment:   s.Environment,
+		Demo:          s.Demo,
+		GeneratedAt:   s.At.UTC(),
+		Sources:       []Source{},
+		Services:      []Service{},
+		Alerts:        []Alert{},
+		Databases:     []Database{},
+		Dependencies:  []Dependency{},
 	}
 	for _, src := range s.Sources {
 		r.Sources = append(r.Sources, Source{
@@ -198,15 +205,18 @@ func timePtr(t time.Time) *time.Time {
 	return &u
 }
 
-// Exit codes of `opsdeck status`.
+// Exit codes of `opsdeck status` and `opsdeck check`, in the order of the
+// monitoring-plugins convention; 2 (usage or config error) is the command
+// line's.
 const (
 	ExitHealthy     = 0 // everything up, nothing firing
 	ExitDegraded    = 1 // a service, database or dependency is not up, or an alert fires
-	ExitUnreachable = 2 // a source could not be reached (also: config errors)
+	ExitUnreachable = 3 // a source could not be reached: the picture is incomplete
 )
 
 // ExitCode is what `opsdeck status` exits with: a source that cannot be
-// reached wins (the picture is incomplete), then any degradation.
+// reached wins (what it would have shown is unknown), then any
+// degradation.
 func (r Status) ExitCode() int {
 	for _, s := range r.Sources {
 		if !s.OK {

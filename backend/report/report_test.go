@@ -54,7 +54,7 @@ func TestJSONContract(t *testing.T) {
 		return out
 	}
 	want := map[string][]string{
-		"":             {"alerts", "databases", "demo", "dependencies", "environment", "generated_at", "services", "sources"},
+		"":             {"alerts", "databases", "demo", "dependencies", "environment", "generated_at", "schema_version", "services", "sources"},
 		"sources":      {"error", "kind", "name", "ok", "updated_at"},
 		"services":     {"component", "cpu_pct", "error_rate", "findings", "health", "host", "mem_bytes", "name", "p95_ms", "project", "restarts", "rps", "started_at", "state", "status", "version"},
 		"databases":    {"avg_query_ms", "cache_hit_ratio", "connections", "max_connections", "name", "slow_queries", "status", "up"},
@@ -106,6 +106,11 @@ func TestExitCode(t *testing.T) {
 	down.Sources[1].OK, down.Sources[1].Err = false, "connection refused"
 	if got := FromSnapshot(down).ExitCode(); got != ExitUnreachable {
 		t.Fatalf("unreachable source exit %d", got)
+	}
+	// The codes scripts test for: the monitoring-plugins order, 2 being
+	// the command line's usage/config error.
+	if ExitHealthy != 0 || ExitDegraded != 1 || ExitUnreachable != 3 {
+		t.Fatalf("exit codes %d/%d/%d, want 0/1/3", ExitHealthy, ExitDegraded, ExitUnreachable)
 	}
 }
 

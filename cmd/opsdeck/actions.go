@@ -60,10 +60,7 @@ func localActor(readOnly bool, getenv func(string) string) backend.Actor {
 func (a *app) enableActions(getenv func(string) string) error {
 	cfg := a.cfg
 	dir := stateDir(cfg, getenv)
-	auditPath := expandHome(cfg.Actions.AuditLog)
-	if auditPath == "" {
-		auditPath = filepath.Join(dir, "audit.jsonl")
-	}
+	auditPath := auditLogPath(cfg, dir)
 	log, err := audit.Open(auditPath)
 	if err != nil {
 		return err
@@ -86,7 +83,7 @@ func (a *app) enableActions(getenv func(string) string) error {
 	// One desk for every console of this process (every serve session);
 	// other processes on the same state directory share it through the
 	// files, which it watches.
-	desk, err := incident.OpenDesk(incident.DeskConfig{Dir: filepath.Join(dir, "incidents"), Tree: tree, Backups: backups, Clock: a.ui.Clock})
+	desk, err := incident.OpenDesk(incident.DeskConfig{Dir: incidentsDir(dir), Tree: tree, Backups: backups, Clock: a.ui.Clock})
 	if err != nil {
 		return err
 	}

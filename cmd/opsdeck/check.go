@@ -2,92 +2,67 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
-	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/manacore/opsdeck/backend/health"
+	"github.com/manacore/opsdeck/backend/report"
+	"github.com/manacore/opsdeck/backend/sim"
 )
 
-// runCheck is `opsdeck check`: every configured health URL once,
-// concurrently, each with a timeout. Exit 0 only when all pass; 1 when
-// any fails; 2 on a config error or when nothing is configured to check.
-func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	var timeout time.Duration
-	app, f, code, ok := subcommand("check",
-		"usage: opsdeck check [--json] [--timeout 5s] [flags]\n\nRun every configured health check. Exit 0 when all pass, 1 when any fails, 2 on a config error.",
-		args, stderr, getenv, func(fs *flag.FlagSet) {
-			fs.DurationVar(&timeout, "timeout", 5*time.Second, "timeout of each check")
-		})
-	if !ok {
-		return code
-	}
-	defer app.close()
-	if hc, ok := app.checker.(*health.Checker); ok {
-		hc.Timeout = timeout
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout+30*time.Second)
-	defer cancel()
-	results := app.checker.CheckAll(ctx)
-	if len(results) == 0 {
-		fmt.Fprintln(stderr, "opsdeck: no health_url is configured; nothing to check")
-		return exitUsage
-	}
-	passed := 0
-	for _, r := range results {
-		if r.OK {
-			passed++
-		}
-	}
-	if f.json {
-		type result struct {
-			Name      string    `json:"name"`
-			URL       string    `json:"url"`
-			OK        bool      `json:"ok"`
-			Code      *int      `json:"code"`
-			LatencyMS *int64    `json:"latency_ms"`
-			Error     *string   `json:"error"`
-			CheckedAt time.Time `json:"checked_at"`
-		}
-		out := make([]result, 0, len(results))
-		for _, r := range results {
-			res := result{Name: r.Target.Name, URL: r.Target.URL, OK: r.OK, CheckedAt: r.At.UTC()}
-			if r.Code != 0 {
-				res.Code = &r.Code
+func (c *cli) checkCommand() *cobra.Command {
+	var (
+		timeout        time.Duration
+		asJSON, schema bool
+	)
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Run every configured health check once",
+		Long: prose(`Probe every configured health_url concurrently, each with --timeout, and print
+service, URL, HTTP code, latency and PASS or FAIL with the reason. On the demo
+fleet the simulator answers: nothing leaves the machine.
+
+Exit status: 0 every check passed; 1 a check got an answer that is not 2xx;
+2 a usage or config error, or no health_url is configured; 3 a check got no
+answer at all (connection refused, timed out, a name that does not resolve:
+this wins over 1).`),
+		Args: c.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if schema {
+				_, err := cmd.OutOrStdout().Write(report.SchemaJSON(report.CheckSchema()))
+				return err
 			}
-			if r.Latency > 0 {
-				ms := r.Latency.Milliseconds()
-				res.LatencyMS = &ms
+			app, err := c.oneShot()
+			if err != nil {
+				return err
 			}
-			if r.Err != "" {
-				res.Error = &r.Err
+			defer app.close()
+			if hc, ok := app.checker.(*health.Checker); ok {
+				hc.Timeout = timeout
 			}
-			out = append(out, res)
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(out)
-	} else {
-		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SERVICE\tURL\tCODE\tLATENCY\tRESULT")
-		for _, r := range results {
-			res := "PASS"
-			if !r.OK {
-				res = "FAIL"
-				if r.Err != "" {
-					res += ": " + r.Err
-				}
+			ctx, cancel := context.WithTimeout(cmd.Context(), timeout+30*time.Second)
+			defer cancel()
+			results := app.checker.CheckAll(ctx)
+			if len(results) == 0 {
+				return configError{fmt.Errorf("%s: no health_url is configured; nothing to check", app.cfg.File)}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%dms\t%s\n", r.Target.Name, r.Target.URL, r.Code, r.Latency.Milliseconds(), res)
-		}
-		fmt.Fprintf(tw, "\n%d/%d passed\n", passed, len(results))
-		_ = tw.Flush()
+			_, simulated := app.checker.(*sim.Fleet)
+			doc := report.FromChecks(app.cfg.Environment, simulated, results)
+			if asJSON {
+				err = writeJSON(cmd.OutOrStdout(), doc)
+			} else {
+				err = doc.WriteTable(cmd.OutOrStdout())
+			}
+			if err != nil {
+				return err
+			}
+			return exitWith(doc.ExitCode())
+		},
 	}
-	if passed != len(results) {
-		return 1
-	}
-	return 0
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (docs/status-json.md)")
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "timeout of each check")
+	cmd.Flags().BoolVar(&schema, "json-schema", false, "print the JSON Schema of --json and exit")
+	return cmd
 }

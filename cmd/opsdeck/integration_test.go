@@ -63,7 +63,7 @@ func TestStatusAgainstTestbed(t *testing.T) {
 }
 
 // TestStatusWithPrometheusDown: a source that cannot be reached marks
-// only itself, and status says so with exit 2.
+// only itself, and status says so with exit 3 and a warning on stderr.
 func TestStatusWithPrometheusDown(t *testing.T) {
 	tb := testbed.Need(t, testbed.Config)
 	cfg, err := os.ReadFile(tb[testbed.Config])
@@ -72,9 +72,12 @@ func TestStatusWithPrometheusDown(t *testing.T) {
 	}
 	// Port 9 (discard) on loopback: nothing listens there.
 	broken := strings.Replace(string(cfg), "http://127.0.0.1:19090", "http://127.0.0.1:9", 1)
-	code, rep, _ := statusJSON(t, writeConfig(t, broken))
+	code, rep, errOut := statusJSON(t, writeConfig(t, broken))
 	if code != report.ExitUnreachable {
-		t.Fatalf("exit %d, want 2", code)
+		t.Fatalf("exit %d, want 3", code)
+	}
+	if !strings.Contains(errOut, `level=WARN msg="source failing" source=prometheus`) || !strings.Contains(errOut, "connection refused") {
+		t.Errorf("stderr does not say which source failed and why: %q", errOut)
 	}
 	for _, s := range rep.Sources {
 		if (s.Kind == "prometheus") == s.OK {

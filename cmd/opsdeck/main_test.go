@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -25,18 +28,144 @@ func runCLI(t *testing.T, getenv func(string) string, args ...string) (int, stri
 	return code, out.String(), errOut.String()
 }
 
-func TestVersion(t *testing.T) {
-	version, commit, date = "v1.2.3", "abc123", "2026-11-26"
-	defer func() { version, commit, date = "dev", "", "" }()
-	code, out, _ := runCLI(t, env(nil), "--version")
-	if code != 0 || out != "opsdeck v1.2.3 (abc123, 2026-11-26)\n" {
-		t.Fatalf("code %d, out %q", code, out)
+// parseFlags parses a console command line as opsdeck does, without
+// running it, and returns what build gets.
+func parseFlags(args []string, _ io.Writer) (flags, error) {
+	c := &cli{stdout: io.Discard, stderr: io.Discard, getenv: env(nil)}
+	err := c.rootCommand().ParseFlags(args)
+	return c.f, err
+}
+
+// A snapshot goreleaser built where it could not read git stamps "none"
+// for the commit: it is left out.
+func TestVersionWithoutCommit(t *testing.T) {
+	version, commit, date = "0.0.1-next", "none", "2026-12-02T06:00:58Z"
+	defer func() { version, commit, date = "", "", "" }()
+	if got := versionString(nil); got != "0.0.1-next (2026-12-02T06:00:58Z)" {
+		t.Fatalf("got %q", got)
 	}
 }
 
-func TestBadFlagExits2(t *testing.T) {
-	if code, _, _ := runCLI(t, env(nil), "--nope"); code != exitUsage {
-		t.Fatalf("code %d", code)
+func TestVersionFromLinker(t *testing.T) {
+	version, commit, date = "v1.2.3", "abc123", "2026-11-26"
+	defer func() { version, commit, date = "", "", "" }()
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}} {
+		code, out, errOut := runCLI(t, env(nil), args...)
+		if code != 0 || out != "opsdeck v1.2.3 (abc123, 2026-11-26)\n" || errOut != "" {
+			t.Fatalf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+// Without ldflags the version is what the Go toolchain recorded: the
+// module version of go install …@v1.2.3, the pseudo-version, commit and
+// time of go build in a checkout; "(devel)" only when there is nothing.
+func TestVersionFromBuildInfo(t *testing.T) {
+	vcs := func(kv ...string) []debug.BuildSetting {
+		var s []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			s = append(s, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return s
+	}
+	cases := []struct {
+		info *debug.BuildInfo
+		want string
+	}{
+		{&debug.BuildInfo{Main: debug.Module{Version: "v1.2.3", Sum: "h1:x"}}, "v1.2.3"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261202051256-b9f341ba79f4"},
+			Settings: vcs("vcs.revision", "b9f341ba79f47c06d75e8e83d22897fa71338114", "vcs.time", "2026-12-02T05:12:56Z", "vcs.modified", "false")},
+			"v0.0.0-20261202051256-b9f341ba79f4 (b9f341ba79f4, 2026-12-02T05:12:56Z)"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261202051256-b9f341ba79f4+dirty"},
+			Settings: vcs("vcs.revision", "b9f341ba79f47c06d75e8e83d22897fa71338114", "vcs.time", "2026-12-02T05:12:56Z", "vcs.modified", "true")},
+			"v0.0.0-20261202051256-b9f341ba79f4+dirty (b9f341ba79f4-dirty, 2026-12-02T05:12:56Z)"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "(devel)"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("vcs.time", "2026-12-02T05:12:56Z")}, "(devel) (2026-12-02T05:12:56Z)"},
+		{nil, "(devel)"},
+	}
+	for _, c := range cases {
+		if got := versionString(c.info); got != c.want {
+			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}
+
+// A mistyped command, a stray argument or an unknown flag is an error
+// with exit status 2 and a hint, never the console (which, without a
+// terminal, would fail differently).
+func TestUsageErrorsExit2(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"statsu"}, `unknown command "statsu" for "opsdeck" — did you mean "status"?`},
+		{[]string{"--seed", "1", "stauts"}, `did you mean "status"?`},
+		{[]string{"config", "valdiate"}, `unknown command "valdiate" for "opsdeck config" — did you mean "validate"?`},
+		{[]string{"completion", "bosh"}, `did you mean "bash"?`},
+		{[]string{"help", "chek"}, `unknown command "chek" for "opsdeck" — did you mean "check"?`},
+		{[]string{"status", "now"}, `opsdeck status takes no arguments, got "now"`},
+		{[]string{"--nope"}, "unknown flag: --nope"},
+		{[]string{"status", "--format", "yaml"}, `--format "yaml": use table, json or markdown`},
+		{[]string{"status", "--log-level", "loud"}, `--log-level "loud": use debug, info, warn, error`},
+		{[]string{"serve", "--max-sessions", "0"}, "--max-sessions must be at least 1"},
+		{[]string{"xyzzy"}, `unknown command "xyzzy" for "opsdeck"` + "\n"},
+	}
+	for _, c := range cases {
+		code, out, errOut := runCLI(t, env(map[string]string{"HOME": t.TempDir()}), c.args...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, c.want) || !strings.Contains(errOut, "--help' for usage.") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
+// Help is on stdout with exit 0, in GNU style, every flag with its
+// environment variable where it has one, and the exit statuses.
+func TestHelpOnStdout(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		code, out, errOut := runCLI(t, env(nil), args...)
+		if code != 0 || errOut != "" {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+		for _, want := range []string{"--config", "env OPSDECK_CONFIG", "--log-level", "env OPSDECK_LOG_LEVEL",
+			"--cpuprofile", "env OPSDECK_CPUPROFILE", "--no-color", "env NO_COLOR", "status", "check", "serve", "config", "completion",
+			"3 a source could not be reached"} {
+			// fang wraps the text to the terminal's width.
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+				t.Errorf("%v: help lacks %q:\n%s", args, want, out)
+			}
+		}
+		if strings.Contains(out, " -config") {
+			t.Errorf("%v: single-dash flags in the help:\n%s", args, out)
+		}
+	}
+	// A command's help, either way, lists its own flags and the shared ones.
+	for _, args := range [][]string{{"status", "--help"}, {"help", "status"}} {
+		code, out, _ := runCLI(t, env(nil), args...)
+		for _, want := range []string{"--json", "--format", "--config", "--seed", "--log-level", "Exit status: 0 healthy"} {
+			if code != 0 || !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+				t.Errorf("%v: exit %d, help lacks %q:\n%s", args, code, want, out)
+			}
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	cases := []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{exitStatus(1), 1},
+		{exitStatus(3), 3},
+		{usageError{msg: "x"}, 2},
+		{configError{errors.New("x")}, 2},
+		{fmt.Errorf("wrapped: %w", configError{errors.New("x")}), 2},
+		{errors.New("the server failed"), 1},
+	}
+	for _, c := range cases {
+		if got := exitCode(c.err); got != c.want {
+			t.Errorf("%v: %d, want %d", c.err, got, c.want)
+		}
 	}
 }
 

@@ -7,31 +7,31 @@ import (
 	"runtime/pprof"
 )
 
-// Profiling of the real binary, for the performance work of scripts/bench:
-// OPSDECK_CPUPROFILE=FILE writes a pprof CPU profile of the whole run,
-// OPSDECK_MEMPROFILE=FILE a heap profile at exit. Environment variables,
-// not flags, so the usage text stays about the console.
+// Profiling of the real binary, for performance work (scripts/bench):
+// --cpuprofile FILE writes a pprof CPU profile of the whole run,
+// --memprofile FILE a heap profile at exit. The environment variables are
+// the flags' defaults, so a harness can profile every opsdeck it starts
+// without changing the command lines it runs.
 const (
 	envCPUProfile = "OPSDECK_CPUPROFILE"
 	envMemProfile = "OPSDECK_MEMPROFILE"
 )
 
-// startProfiles starts what the environment asks for; the returned func
-// stops them and writes the files (call it on exit).
-func startProfiles(getenv func(string) string) (func(), error) {
+// startProfiles starts the profiles asked for; the returned func stops
+// them and writes the files (call it on exit).
+func startProfiles(cpuPath, memPath string) (func(), error) {
 	var cpu *os.File
-	if path := getenv(envCPUProfile); path != "" {
-		f, err := os.Create(path)
+	if cpuPath != "" {
+		f, err := os.Create(cpuPath)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", envCPUProfile, err)
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
 			f.Close()
-			return nil, fmt.Errorf("%s: %w", envCPUProfile, err)
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
 		}
 		cpu = f
 	}
-	memPath := getenv(envMemProfile)
 	return func() {
 		if cpu != nil {
 			pprof.StopCPUProfile()

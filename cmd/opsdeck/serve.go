@@ -3,17 +3,15 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"log"
+	"log/slog"
 	"net"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	"charm.land/ssh"
+	"github.com/spf13/cobra"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/tui"
@@ -30,130 +28,106 @@ type serveFlags struct {
 	idleTimeout                     time.Duration
 }
 
-const serveUsage = `usage: opsdeck serve [--listen 127.0.0.1:2222] [--host-key PATH] [--authorized-keys PATH] [flags]
-
-Serve the console over SSH: one session per login, public-key auth only,
-all sessions sharing one poller. Each line of the authorized-keys file is
+const serveLong = `Serve the console over SSH: one session per login, public-key auth only, all
+sessions sharing one poller. Each line of the authorized-keys file is
   <viewer|operator> <user> <public key line, as in ~/.ssh/authorized_keys>
 (# comments and blank lines allowed). Viewers see everything and can act on
-nothing. The host key (ed25519) is generated on first start; its
-fingerprint is printed so users can pin it. SIGTERM or SIGINT says goodbye
-to every session and drains within 30s.
+nothing. The host key (ed25519) is generated on first start; its fingerprint
+is printed so users can pin it. SIGTERM or SIGINT says goodbye to every
+session and drains within 30s.
 
-Defaults: --host-key $XDG_STATE_HOME/opsdeck/ssh_host_ed25519_key
-(~/.local/state when unset), --authorized-keys
-$XDG_CONFIG_HOME/opsdeck/authorized_keys (~/.config when unset).`
+Sessions opening and ending (user, role, key fingerprint, address) and every
+refusal are logged to stderr and to the log file.
 
-// runServe is `opsdeck serve`. Exit 0 after a clean shutdown, 1 when the
-// server failed or the drain was cut short, 2 for bad flags, config, keys.
-func runServe(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	return serveUntil(ctx, args, stdout, stderr, getenv)
-}
+Exit status: 0 after a clean shutdown, 1 when the server failed or the drain
+was cut short, 2 for bad flags, config or keys.`
 
-func parseServeFlags(args []string, stderr io.Writer, getenv func(string) string) (flags, serveFlags, error) {
-	var f flags
+func (c *cli) serveCommand() *cobra.Command {
 	sf := serveFlags{
 		listen:         "127.0.0.1:2222",
-		hostKey:        xdgPath(getenv, "XDG_STATE_HOME", ".local/state", "ssh_host_ed25519_key"),
-		authorizedKeys: xdgPath(getenv, "XDG_CONFIG_HOME", ".config", "authorized_keys"),
+		hostKey:        defaultHostKey(c.getenv),
+		authorizedKeys: defaultAuthorizedKeys(c.getenv),
 		maxSessions:    serve.DefaultMaxSessions,
 		idleTimeout:    serve.DefaultIdleTimeout,
 	}
-	fs := flag.NewFlagSet("opsdeck serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	commonFlags(fs, &f)
-	fs.StringVar(&sf.listen, "listen", sf.listen, "address to listen on (host:port)")
-	fs.StringVar(&sf.hostKey, "host-key", sf.hostKey, "host key file (generated on first start, must be mode 0600)")
-	fs.StringVar(&sf.authorizedKeys, "authorized-keys", sf.authorizedKeys, "who may log in: lines of <role> <user> <public key>")
-	fs.IntVar(&sf.maxSessions, "max-sessions", sf.maxSessions, "concurrent sessions; the next one is refused")
-	fs.DurationVar(&sf.idleTimeout, "idle-timeout", sf.idleTimeout, "end a session without input for this long (0: never)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "%s\n\nflags:\n", serveUsage)
-		fs.PrintDefaults()
+	cmd := &cobra.Command{
+		Use:     "serve",
+		Short:   "Serve the console over SSH to your team",
+		Long:    prose(serveLong),
+		Example: "opsdeck serve --listen 0.0.0.0:2222\nssh -p 2222 alice@bastion",
+		Args:    c.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if sf.maxSessions < 1 {
+				return usageError{cmd: cmd.CommandPath(), msg: "--max-sessions must be at least 1"}
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGINT)
+			defer stop()
+			return c.serveUntil(ctx, sf)
+		},
 	}
-	err := fs.Parse(args)
-	if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
-		fmt.Fprintln(stderr, "opsdeck serve:", err)
-	}
-	if err == nil && sf.maxSessions < 1 {
-		err = errors.New("--max-sessions must be at least 1")
-		fmt.Fprintln(stderr, "opsdeck serve:", err)
-	}
-	return f, sf, err
+	fl := cmd.Flags()
+	fl.StringVar(&sf.listen, "listen", sf.listen, "address to listen on (host:port)")
+	fl.StringVar(&sf.hostKey, "host-key", sf.hostKey, "host key file (generated on first start, must be mode 0600)")
+	fl.StringVar(&sf.authorizedKeys, "authorized-keys", sf.authorizedKeys, "who may log in: lines of <role> <user> <public key>")
+	fl.IntVar(&sf.maxSessions, "max-sessions", sf.maxSessions, "concurrent sessions; the next one is refused")
+	fl.DurationVar(&sf.idleTimeout, "idle-timeout", sf.idleTimeout, "end a session without input for this long (0: never)")
+	return cmd
 }
 
-// xdgPath is $<env>/opsdeck/<name>, or $HOME/<fallback>/opsdeck/<name>
-// when the variable is unset or relative (as the XDG spec says).
-func xdgPath(getenv func(string) string, env, fallback, name string) string {
-	dir := getenv(env)
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(getenv("HOME"), fallback)
-	}
-	return filepath.Join(dir, "opsdeck", name)
-}
-
-// serveUntil runs the server until ctx ends (a signal), then drains.
-func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	f, sf, err := parseServeFlags(args, stderr, getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return exitUsage
-	}
+// serveUntil runs the server until ctx ends (a signal), then drains. What
+// it prints for people (the host key's fingerprint, where it listens) goes
+// to stdout; its log, to stderr and the log file.
+func (c *cli) serveUntil(ctx context.Context, sf serveFlags) error {
 	keys, err := serve.LoadAuthorizedKeys(sf.authorizedKeys)
 	if err == nil && keys.Len() == 0 {
 		err = fmt.Errorf("%s: no keys: nobody could log in", sf.authorizedKeys)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "opsdeck serve:", err)
-		return exitUsage
+		return configError{err}
 	}
 	hostKey, created, err := serve.LoadOrCreateHostKey(sf.hostKey)
 	if err != nil {
-		fmt.Fprintln(stderr, "opsdeck serve:", err)
-		return exitUsage
+		return configError{err}
 	}
-	a, err := build(f, getenv)
+	_, fileHandler := c.fileLog()
+	log := slog.New(slog.NewMultiHandler(logHandler(c.stderr, c.level), fileHandler)).With("cmd", "serve")
+	f := c.f
+	f.log = log
+	a, err := build(f, c.getenv)
 	if err != nil {
-		return reportBuildError(stderr, err)
+		return configError{err}
 	}
 	defer a.close()
-	if err := a.enableActions(getenv); err != nil {
-		fmt.Fprintln(stderr, "opsdeck serve: actions:", err)
-		return 1
+	if err := a.enableActions(c.getenv); err != nil {
+		return fmt.Errorf("actions: %w", err)
 	}
 
-	logger := log.New(stderr, "opsdeck serve: ", log.LstdFlags)
 	idle := sf.idleTimeout
 	if idle == 0 {
 		idle = -1 // serve.Config: < 0 disables
 	}
 	srv, err := serve.New(serve.Config{
 		HostKey: hostKey, Keys: keys, Options: a.optionsFor,
-		MaxSessions: sf.maxSessions, IdleTimeout: idle, Logf: logger.Printf,
+		MaxSessions: sf.maxSessions, IdleTimeout: idle, Logf: serveEvent(log),
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "opsdeck serve:", err)
-		return 1
+		return err
 	}
 	ln, err := net.Listen("tcp", sf.listen)
 	if err != nil {
-		fmt.Fprintln(stderr, "opsdeck serve:", err)
-		return 1
+		return err
 	}
 	state := "existing"
 	if created {
 		state = "generated now"
 	}
-	fmt.Fprintf(stdout, "opsdeck serve: host key %s (%s, %s)\n", srv.Fingerprint(), sf.hostKey, state)
-	fmt.Fprintf(stdout, "opsdeck serve: listening on %s, %d authorized keys from %s\n", ln.Addr(), keys.Len(), sf.authorizedKeys)
+	fmt.Fprintf(c.stdout, "opsdeck serve: host key %s (%s, %s)\n", srv.Fingerprint(), sf.hostKey, state)
+	fmt.Fprintf(c.stdout, "opsdeck serve: listening on %s, %d authorized keys from %s\n", ln.Addr(), keys.Len(), sf.authorizedKeys)
+	log.Info("serve start", "listen", ln.Addr().String(), "fingerprint", srv.Fingerprint(), "keys", keys.Len(), "config", a.cfg.File)
 
-	// One poller for every session: sessions only subscribe.
-	pollCtx, stopPolling := context.WithCancel(context.Background())
+	// One poller for every session: sessions only subscribe. It keeps
+	// running past the signal, until the sessions have drained.
+	pollCtx, stopPolling := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPolling()
 	a.start(pollCtx)
 	go a.poller.Run(pollCtx)
@@ -162,22 +136,24 @@ func serveUntil(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err := <-served:
-		fmt.Fprintln(stderr, "opsdeck serve:", err)
-		return 1
+		log.Error("serve failed", "err", err)
+		return err
 	case <-ctx.Done():
 	}
-	fmt.Fprintln(stdout, "opsdeck serve: shutting down")
-	dctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	fmt.Fprintln(c.stdout, "opsdeck serve: shutting down")
+	log.Info("serve shutting down")
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
 	defer cancel()
 	if err := srv.Shutdown(dctx); err != nil {
-		fmt.Fprintf(stderr, "opsdeck serve: drain cut short after %s: %v\n", drainTimeout, err)
-		return 1
+		log.Error("drain cut short", "after", drainTimeout, "err", err)
+		return fmt.Errorf("drain cut short after %s: %w", drainTimeout, err)
 	}
 	if err := <-served; err != nil && !errors.Is(err, ssh.ErrServerClosed) {
-		fmt.Fprintln(stderr, "opsdeck serve:", err)
+		log.Warn("serve ended", "err", err)
 	}
-	fmt.Fprintln(stdout, "opsdeck serve: stopped")
-	return 0
+	fmt.Fprintln(c.stdout, "opsdeck serve: stopped")
+	log.Info("serve stopped")
+	return nil
 }
 
 // optionsFor is the console of one SSH session: the app's options (shared

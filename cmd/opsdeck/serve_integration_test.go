@@ -254,9 +254,16 @@ func TestServeOverOpenSSH(t *testing.T) {
 	}
 	s.exited <- nil // for the cleanup
 	out := s.out.String()
-	for _, want := range []string{"session start: alice (operator, SHA256:", "session start: bob (viewer, SHA256:", "refused key SHA256:", "opsdeck serve: stopped"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("server output lacks %q:\n%s", want, out)
+	// Structured log lines on stderr: who logged in with which key, who was
+	// refused; and what it says for people on stdout.
+	for _, want := range [][]string{
+		{`msg="session start"`, " user=alice role=operator fingerprint=SHA256:", " remote=127.0.0.1:"},
+		{`msg="session start"`, " user=bob role=viewer fingerprint=SHA256:"},
+		{`level=WARN msg="key refused"`, " fingerprint=SHA256:", ` login=`},
+		{"opsdeck serve: stopped"},
+	} {
+		if !hasLine(out, want...) {
+			t.Errorf("server output has no line with %q:\n%s", want, out)
 		}
 	}
 }

@@ -100,7 +100,7 @@ func TestServeSubcommand(t *testing.T) {
 	var stdout, stderr lockedBuffer
 	exited := make(chan int, 1)
 	go func() {
-		exited <- serveUntil(ctx, []string{"--listen", "127.0.0.1:0", "--clock", "2026-11-26T12:34:56Z"}, &stdout, &stderr, getenv)
+		exited <- runContext(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--clock", "2026-11-26T12:34:56Z"}, &stdout, &stderr, getenv)
 	}()
 	testbed.Eventually(t, 10*time.Second, "listening line", func() (bool, string) {
 		return listeningRE.MatchString(stdout.String()), stdout.String()
@@ -160,9 +160,40 @@ func TestServeSubcommand(t *testing.T) {
 	if !strings.Contains(out.String(), "opsdeck: server shutting down, goodbye") {
 		t.Fatalf("no goodbye: %q", tail(out.String()))
 	}
-	if !strings.Contains(stdout.String(), "opsdeck serve: stopped") || !strings.Contains(stderr.String(), "session start: bob (viewer, SHA256:") {
+	if !strings.Contains(stdout.String(), "opsdeck serve: stopped") {
 		t.Fatalf("stdout %q\nstderr %q", stdout.String(), stderr.String())
+	}
+	// The session's start and end are structured lines, on stderr and in
+	// the log file alike.
+	logged, err := os.ReadFile(filepath.Join(home, "state", "opsdeck", "opsdeck.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, log := range map[string]string{"stderr": stderr.String(), "log file": string(logged)} {
+		for _, want := range [][]string{
+			{`level=INFO msg="session start"`, ` user=bob role=viewer fingerprint=SHA256:`, ` remote=127.0.0.1:`},
+			{`level=INFO msg="session end"`, ` user=bob fingerprint=SHA256:`},
+			{`msg="serve stopped"`},
+		} {
+			if !hasLine(log, want...) {
+				t.Errorf("%s has no line with %q:\n%s", name, want, log)
+			}
+		}
 	}
 }
 
 func tail(s string) string { return s[max(0, len(s)-200):] }
+
+// hasLine reports whether some line of log holds every one of parts.
+func hasLine(log string, parts ...string) bool {
+	for _, line := range strings.Split(log, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}

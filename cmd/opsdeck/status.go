@@ -3,54 +3,91 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/manacore/opsdeck/backend/report"
 )
 
-// runStatus is `opsdeck status`: one fetch of every source, printed as a
-// table or JSON, for scripts and cron. Exit 0 healthy, 1 degraded or
-// firing, 2 config error or unreachable source.
-func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	format := "table"
-	app, f, code, ok := subcommand("status",
-		"usage: opsdeck status [--json | --format table|json|markdown] [flags]\n\nPrint a snapshot of the fleet. Exit 0 healthy, 1 degraded or firing, 2 config error or unreachable source.",
-		args, stderr, getenv, func(fs *flag.FlagSet) {
-			fs.StringVar(&format, "format", format, "table, json or markdown")
-		})
-	if !ok {
-		return code
+const exitStatusHelp = `Exit status: 0 healthy; 1 a service, database or dependency is degraded, or
+an alert is firing; 2 a usage or config error; 3 a source could not be reached
+(the picture is incomplete: this wins over 1).`
+
+func (c *cli) statusCommand() *cobra.Command {
+	var (
+		format         string
+		asJSON, schema bool
+	)
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Print a snapshot of the fleet, for scripts and cron",
+		Long: prose(`Fetch every source once and print what the console would show: a table,
+JSON (--json, the document of docs/status-json.md, with its schema_version)
+or the dashboard as markdown (--format markdown, to attach to an incident).
+
+` + exitStatusHelp),
+		Example: "opsdeck status --json | jq '.services[] | select(.status != \"up\")'",
+		Args:    c.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if schema {
+				_, err := cmd.OutOrStdout().Write(report.SchemaJSON(report.StatusSchema()))
+				return err
+			}
+			if asJSON {
+				format = "json"
+			}
+			write, ok := statusWriters()[format]
+			if !ok {
+				return usageError{cmd: cmd.CommandPath(), msg: fmt.Sprintf("--format %q: use table, json or markdown", format)}
+			}
+			app, err := c.oneShot()
+			if err != nil {
+				return err
+			}
+			defer app.close()
+			// Every source is bounded by its own timeout inside the poller;
+			// this outer bound only guards against one that ignores its
+			// context.
+			ctx, cancel := context.WithTimeout(cmd.Context(), app.maxTimeout()+5*time.Second)
+			defer cancel()
+			app.start(ctx)
+			rep := report.FromSnapshot(app.poller.Once(ctx))
+			if err := write(cmd.OutOrStdout(), rep); err != nil {
+				return err
+			}
+			return exitWith(rep.ExitCode())
+		},
 	}
-	defer app.close()
-	// Every source is bounded by its own timeout inside the poller; this
-	// outer bound only guards against a source that ignores its context.
-	ctx, cancel := context.WithTimeout(context.Background(), app.maxTimeout()+5*time.Second)
-	defer cancel()
-	app.start(ctx)
-	rep := report.FromSnapshot(app.poller.Once(ctx))
-	if f.json {
-		format = "json"
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (same as --format json)")
+	cmd.Flags().StringVar(&format, "format", "table", "table, json or markdown")
+	cmd.Flags().BoolVar(&schema, "json-schema", false, "print the JSON Schema of --json and exit")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// statusWriters print a report in each --format.
+func statusWriters() map[string]func(io.Writer, report.Status) error {
+	return map[string]func(io.Writer, report.Status) error{
+		"table":    func(w io.Writer, r report.Status) error { return r.WriteTable(w) },
+		"markdown": func(w io.Writer, r report.Status) error { return r.WriteMarkdown(w) },
+		"md":       func(w io.Writer, r report.Status) error { return r.WriteMarkdown(w) },
+		"json":     writeJSON[report.Status],
 	}
-	var err error
-	switch format {
-	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	case "markdown", "md":
-		err = rep.WriteMarkdown(stdout)
-	case "table":
-		err = rep.WriteTable(stdout)
-	default:
-		fmt.Fprintf(stderr, "opsdeck: --format %q: use table, json or markdown\n", format)
-		return exitUsage
+}
+
+func writeJSON[T any](w io.Writer, v T) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// exitWith ends a command with a status: nil for 0.
+func exitWith(code int) error {
+	if code == exitOK {
+		return nil
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "opsdeck:", err)
-		return exitUsage
-	}
-	return rep.ExitCode()
+	return exitStatus(code)
 }

@@ -91,6 +91,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 		Thresholds:  cfg.Thresholds,
 		Services:    cfg.Services(),
 		Clock:       clock,
+		Log:         f.log,
 	}
 	var fleet *sim.Fleet
 	if s := cfg.Sources.Simulator; s != nil {

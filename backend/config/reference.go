@@ -1,0 +1,153 @@
+package config
+
+// Field documents one key of the config file. The JSON Schema (Schema)
+// takes its descriptions, required keys and value rules from these, and
+// the configuration reference in docs/configuration.md is rendered from
+// them (ReferenceMarkdown); a test keeps both in step with the raw types
+// the decoder reads, so no key goes undocumented.
+type Field struct {
+	// Path names the key: "." between keys, "[]" for each element of a
+	// list, "<name>" for a key of the user's choosing.
+	Path string
+	// Type says what the value is. The value rules of "name", "host",
+	// "duration" and "URL" become patterns in the schema.
+	Type     string
+	Required bool
+	Default  string // in words; with Required, a further condition
+	Doc      string
+}
+
+// Reference is every key of the config, in file order.
+func Reference() []Field {
+	return []Field{
+		{Path: "environment", Type: "string", Required: true, Doc: "Name shown in the header, e.g. `production`."},
+		{Path: "thresholds", Type: "mapping", Doc: "Limits the figures are coloured against. Above a limit is a warning; above twice the limit is down. `0` turns a check off; negative values are errors."},
+		{Path: "thresholds.p95_target", Type: "duration", Default: "`500ms`", Doc: "p95 latency target."},
+		{Path: "thresholds.error_rate_pct", Type: "number", Default: "`1`", Doc: "Share of requests that fail, in percent."},
+		{Path: "thresholds.memory_pct", Type: "number", Default: "`80`", Doc: "Memory use, percent of the container limit."},
+		{Path: "thresholds.cpu_pct", Type: "number", Default: "`80`", Doc: "CPU use, percent of one core."},
+		{Path: "thresholds.db_pool_pct", Type: "number", Default: "`80`", Doc: "Database connections in use, percent of the maximum."},
+
+		{Path: "projects", Type: "list", Required: true, Default: "at least one", Doc: "Projects, in the order the services table shows them."},
+		{Path: "projects[].name", Type: "name", Required: true, Doc: "Project name, unique."},
+		{Path: "projects[].services", Type: "list", Required: true, Default: "at least one", Doc: "The project's services."},
+		{Path: "projects[].services[].component", Type: "`backend`, `web` or `landing`", Required: true, Doc: "Column of the services table."},
+		{Path: "projects[].services[].name", Type: "name", Default: "`<project>-<component>`", Doc: "Service name, unique in the whole fleet."},
+		{Path: "projects[].services[].host", Type: "host", Default: "the Docker engine's name", Doc: "Host the service runs on, shown in the host column and in `status`."},
+		{Path: "projects[].services[].health_url", Type: "URL", Default: "none", Doc: "Health endpoint (absolute `http://` or `https://`), probed by `c` in the console, by `opsdeck check` and after a rollback."},
+		{Path: "projects[].services[].compose", Type: "`project/service`", Default: "none", Doc: "The compose labels (`com.docker.compose.project` / `.service`) of this service's containers, when they are not `<project>` / `<component>` or named `<project>-<component>`."},
+		{Path: "projects[].services[].rollback_command", Type: "name", Default: "none", Doc: "An `actions.commands` entry that rolls this service back over SSH instead of the Docker image rollback."},
+
+		{Path: "databases", Type: "list", Default: "none", Doc: "Databases whose connection pools are watched."},
+		{Path: "databases[].name", Type: "name", Required: true, Doc: "Database name, unique."},
+		{Path: "databases[].host", Type: "host", Default: "none", Doc: "Host the database runs on; with `backups`, a `sources.ssh.hosts` name: the restore runs there."},
+		{Path: "databases[].services", Type: "list of service names", Default: "none", Doc: "Services that use the database: `s`/`S` on the databases screen and the incident wizard stop and start them around a restore."},
+		{Path: "databases[].backups", Type: "mapping", Default: "none", Doc: "Where the database's dumps are and how they are restored over SSH (`b` on the databases screen)."},
+		{Path: "databases[].backups.dir", Type: "absolute path", Required: true, Doc: "Where the dumps are on the host."},
+		{Path: "databases[].backups.pattern", Type: "file pattern", Default: "`*.dump`", Doc: "Which files are dumps."},
+		{Path: "databases[].backups.bin_dir", Type: "absolute path", Default: "`$PATH`", Doc: "Where `pg_restore` and `psql` are, e.g. `/usr/lib/postgresql/15/bin`."},
+		{Path: "databases[].backups.conn", Type: "list", Default: "none", Doc: "Connection arguments for both, e.g. `[-h, 127.0.0.1, -p, \"5432\", -U, postgres]`."},
+		{Path: "databases[].backups.integrity", Type: "list", Default: "none", Doc: "Checks run after a restore; any failing check fails the restore."},
+		{Path: "databases[].backups.integrity[].name", Type: "name", Required: true, Doc: "Name of the check, shown in the restore's output."},
+		{Path: "databases[].backups.integrity[].sql", Type: "string", Required: true, Doc: "The query."},
+		{Path: "databases[].backups.integrity[].expect", Type: "string", Default: "a row", Doc: "The exact single value the query must return; without it the query must return a row."},
+		{Path: "databases[].backups.timeout", Type: "duration", Default: "`30m`", Doc: "The restore gives up after this long."},
+
+		{Path: "dependencies", Type: "list", Default: "none", Doc: "External services the fleet relies on."},
+		{Path: "dependencies[].name", Type: "string", Required: true, Doc: "One line of free text, unique, e.g. `Supabase (chat)`."},
+		{Path: "dependencies[].url", Type: "URL", Default: "none", Doc: "What is probed (absolute `http://` or `https://`); Prometheus' blackbox exporter results are matched to it."},
+
+		{Path: "sources", Type: "mapping", Required: true, Default: "at least one of simulator, docker, prometheus, alertmanager", Doc: "Where the data comes from."},
+		{Path: "sources.simulator", Type: "mapping", Default: "off", Doc: "The built-in simulated fleet. `simulator:` on its own turns it on with the defaults."},
+		{Path: "sources.simulator.seed", Type: "whole number", Default: "`1`", Doc: "The same seed gives the same figures; `--seed` overrides it."},
+		{Path: "sources.simulator.interval", Type: "duration", Default: "`2s`", Doc: "Time between fetches; more than 0."},
+		{Path: "sources.simulator.timeout", Type: "duration", Default: "`1s`, or `interval` if shorter", Doc: "A fetch gives up after this long; more than 0 and no more than `interval`."},
+		{Path: "sources.simulator.profiles", Type: "mapping", Default: "none", Doc: "Levels the simulated figures move around, keyed by a configured service, database or dependency name. A figure left out, or 0, is derived from the seed; negative values are errors."},
+		{Path: "sources.simulator.profiles.<name>", Type: "mapping", Doc: "The profile of one service, database or dependency."},
+		{Path: "sources.simulator.profiles.<name>.rps", Type: "number", Default: "derived", Doc: "Service: requests per second."},
+		{Path: "sources.simulator.profiles.<name>.error_rate_pct", Type: "number", Default: "derived", Doc: "Service: percent of requests that fail."},
+		{Path: "sources.simulator.profiles.<name>.p95_ms", Type: "number", Default: "derived", Doc: "Service: p95 latency in ms."},
+		{Path: "sources.simulator.profiles.<name>.cpu_pct", Type: "number", Default: "derived", Doc: "Service: CPU, percent of one core."},
+		{Path: "sources.simulator.profiles.<name>.memory_pct", Type: "number", Default: "derived", Doc: "Service: memory, percent of the container limit."},
+		{Path: "sources.simulator.profiles.<name>.slow_query_ms", Type: "number", Default: "`0` (off)", Doc: "Service: raises an info alert \"Slow Query Detected\"."},
+		{Path: "sources.simulator.profiles.<name>.down", Type: "bool", Default: "`false`", Doc: "Service: its containers are exited."},
+		{Path: "sources.simulator.profiles.<name>.connections", Type: "number", Default: "derived", Doc: "Database: connections in use."},
+		{Path: "sources.simulator.profiles.<name>.max_connections", Type: "number", Default: "derived", Doc: "Database: pool size."},
+		{Path: "sources.simulator.profiles.<name>.avg_query_ms", Type: "number", Default: "derived", Doc: "Database: average query time in ms."},
+		{Path: "sources.simulator.profiles.<name>.slow_queries", Type: "number", Default: "derived", Doc: "Database: number of slow queries."},
+		{Path: "sources.simulator.profiles.<name>.cache_hit_pct", Type: "number", Default: "derived", Doc: "Database: cache hit rate in percent."},
+		{Path: "sources.simulator.profiles.<name>.latency_ms", Type: "number", Default: "derived", Doc: "Dependency: probe latency in ms."},
+		{Path: "sources.simulator.profiles.<name>.success_pct", Type: "number", Default: "derived", Doc: "Dependency: successful probes in percent."},
+
+		{Path: "sources.docker", Type: "list", Default: "none", Doc: "Docker engines. Their containers are found by their compose labels (`com.docker.compose.project` / `.service`); state follows the events stream. Container CPU and memory (where Prometheus has none) come every 15 s from at most 48 one-shot stats samples, least recently sampled containers first."},
+		{Path: "sources.docker[].name", Type: "name", Default: "`local`", Doc: "Shown as `docker@<name>` and in the host column of its services; unique."},
+		{Path: "sources.docker[].host", Type: "URL", Default: "`unix:///var/run/docker.sock`", Doc: "`unix://`, `tcp://` or `ssh://user@host` (ssh needs `sources.ssh`; the host may be a `sources.ssh.hosts` name)."},
+		{Path: "sources.docker[].interval", Type: "duration", Default: "`2s`", Doc: "Time between inventory snapshots."},
+		{Path: "sources.docker[].timeout", Type: "duration", Default: "`2s`", Doc: "A fetch gives up after this long; no more than `interval`."},
+
+		{Path: "sources.prometheus", Type: "mapping", Default: "none", Doc: "Prometheus: service, database and dependency figures, the 24 h latency chart, and alerts when there is no Alertmanager."},
+		{Path: "sources.prometheus.url", Type: "URL", Required: true, Doc: "The HTTP API, e.g. `http://127.0.0.1:9090`."},
+		{Path: "sources.prometheus.service_label", Type: "label", Default: "`job`", Doc: "Label whose value is the opsdeck service name."},
+		{Path: "sources.prometheus.colour_label", Type: "label", Default: "`colour` with `deployments`, else none", Doc: "Label naming a series' blue/green colour, for the deployments screen's per-colour figures."},
+		{Path: "sources.prometheus.interval", Type: "duration", Default: "`5s`", Doc: "Time between fetches."},
+		{Path: "sources.prometheus.timeout", Type: "duration", Default: "`3s`", Doc: "A fetch gives up after this long; no more than `interval`."},
+		{Path: "sources.prometheus.queries", Type: "mapping", Default: "built in", Doc: "PromQL overrides, one per figure. Each is one group-by query for the whole fleet; the instant ones travel together in one request per refresh (a figure that fails is asked alone, and named in the error)."},
+		{Path: "sources.prometheus.queries.<figure>", Type: "PromQL", Doc: "The query of one figure: " + promQueryList() + "."},
+
+		{Path: "sources.alertmanager", Type: "mapping", Default: "none", Doc: "Alertmanager (API v2): alerts and silences."},
+		{Path: "sources.alertmanager.url", Type: "URL", Required: true, Doc: "e.g. `http://127.0.0.1:9093`."},
+		{Path: "sources.alertmanager.interval", Type: "duration", Default: "`5s`", Doc: "Time between fetches."},
+		{Path: "sources.alertmanager.timeout", Type: "duration", Default: "`3s`", Doc: "A fetch gives up after this long; no more than `interval`."},
+
+		{Path: "sources.ssh", Type: "mapping", Default: "none", Doc: "How opsdeck reaches hosts over SSH: `ssh://` Docker engines, `actions.commands`, database restores."},
+		{Path: "sources.ssh.known_hosts", Type: "path", Required: true, Doc: "Host keys are always checked; an unknown or changed key is refused."},
+		{Path: "sources.ssh.identity_files", Type: "list of paths", Default: "none", Doc: "Private keys, tried after the agent."},
+		{Path: "sources.ssh.agent", Type: "bool", Default: "`true`", Doc: "Use the agent at `$SSH_AUTH_SOCK`."},
+		{Path: "sources.ssh.hosts", Type: "list", Default: "none", Doc: "Hosts by name, for `host:` keys elsewhere."},
+		{Path: "sources.ssh.hosts[].name", Type: "name", Required: true, Doc: "The name other keys use, unique."},
+		{Path: "sources.ssh.hosts[].addr", Type: "`host:port`", Required: true, Doc: "Where to connect, e.g. `db-1.internal:22`."},
+		{Path: "sources.ssh.hosts[].user", Type: "name", Default: "the `ssh://` URL's user, else yours", Doc: "Login user."},
+		{Path: "sources.ssh.hosts[].jump", Type: "name", Default: "none", Doc: "Another host's name, reached first (the bastion)."},
+
+		{Path: "actions", Type: "mapping", Doc: "What opsdeck does to the fleet, and where it keeps its records."},
+		{Path: "actions.audit_log", Type: "path", Default: "`<state dir>/audit.jsonl`", Doc: "The JSON-lines audit log."},
+		{Path: "actions.state_dir", Type: "path", Default: "`$XDG_STATE_HOME/opsdeck` (`~/.local/state/opsdeck`)", Doc: "Incidents, the version history of services, the audit log by default."},
+		{Path: "actions.health_timeout", Type: "duration", Default: "`2m`", Doc: "How long a restart or start waits for each container to be healthy, and a rollback for the service's health check."},
+		{Path: "actions.dr_tree", Type: "path", Default: "built in", Doc: "A replacement disaster-recovery tree, with its contacts (format: `backend/drtree/default.yaml`)."},
+		{Path: "actions.commands", Type: "list", Default: "none", Doc: "Remote commands run over SSH: rollback scripts, traffic switches."},
+		{Path: "actions.commands[].name", Type: "name", Required: true, Doc: "The name `rollback_command` and `deployments[].commands` use, unique."},
+		{Path: "actions.commands[].host", Type: "name", Required: true, Doc: "A `sources.ssh.hosts` name."},
+		{Path: "actions.commands[].argv", Type: "list", Required: true, Doc: "The program and its arguments. Elements may hold `{service}`, `{version}`, `{project}`, `{database}`, `{colour}`, `{dump}` and `{weight}`, filled with checked, shell-quoted values."},
+		{Path: "actions.commands[].timeout", Type: "duration", Default: "`5m`", Doc: "The command is ended after this long."},
+		{Path: "actions.commands[].destructive", Type: "bool", Default: "`true`", Doc: "Confirmed by typing the name of what it acts on (`false`: by `y`)."},
+
+		{Path: "deployments", Type: "list", Default: "none", Doc: "Projects deployed blue/green, shown on the deployments screen (`0`)."},
+		{Path: "deployments[].project", Type: "name", Required: true, Doc: "A configured project, once."},
+		{Path: "deployments[].service", Type: "name", Default: "the project's backend", Doc: "The service of the project that runs in two colours."},
+		{Path: "deployments[].colour_label", Type: "Docker label", Default: "`opsdeck.colour`", Doc: "Container label whose value (`blue` or `green`) is a container's colour."},
+		{Path: "deployments[].gates", Type: "mapping", Doc: "What a canary colour must meet to be promoted."},
+		{Path: "deployments[].gates.error_rate_pct", Type: "number", Default: "`1`", Doc: "Error rate must stay below this, in percent; above 0."},
+		{Path: "deployments[].gates.p95", Type: "duration", Default: "`1s`", Doc: "p95 latency must stay below this."},
+		{Path: "deployments[].gates.min_rps", Type: "number", Default: "`0` (off)", Doc: "Requests per second a colour must serve before its figures count: one serving almost nothing would pass every gate."},
+		{Path: "deployments[].rollback_window", Type: "duration", Default: "`1h`", Doc: "How long after a full cutover the old colour is kept for a rollback (`D` decommissions it after)."},
+		{Path: "deployments[].commands", Type: "mapping", Default: "none", Doc: "The `actions.commands` entries the steps run; a step without one says it is not configured."},
+		{Path: "deployments[].commands.shift", Type: "name", Default: "none", Doc: "`T`: shift part of the traffic to a colour (`{colour}`, `{weight}`)."},
+		{Path: "deployments[].commands.promote", Type: "name", Default: "none", Doc: "`P`: send all traffic to a colour."},
+		{Path: "deployments[].commands.rollback", Type: "name", Default: "none", Doc: "`B`: send all traffic back to the other colour."},
+		{Path: "deployments[].commands.decommission", Type: "name", Default: "none", Doc: "`D`: stop the old colour once the rollback window is over."},
+
+		{Path: "keys", Type: "mapping", Default: "built in", Doc: "Key rebindings, e.g. `quit: [q, ctrl+c]` (the actions: docs/keys.md). An unknown action, or a key bound to two actions, is an error."},
+		{Path: "keys.<action>", Type: "list of keys", Doc: "Replaces every key of the action; at least one non-empty key."},
+	}
+}
+
+func promQueryList() string {
+	s := ""
+	for i, n := range PromQueryNames {
+		if i > 0 {
+			s += ", "
+		}
+		s += "`" + n + "`"
+	}
+	return s
+}
