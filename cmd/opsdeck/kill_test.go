@@ -134,6 +134,10 @@ func TestKilledOpsdeckLosesNothing(t *testing.T) {
 	p.send("n")
 	p.waitFor("What failed?")
 	p.send("\r")
+	// The next question comes from the incident desk: answer it once it
+	// is on screen, as a person would (an enter pressed for the question
+	// still shown is refused: the walk moved on).
+	p.waitFor("Health check failing?")
 	p.send("\r")
 	p.waitFor("service (tab completes)")
 	for _, r := range "chat-backend" {
