@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/atomicfile"
 	"github.com/manacore/opsdeck/backend/report"
 	"github.com/manacore/opsdeck/views/kit"
 	"github.com/manacore/opsdeck/views/theme"
@@ -137,38 +138,12 @@ func exportCmd(s backend.Snapshot, w exportWrite) tea.Cmd {
 		if err != nil {
 			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
-		if err := writeAtomic(path, md.Bytes()); err != nil {
+		if err := atomicfile.Write(path, md.Bytes(), 0o644, true); err != nil {
 			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
-		if err := writeAtomic(jsonPath, append(js, '\n')); err != nil {
+		if err := atomicfile.Write(jsonPath, append(js, '\n'), 0o644, true); err != nil {
 			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}
 		}
 		return kit.NoticeMsg{Level: kit.LevelInfo, Text: "exported " + path + " and " + jsonPath}
 	}
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it
-// into place.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
