@@ -31,3 +31,24 @@ func (c *Console) Restored() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Taken says whether the program holds the terminal as a full-screen
+// console must while it runs: the alternate screen, the cursor hidden, and
+// raw input (no echo, no line editing: every key reaches it at once).
+func (c *Console) Taken() error {
+	var errs []error
+	if !c.emu.IsAltScreen() {
+		errs = append(errs, errors.New("not on the alternate screen"))
+	}
+	if !c.emu.CursorHidden() {
+		errs = append(errs, errors.New("the cursor is visible"))
+	}
+	t, err := unix.IoctlGetTermios(int(c.pty.Fd()), ioctlGetTermios)
+	switch {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("reading the terminal's modes: %w", err))
+	case t.Lflag&(unix.ECHO|unix.ICANON) != 0:
+		errs = append(errs, fmt.Errorf("not in raw mode (lflag %#x: ECHO or ICANON on)", t.Lflag))
+	}
+	return errors.Join(errs...)
+}

@@ -11,12 +11,16 @@ import (
 	"github.com/manacore/opsdeck/tui/tuitest"
 )
 
-// The driver itself, on what works today: the console starts on the
-// overview, 2 shows the services, a resize redraws at the new width, and
-// q exits 0 and gives the terminal back.
+// On a real terminal the console starts on the overview holding the
+// terminal (alternate screen, cursor hidden, raw input), 2 shows the
+// services, a resize (SIGWINCH) redraws at the new width, and q exits 0
+// and gives the terminal back as it was.
 func TestConsoleStartsSwitchesResizesAndQuits(t *testing.T) {
 	c := tuitest.StartConsole(t, opsdeck, tuitest.Options{})
 	c.WaitFor("SYSTEM HEALTH OVERVIEW")
+	if err := c.Taken(); err != nil {
+		t.Fatalf("while the console runs: %v", err)
+	}
 	c.Keys("2")
 	c.WaitFor("SERVICE STATUS (by Project)")
 	c.Resize(120, 36)
