@@ -63,18 +63,65 @@ func TestAssess(t *testing.T) {
 }
 
 func TestLevelAndPool(t *testing.T) {
-	if Level(None(), 10) != StatusUnknown || Level(Some(5), 0) != StatusUnknown {
-		t.Fatal("missing value or unset limit must be unknown")
+	l := Limit{Warn: 10, Down: 20}
+	if Level(None(), l) != StatusUnknown || Level(Some(5), Limit{}) != StatusUnknown {
+		t.Fatal("missing value or levels off must be unknown")
 	}
-	if Level(Some(10), 10) != StatusUp || Level(Some(11), 10) != StatusWarn || Level(Some(21), 10) != StatusDown {
-		t.Fatal("level boundaries wrong")
+	if Level(Some(10), l) != StatusUp || Level(Some(11), l) != StatusWarn || Level(Some(19.9), l) != StatusWarn || Level(Some(20), l) != StatusDown {
+		t.Fatal("level boundaries wrong: above warn warns, reaching down is down")
+	}
+	if Level(Some(50), Limit{Warn: 10}) != StatusWarn || Level(Some(50), Limit{Down: 40}) != StatusDown || Level(Some(30), Limit{Down: 40}) != StatusUp {
+		t.Fatal("a level of 0 is off")
 	}
 	th := DefaultThresholds()
-	if got := th.PoolStatus(DBPool{Up: true, Connections: Some(9), MaxConnections: Some(10)}); got != StatusWarn {
-		t.Fatalf("90%% pool = %v, want warn", got)
+	for _, c := range []struct {
+		conns float64
+		want  Status
+	}{{8, StatusUp}, {9, StatusWarn}, {10, StatusDown}} {
+		if got := th.PoolStatus(DBPool{Up: true, Connections: Some(c.conns), MaxConnections: Some(10)}); got != c.want {
+			t.Errorf("pool %v/10 = %v, want %v", c.conns, got, c.want)
+		}
 	}
 	if got := th.PoolStatus(DBPool{Up: false}); got != StatusDown {
 		t.Fatalf("unreachable db = %v, want down", got)
+	}
+}
+
+// A capped figure can be down: memory at 100% of its limit is, where
+// "above twice the 80% limit" never happens.
+func TestCappedFiguresCanBeDown(t *testing.T) {
+	th := DefaultThresholds()
+	svc := Service{Containers: []Container{running("a")}, Metrics: Metrics{MemPct: Some(100)}}
+	if st, why := th.Assess(svc); st != StatusDown || why[0].Text != "High Memory: 100%" {
+		t.Fatalf("memory at 100%%: %v %v, want down", st, why)
+	}
+	if Capped(80) != (Limit{80, 100}) || Capped(40) != (Limit{40, 80}) || Twice(1) != (Limit{1, 2}) {
+		t.Fatal("shorthands wrong")
+	}
+}
+
+// A dependency that answers is not up when it fails too many probes; one
+// whose last probe failed is down whatever its rate.
+func TestDependencyStatus(t *testing.T) {
+	th := DefaultThresholds() // warn below 99, down below 98
+	for _, c := range []struct {
+		up      bool
+		success Value
+		want    Status
+	}{
+		{true, Some(99.9), StatusUp},
+		{true, Some(99), StatusUp},
+		{true, Some(98.5), StatusWarn},
+		{true, Some(93.7), StatusDown},
+		{true, None(), StatusUp},
+		{false, Some(100), StatusDown},
+	} {
+		if got := th.DependencyStatus(Dependency{Up: c.up, SuccessPct: c.success}); got != c.want {
+			t.Errorf("up %v success %v: %v, want %v", c.up, c.success, got, c.want)
+		}
+	}
+	if FailuresTwice(99) != (Floor{99, 98}) || FailuresTwice(40) != (Floor{40, 0}) {
+		t.Fatal("success shorthand wrong")
 	}
 }
 

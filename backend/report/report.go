@@ -85,11 +85,12 @@ type Database struct {
 
 // Dependency is one external dependency probe.
 type Dependency struct {
-	Name         string        `json:"name"`
-	Up           bool          `json:"up"`
-	LatencyMS    backend.Value `json:"latency_ms"`
-	SuccessRatio backend.Value `json:"success_ratio"` // 0..1
-	CheckedAt    *time.Time    `json:"checked_at" jsonschema:"nullable"`
+	Name         string         `json:"name"`
+	Up           bool           `json:"up"`
+	Status       backend.Status `json:"status"`
+	LatencyMS    backend.Value  `json:"latency_ms"`
+	SuccessRatio backend.Value  `json:"success_ratio"` // 0..1
+	CheckedAt    *time.Time     `json:"checked_at" jsonschema:"nullable"`
 }
 
 // FromSnapshot builds the report.
@@ -130,7 +131,7 @@ func FromSnapshot(s backend.Snapshot) Status {
 	}
 	for _, d := range s.Dependencies {
 		r.Dependencies = append(r.Dependencies, Dependency{
-			Name: d.Name, Up: d.Up, LatencyMS: d.LatencyMS,
+			Name: d.Name, Up: d.Up, Status: s.Thresholds.DependencyStatus(d), LatencyMS: d.LatencyMS,
 			SuccessRatio: ratio(d.SuccessPct), CheckedAt: timePtr(d.CheckedAt),
 		})
 	}
@@ -237,7 +238,7 @@ func (r Status) ExitCode() int {
 		}
 	}
 	for _, d := range r.Dependencies {
-		if !d.Up {
+		if !d.Up || d.Status == backend.StatusWarn || d.Status == backend.StatusDown {
 			return ExitDegraded
 		}
 	}

@@ -249,6 +249,59 @@ func TestSeedOverview(t *testing.T) {
 	}
 }
 
+// A pool profiled at 9/10 warns at every clock time and never touches
+// 10/10, which is down: the figures keep their side of both levels.
+func TestPoolsKeepTheirLevel(t *testing.T) {
+	f, c := seedFleet(1)
+	th := backend.DefaultThresholds()
+	want := map[string]backend.Status{"chat": backend.StatusUp, "picture": backend.StatusWarn, "manacore": backend.StatusUp}
+	for i := range 2000 {
+		for _, db := range fetch(t, f, "prometheus").Databases {
+			if got := th.PoolStatus(db); got != want[db.Name] {
+				t.Fatalf("step %d: %s pool %v/%v is %v, want %v", i, db.Name, db.Connections.V, db.MaxConnections.V, got, want[db.Name])
+			}
+		}
+		c.add(7 * time.Second)
+	}
+}
+
+// Figures profiled at a down level stay down at every clock time: a full
+// pool, memory at its limit (a critical alert), a dependency failing one
+// probe in sixteen.
+func TestProfiledAtTheDownLevelStaysDown(t *testing.T) {
+	c := &clock{t: testNow}
+	cfg := seedConfig(1, c.now)
+	cfg.Profiles["picture"] = Profile{Connections: 10, MaxConnections: 10, AvgQueryMS: 60, SlowQueries: 8, CacheHitPct: 96}
+	cfg.Profiles["picture-backend"] = Profile{RPS: 180, ErrorRatePct: 0.3, P95MS: 490, MemoryPct: 100}
+	cfg.Profiles["Redis Cache"] = Profile{LatencyMS: 2, SuccessPct: 93.7}
+	f := New(cfg)
+	th := cfg.Thresholds
+	for i := range 1000 {
+		tel := fetch(t, f, "prometheus")
+		for _, db := range tel.Databases {
+			if db.Name == "picture" && th.PoolStatus(db) != backend.StatusDown {
+				t.Fatalf("step %d: picture pool %v/%v is %v, want down", i, db.Connections.V, db.MaxConnections.V, th.PoolStatus(db))
+			}
+		}
+		if m := tel.Metrics["picture-backend"]; backend.Level(m.MemPct, th.MemoryPct) != backend.StatusDown {
+			t.Fatalf("step %d: picture-backend memory %v%% is not down", i, m.MemPct.V)
+		}
+		for _, d := range tel.Dependencies {
+			if d.Name == "Redis Cache" && th.DependencyStatus(d) != backend.StatusDown {
+				t.Fatalf("step %d: Redis at %v%% is %v, want down", i, d.SuccessPct.V, th.DependencyStatus(d))
+			}
+		}
+		critical := false
+		for _, a := range tel.Alerts {
+			critical = critical || a.Name == "HighMemoryUsage" && a.Service == "picture-backend" && a.Severity == backend.SeverityCritical
+		}
+		if !critical {
+			t.Fatalf("step %d: no critical memory alert for picture-backend: %+v", i, tel.Alerts)
+		}
+		c.add(7 * time.Second)
+	}
+}
+
 func TestSinceStable(t *testing.T) {
 	f, c := seedFleet(1)
 	first := fetch(t, f, "prometheus").Alerts

@@ -232,10 +232,7 @@ func (v *Overview) dependencies() string {
 	t := v.c.Theme
 	var parts []string
 	for _, d := range v.snap.Dependencies {
-		st := backend.StatusUp
-		if !d.Up {
-			st = backend.StatusDown
-		}
+		st := v.snap.Thresholds.DependencyStatus(d)
 		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+kit.Sanitize(d.Name))+" "+kit.Num(d.LatencyMS, "%.0fms"))
 	}
 	return v.summaryLine("DEPENDENCIES", parts, backend.FeedDependencies)
