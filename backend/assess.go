@@ -169,6 +169,8 @@ func (t Thresholds) DependencyStatus(d Dependency) Status {
 }
 
 // Summary is the seed's SYSTEM HEALTH OVERVIEW: four tiles and the warnings.
+// Healthy counts the services that are up: a service with a warning is
+// not healthy (the seed's "38 / 39" beside its one warning).
 type Summary struct {
 	Healthy, Total int
 	ServicesStatus Status
@@ -194,11 +196,17 @@ func (s Snapshot) Summarize() Summary {
 	var sum Summary
 	var rps, errs, latW, latSum, latN float64
 	var haveRPS, haveErr, haveLat bool
+	var down, unknown int
 	for _, svc := range s.Services {
 		sum.Total++
 		st, why := s.Thresholds.Assess(svc)
-		if st == StatusUp || st == StatusWarn {
+		switch st {
+		case StatusUp:
 			sum.Healthy++
+		case StatusDown:
+			down++
+		case StatusUnknown:
+			unknown++
 		}
 		if st != StatusUp {
 			sum.Warnings = append(sum.Warnings, Warning{Service: svc.Name, Status: st, Findings: why})
@@ -219,12 +227,14 @@ func (s Snapshot) Summarize() Summary {
 			}
 		}
 	}
+	// The tile is green while nothing is down or unaccounted for: the
+	// seed shows "38 / 39 Healthy" with its one warning spelt out below.
 	switch {
 	case sum.Total == 0:
 		sum.ServicesStatus = StatusUnknown
-	case sum.Healthy == sum.Total:
+	case down == 0 && unknown == 0:
 		sum.ServicesStatus = StatusUp
-	case sum.Healthy*5 >= sum.Total*4: // at least 80% up
+	case (sum.Total-down)*5 >= sum.Total*4: // at most 20% down
 		sum.ServicesStatus = StatusWarn
 	default:
 		sum.ServicesStatus = StatusDown

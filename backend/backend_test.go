@@ -132,10 +132,10 @@ func TestSummarizeWeightsByTraffic(t *testing.T) {
 		{Name: "ghost"},
 	}}
 	sum := s.Summarize()
-	if sum.Healthy != 2 || sum.Total != 3 {
-		t.Fatalf("healthy %d/%d, want 2/3", sum.Healthy, sum.Total)
+	if sum.Healthy != 1 || sum.Total != 3 { // landing warns: not healthy
+		t.Fatalf("healthy %d/%d, want 1/3", sum.Healthy, sum.Total)
 	}
-	if sum.ServicesStatus != StatusDown { // 2 of 3 is below 80%
+	if sum.ServicesStatus != StatusWarn { // none down, ghost unaccounted for
 		t.Fatalf("services status %v", sum.ServicesStatus)
 	}
 	if sum.RPS.V != 1000 {
@@ -152,6 +152,31 @@ func TestSummarizeWeightsByTraffic(t *testing.T) {
 	}
 	if (Snapshot{}).Summarize().RPS.Valid {
 		t.Fatal("an empty fleet has no request rate, not zero")
+	}
+}
+
+// A service with a warning is not counted healthy, and the services tile
+// stays green while none is down (the seed's "38 / 39 Healthy" beside its
+// warning); one down of five turns it to warn, two to down.
+func TestSummarizeCountsOnlyUpAsHealthy(t *testing.T) {
+	up := Service{Name: "up", Containers: []Container{running("up-1")}}
+	warn := Service{Name: "warn", Containers: []Container{running("warn-1")}, Metrics: Metrics{MemPct: Some(85)}}
+	down := Service{Name: "down", Containers: []Container{{Name: "down-1", State: StateExited}}}
+	cases := []struct {
+		name     string
+		services []Service
+		healthy  int
+		status   Status
+	}{
+		{"one warning", []Service{up, up, up, up, warn}, 4, StatusUp},
+		{"one down", []Service{up, up, up, warn, down}, 3, StatusWarn},
+		{"two down", []Service{up, up, warn, down, down}, 2, StatusDown},
+	}
+	for _, c := range cases {
+		sum := Snapshot{Thresholds: DefaultThresholds(), Services: c.services}.Summarize()
+		if sum.Healthy != c.healthy || sum.Total != len(c.services) || sum.ServicesStatus != c.status {
+			t.Errorf("%s: %d / %d %v, want %d / %d %v", c.name, sum.Healthy, sum.Total, sum.ServicesStatus, c.healthy, len(c.services), c.status)
+		}
 	}
 }
 
