@@ -163,6 +163,37 @@ type Silence struct {
 	State     string // active, pending, expired
 }
 
+// SilenceSteps is the plan of a silence as every executor states it, one
+// short line each: how long and until when, every matcher, who and why.
+func SilenceSteps(where string, matchers map[string]string, d time.Duration, now time.Time, by, comment string) []string {
+	steps := []string{fmt.Sprintf("%s: silence alerts for %s, until %s", where, ShortDuration(d), now.Add(d).UTC().Format("2006-01-02 15:04 UTC"))}
+	names := make([]string, 0, len(matchers))
+	for n := range matchers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		word := "and"
+		if i == 0 {
+			word = "where"
+		}
+		steps = append(steps, fmt.Sprintf("%s %s=%q", word, n, matchers[n]))
+	}
+	return append(steps, fmt.Sprintf("created by %s, comment %q", by, comment))
+}
+
+// ShortDuration is d without its zero units: 4h, 1h30m, 90s.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
 // SilenceLister lists the silences (the alerts view's "silences" list).
 type SilenceLister interface {
 	Silences(ctx context.Context) ([]Silence, error)

@@ -98,6 +98,11 @@ func TestExitCode(t *testing.T) {
 	if got := FromSnapshot(firing).ExitCode(); got != ExitDegraded {
 		t.Fatalf("firing alert exit %d", got)
 	}
+	silenced := healthy
+	silenced.Alerts = []backend.Alert{{Name: "X", Severity: backend.SeverityWarning, State: backend.AlertSilenced}}
+	if got := FromSnapshot(silenced).ExitCode(); got != ExitHealthy {
+		t.Fatalf("silenced alert exit %d: someone is on it, it does not make the fleet degraded", got)
+	}
 	if got := FromSnapshot(snapshot()).ExitCode(); got != ExitDegraded {
 		t.Fatalf("unhealthy container exit %d", got)
 	}

@@ -229,7 +229,11 @@ func (v *Overview) alerts(room int) []string {
 		}
 		st := kit.SeverityStatus(a.Severity)
 		sev := fmt.Sprintf("%s %-8s", kit.SeverityGlyph(a.Severity), strings.ToUpper(string(a.Severity)))
-		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), kit.Sanitize(a.Service), kit.Sanitize(a.Summary))
+		summary := kit.Sanitize(a.Summary)
+		if a.State == backend.AlertSilenced {
+			summary = t.Subtle.Render("silenced · " + summary)
+		}
+		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), kit.Sanitize(a.Service), summary)
 		line = kit.Spread(kit.FitLine(line, v.width-10), t.Subtle.Render(kit.Clock(a.Since)), v.width)
 		lines = append(lines, line)
 		shown++
