@@ -37,7 +37,7 @@ func (f *Fleet) raise(t time.Time, metrics map[string]backend.Metrics) []backend
 	for i := range f.services {
 		s := &f.services[i]
 		name := s.skel.Name
-		if s.down {
+		if !s.running(f.opsOf(name)) {
 			add("ServiceDown", backend.SeverityCritical, name,
 				fmt.Sprintf("Service Down (0/%d containers running)", len(s.lag)))
 			continue // no figures, and a dead service runs no slow queries
@@ -70,6 +70,7 @@ func (f *Fleet) raise(t time.Time, metrics map[string]backend.Metrics) []backend
 		}
 	}
 	f.remember(t, out)
+	f.mute(t, out)
 	backend.SortAlerts(out)
 	return out
 }

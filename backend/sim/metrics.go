@@ -25,7 +25,7 @@ func (f *Fleet) telemetry(t time.Time) backend.Partial {
 		s := &f.services[i]
 		name := s.skel.Name
 		p.Uptime[name] = backend.Some(s.uptime)
-		if s.down {
+		if !s.running(f.opsOf(name)) {
 			// Prometheus cannot scrape a dead target: its figures are
 			// missing, not zero (a zero error rate would read as healthy).
 			continue

@@ -433,7 +433,7 @@ func TestRedeploy(t *testing.T) {
 	k, start := s.epoch(0, testNow.Unix())
 	next := time.Unix(start+s.period, 0).UTC()
 	c.set(next.Add(time.Second))
-	cs := s.containers(c.now())
+	cs := s.containers(c.now(), ops{})
 	if !cs[0].StartedAt.Equal(next) || cs[0].Version != s.tag(k+1) {
 		t.Fatalf("replica 1 after deploy: %+v", cs[0])
 	}
@@ -441,7 +441,7 @@ func TestRedeploy(t *testing.T) {
 		t.Fatalf("replica 2 should still run %s during the rollout: %+v", s.tag(k), cs[1])
 	}
 	c.set(next.Add(time.Minute))
-	cs = s.containers(c.now())
+	cs = s.containers(c.now(), ops{})
 	if cs[1].Version != s.tag(k+1) || !cs[1].StartedAt.After(next) {
 		t.Fatalf("replica 2 after the rollout: %+v", cs[1])
 	}
