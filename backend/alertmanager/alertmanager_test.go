@@ -191,7 +191,7 @@ func TestSilencePlanIsWhole(t *testing.T) {
 	c.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
 	x := &Executor{Client: c}
 	p, err := x.Plan(context.Background(), backend.Action{Kind: backend.ActKindSilence, Target: "HighMemoryUsage",
-		Actor: backend.Actor{User: "ana", Role: backend.RoleOperator},
+		Actor:  backend.Actor{User: "ana", Role: backend.RoleOperator},
 		Params: map[string]string{"match.alertname": "HighMemoryUsage", "match.service": "picture-backend", "duration": "2h", "comment": "fix rolling out"}})
 	want := []string{
 		"alertmanager " + f.host() + ": silence alerts for 2h, until 2026-11-26 12:00 UTC",
