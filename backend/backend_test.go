@@ -1,7 +1,10 @@
 package backend
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -279,6 +282,36 @@ func TestSortAlerts(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("order %v, want %v", got, want)
+		}
+	}
+}
+
+// Ended says how an action ended once, keeping what the executor added
+// and dropping Go's context words.
+func TestEndedSaysItOnce(t *testing.T) {
+	for _, c := range []struct {
+		result string
+		err    error
+		want   string
+	}{
+		{"cancelled", context.Canceled, "cancelled"},
+		{"cancelled", fmt.Errorf("cancelled: %w", context.Canceled), "cancelled"},
+		{"cancelled", fmt.Errorf("ssh tb: pg_restore: command cancelled: %w; after SIGTERM the command exited with status 1", context.Canceled),
+			"cancelled: ssh tb: pg_restore: command cancelled; after SIGTERM the command exited with status 1"},
+		{"timed out", fmt.Errorf("timed out: %w", context.DeadlineExceeded), "timed out"},
+		{"timed out", fmt.Errorf("docker@local: wait for chat-web-1: %w", context.DeadlineExceeded), "timed out: docker@local: wait for chat-web-1"},
+	} {
+		e := Ended(c.result, c.err)
+		if e.Error() != c.want || !errors.Is(e, c.err) {
+			t.Errorf("Ended(%q, %q) = %q, want %q wrapping the cause", c.result, c.err, e, c.want)
+		}
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{4 * time.Hour: "4h", 90 * time.Minute: "1h30m", 2 * time.Minute: "2m", 90 * time.Second: "1m30s"} {
+		if got := ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

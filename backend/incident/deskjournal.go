@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,7 +38,11 @@ func (d *Desk) ActionEnded(o action.Outcome) {
 	d.sync()
 	a, person, at, bk := o.Action, o.Action.Actor.String(), d.now(), d.backupNow()
 	text := fmt.Sprintf("%s %s: %s", a.Kind, a.Target, o.Result)
-	if o.Err != nil {
+	var ended *backend.EndedError
+	switch {
+	case errors.As(o.Err, &ended) && ended.Detail != "":
+		text += " (" + ended.Detail + ")" // the result is said already
+	case o.Err != nil && ended == nil:
 		text += " (" + o.Err.Error() + ")"
 	}
 	var err error

@@ -72,21 +72,22 @@ func TestJournal(t *testing.T) {
 		d := openDesk(t, t.TempDir(), newClock(), nil)
 		atRestart(t, d)
 		d.ActionStarted(restart("sc_restart", ana))
-		ended(d, restart("sc_restart", ana), audit.ResultCancelled, fmt.Errorf("cancelled: %w", context.Canceled))
+		// The runner's error (backend.Ended) says "cancelled" once.
+		ended(d, restart("sc_restart", ana), audit.ResultCancelled, backend.Ended(audit.ResultCancelled, fmt.Errorf("cancelled: %w", context.Canceled)))
 		b := at(t, d, "sc_restart")
 		if b.Awaiting != "" {
 			t.Fatalf("awaiting %q after the cancel", b.Awaiting)
 		}
-		sameLines(t, "timeline", lastEvents(b.Incident, 1), []string{"action|ana|restart chat-backend: cancelled (cancelled: context canceled)"})
+		sameLines(t, "timeline", lastEvents(b.Incident, 1), []string{"action|ana|restart chat-backend: cancelled"})
 	})
 	t.Run("timed out: failed", func(t *testing.T) {
 		d := openDesk(t, t.TempDir(), newClock(), nil)
 		atRestart(t, d)
-		ended(d, restart("sc_restart", ana), audit.ResultTimedOut, fmt.Errorf("timed out: %w", context.DeadlineExceeded))
+		ended(d, restart("sc_restart", ana), audit.ResultTimedOut, backend.Ended(audit.ResultTimedOut, fmt.Errorf("docker@local: wait for chat-backend-1: %w", context.DeadlineExceeded)))
 		b := at(t, d, "sc_restart_again")
 		sameLines(t, "timeline", lastEvents(b.Incident, 2), []string{
-			"action|ana|restart chat-backend: timed out (timed out: context deadline exceeded)",
-			"step|ana|Restart container: failed (timed out: context deadline exceeded)",
+			"action|ana|restart chat-backend: timed out (docker@local: wait for chat-backend-1)",
+			"step|ana|Restart container: failed (timed out: docker@local: wait for chat-backend-1)",
 		})
 	})
 	t.Run("of another process's desk", func(t *testing.T) {
