@@ -291,3 +291,19 @@ func TestRecoverYAML(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A backups.dir under hidden directories loads: its dumps can be listed.
+func TestBackupsDirMayBeHidden(t *testing.T) {
+	src := minimal + `  ssh: {known_hosts: /k, hosts: [{name: db-1, addr: "10.0.0.1:22"}]}
+databases:
+  - {name: chat, host: db-1, backups: {dir: /root/.cache/opsdeck/dumps/}}
+  - {name: notes, host: db-1, backups: {dir: /home/ops/.backups}}
+`
+	c, err := Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := c.Databases[0].Backups.Dir; d != "/root/.cache/opsdeck/dumps/" {
+		t.Fatalf("dir %q", d)
+	}
+}

@@ -56,7 +56,7 @@ func Reference() []Field {
 		{Path: "databases[].host", Type: "host", Default: "none", Doc: "Host the database runs on; with `backups`, a `sources.ssh.hosts` name: the restore runs there."},
 		{Path: "databases[].services", Type: "list of service names", Default: "none", Doc: "Services that use the database: `s`/`S` on the databases screen and the incident wizard stop and start them around a restore."},
 		{Path: "databases[].backups", Type: "mapping", Default: "none", Doc: "Where the database's dumps are and how they are restored over SSH (`b` on the databases screen)."},
-		{Path: "databases[].backups.dir", Type: "absolute path", Required: true, Doc: "Where the dumps are on the host."},
+		{Path: "databases[].backups.dir", Type: "absolute path", Required: true, Doc: "Where the dumps are on the host. Every element is a plain name (letters, digits, `_ . : + @ -`, not starting with `-`); directories may be hidden (`/root/.cache/…/dumps`, `/home/ops/.backups`). A directory whose dumps could never be offered is an error."},
 		{Path: "databases[].backups.pattern", Type: "file pattern", Default: "`*.dump`", Doc: "Which files are dumps."},
 		{Path: "databases[].backups.bin_dir", Type: "absolute path", Default: "`$PATH`", Doc: "Where `pg_restore` and `psql` are, e.g. `/usr/lib/postgresql/15/bin`."},
 		{Path: "databases[].backups.conn", Type: "list", Default: "none", Doc: "Connection arguments for both, e.g. `[-h, 127.0.0.1, -p, \"5432\", -U, postgres]`."},
