@@ -58,3 +58,23 @@ func TestThresholdMistakesAreLocated(t *testing.T) {
 		}
 	}
 }
+
+// Check, which lists every problem, takes the {warn, down} form too, and
+// reports its mistakes once, at their place.
+func TestCheckTakesThresholdLevels(t *testing.T) {
+	if _, errs := Check("t.yaml", []byte("thresholds:\n  db_pool_pct: {warn: 80, down: 100}\n"+minimal)); len(errs) != 0 {
+		t.Fatalf("problems %v", errs)
+	}
+	_, errs := Check("t.yaml", []byte("thresholds:\n  cpu_pct: {warm: 70}\n  memory_pct: \"80\"\n"+minimal))
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		`t.yaml:2:13: thresholds.cpu_pct: unknown key "warm"; a threshold has warn and down; did you mean "warn"?`,
+		`t.yaml:3:15: thresholds.memory_pct: expected a number or {warn: …, down: …}, got "80"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
