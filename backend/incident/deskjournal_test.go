@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/action"
@@ -134,4 +135,21 @@ func TestJournalThroughTheRunner(t *testing.T) {
 	if len(entries) != 2 || entries[0].Incident != b.Incident.ID || entries[1].Incident != b.Incident.ID {
 		t.Fatalf("audit entries %+v, incident %s", entries, b.Incident.ID)
 	}
+}
+
+// An action whose opsdeck was killed is stamped on the open incident's
+// timeline when the next opsdeck finds it; with no incident open nothing
+// is written.
+func TestDeskStampsAnInterruptedAction(t *testing.T) {
+	p := audit.Pair{Before: audit.Entry{Time: time.Date(2026, 11, 26, 2, 10, 30, 0, time.UTC), User: "root", Kind: backend.ActKindRestart, Target: "chat-backend"}}
+	d := openDesk(t, t.TempDir(), newClock(), nil)
+	if err := d.ActionInterrupted(p); err != nil {
+		t.Fatalf("without an incident: %v", err)
+	}
+	atRestart(t, d)
+	if err := d.ActionInterrupted(p); err != nil {
+		t.Fatal(err)
+	}
+	b := at(t, d, "sc_restart") // the step stays, to run again or do by hand
+	sameLines(t, "timeline", lastEvents(b.Incident, 1), []string{"action|opsdeck|restart chat-backend by root at 02:10 was interrupted"})
 }
