@@ -163,6 +163,83 @@ type Silence struct {
 	State     string // active, pending, expired
 }
 
+// EndedError is the error of an action that did not run to its end: it
+// was cancelled or timed out (Result, the audit word), with what the
+// executor reported beyond that (Detail, "" when nothing: "context
+// canceled" says no more than "cancelled").
+type EndedError struct {
+	Result, Detail string
+	Err            error
+}
+
+func (e *EndedError) Error() string {
+	if e.Detail == "" {
+		return e.Result
+	}
+	return e.Result + ": " + e.Detail
+}
+
+func (e *EndedError) Unwrap() error { return e.Err }
+
+// contextNoise is what Go's context errors add to a message an engineer
+// reads: nothing the word "cancelled" or "timed out" does not say.
+var contextNoise = []string{": " + context.Canceled.Error(), ": " + context.DeadlineExceeded.Error(),
+	context.Canceled.Error(), context.DeadlineExceeded.Error()}
+
+// Ended words err of an action that ended as result ("cancelled", "timed
+// out") once: the word, then what the executor said beyond it, without
+// the context's own message or the word repeated ("cancelled: cancelled:
+// context canceled" reads "cancelled").
+func Ended(result string, err error) *EndedError {
+	d := err.Error()
+	for _, n := range contextNoise {
+		d = strings.ReplaceAll(d, n, "")
+	}
+	for {
+		t := strings.TrimLeft(d, " :;,")
+		for _, w := range []string{"cancelled", "canceled", "timed out", result} {
+			t = strings.TrimPrefix(t, w)
+		}
+		t = strings.TrimLeft(t, " :;,")
+		if t == d {
+			break
+		}
+		d = t
+	}
+	return &EndedError{Result: result, Detail: d, Err: err}
+}
+
+// SilenceSteps is the plan of a silence as every executor states it, one
+// short line each: how long and until when, every matcher, who and why.
+func SilenceSteps(where string, matchers map[string]string, d time.Duration, now time.Time, by, comment string) []string {
+	steps := []string{fmt.Sprintf("%s: silence alerts for %s, until %s", where, ShortDuration(d), now.Add(d).UTC().Format("2006-01-02 15:04 UTC"))}
+	names := make([]string, 0, len(matchers))
+	for n := range matchers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		word := "and"
+		if i == 0 {
+			word = "where"
+		}
+		steps = append(steps, fmt.Sprintf("%s %s=%q", word, n, matchers[n]))
+	}
+	return append(steps, fmt.Sprintf("created by %s, comment %q", by, comment))
+}
+
+// ShortDuration is d without its zero units: 4h, 1h30m, 90s.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
 // SilenceLister lists the silences (the alerts view's "silences" list).
 type SilenceLister interface {
 	Silences(ctx context.Context) ([]Silence, error)

@@ -6,8 +6,9 @@ import (
 )
 
 // SortAlerts orders alerts as the seed's ACTIVE ALERTS panel: firing before
-// pending, critical before warning before info, newest first; name and
-// service break ties so the order never changes between polls.
+// pending before silenced, critical before warning before info, newest
+// first; name and service break ties so the order never changes between
+// polls.
 func SortAlerts(as []Alert) {
 	slices.SortStableFunc(as, func(a, b Alert) int {
 		if d := alertStateRank(a.State) - alertStateRank(b.State); d != 0 {
@@ -27,8 +28,11 @@ func SortAlerts(as []Alert) {
 }
 
 func alertStateRank(s AlertState) int {
-	if s == AlertFiring {
+	switch s {
+	case AlertFiring:
 		return 0
+	case AlertSilenced:
+		return 2
 	}
 	return 1
 }

@@ -5,40 +5,94 @@ import (
 	"time"
 )
 
-// Thresholds are the limits figures are coloured against. Crossing a limit is
-// a warning; crossing it by the critical factor is down.
+// Thresholds are the levels figures are rated against: each figure has a
+// warning level and a down level, so a capped figure (a pool at 10/10,
+// memory at 100%) can be down, not only "over its limit".
 type Thresholds struct {
-	P95Target    time.Duration // p95 latency target, the seed's 500 ms line
-	ErrorRatePct float64       // error-rate limit in percent
-	MemoryPct    float64       // memory limit in percent of the container limit
-	CPUPct       float64       // CPU limit in percent of one core
-	DBPoolPct    float64       // connections in use, percent of max
+	P95Target    time.Duration // p95 above it warns: the seed's 500 ms target line
+	P95Down      time.Duration // p95 at or above it is down; 0: never
+	ErrorRatePct Limit         // share of requests failing, percent
+	MemoryPct    Limit         // percent of the container limit
+	CPUPct       Limit         // percent of one core
+	DBPoolPct    Limit         // connections in use, percent of max
+	// DependencySuccessPct rates an external dependency's successful
+	// probes: a dependency that answers but fails one probe in ten is
+	// not up.
+	DependencySuccessPct Floor
+}
+
+// Limit is a figure's two levels where more is worse: above Warn is a
+// warning, at or above Down is down (at, so that the maximum of a capped
+// figure is down). A level of 0 is off.
+type Limit struct{ Warn, Down float64 }
+
+// Floor is a figure's two levels where less is worse (a success rate):
+// below Warn is a warning, below Down is down. A level of 0 is off.
+type Floor struct{ Warn, Down float64 }
+
+// Twice is the shorthand of a single number: down at twice the warning
+// level, as before levels had names.
+func Twice(warn float64) Limit { return Limit{Warn: warn, Down: 2 * warn} }
+
+// Capped is the shorthand for a share of a maximum (memory, a pool):
+// twice the warning level, but no more than 100, which such a figure
+// reaches and never passes.
+func Capped(warn float64) Limit { return Limit{Warn: warn, Down: min(2*warn, 100)} }
+
+// FailuresTwice is the shorthand of a success rate: down when failures
+// are twice the share the warning level allows (99 → down below 98).
+func FailuresTwice(warn float64) Floor {
+	return Floor{Warn: warn, Down: max(100-2*(100-warn), 0)}
 }
 
 // DefaultThresholds are the seed's targets: p95 < 500 ms, error rate < 1%
-// (the canary gate), memory < 80% (the picture-backend alert), pools < 80%.
+// (the canary gate), memory < 80% (the picture-backend alert), pools < 80%,
+// each down at twice that (capped figures when full); dependencies answer
+// at least 99% of their probes.
 func DefaultThresholds() Thresholds {
 	return Thresholds{
-		P95Target:    500 * time.Millisecond,
-		ErrorRatePct: 1,
-		MemoryPct:    80,
-		CPUPct:       80,
-		DBPoolPct:    80,
+		P95Target:            500 * time.Millisecond,
+		P95Down:              time.Second,
+		ErrorRatePct:         Twice(1),
+		MemoryPct:            Capped(80),
+		CPUPct:               Twice(80),
+		DBPoolPct:            Capped(80),
+		DependencySuccessPct: FailuresTwice(99),
 	}
 }
 
-// criticalFactor: a figure this many times over its limit is treated as down.
-const criticalFactor = 2
+// P95 is the latency levels in milliseconds, as the figures are.
+func (t Thresholds) P95() Limit {
+	return Limit{Warn: ms(t.P95Target), Down: ms(t.P95Down)}
+}
 
-// Level rates v against limit: up below it, warn above it, down above
-// criticalFactor × limit, unknown when v is missing or the limit unset.
-func Level(v Value, limit float64) Status {
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// Level rates v against l: up below the warning level, warn above it,
+// down at or above the down level; unknown when v is missing or both
+// levels are off.
+func Level(v Value, l Limit) Status {
 	switch {
-	case !v.Valid || limit <= 0:
+	case !v.Valid || l.Warn <= 0 && l.Down <= 0:
 		return StatusUnknown
-	case v.V > limit*criticalFactor:
+	case l.Down > 0 && v.V >= l.Down:
 		return StatusDown
-	case v.V > limit:
+	case l.Warn > 0 && v.V > l.Warn:
+		return StatusWarn
+	default:
+		return StatusUp
+	}
+}
+
+// Rate rates v against the floor: up at or above Warn, warn below it,
+// down below Down; unknown when v is missing or both levels are off.
+func (f Floor) Rate(v Value) Status {
+	switch {
+	case !v.Valid || f.Warn <= 0 && f.Down <= 0:
+		return StatusUnknown
+	case v.V < f.Down:
+		return StatusDown
+	case v.V < f.Warn:
 		return StatusWarn
 	default:
 		return StatusUp
@@ -83,7 +137,7 @@ func (t Thresholds) Assess(s Service) (Status, []Finding) {
 	if l := Level(m.ErrorRatePct, t.ErrorRatePct); l >= StatusWarn {
 		add(l, fmt.Sprintf("Error Rate: %.1f%%", m.ErrorRatePct.V))
 	}
-	if l := Level(m.P95MS, float64(t.P95Target.Milliseconds())); l >= StatusWarn {
+	if l := Level(m.P95MS, t.P95()); l >= StatusWarn {
 		add(l, fmt.Sprintf("Slow: p95 %.0f ms", m.P95MS.V))
 	}
 	return st, why
@@ -101,7 +155,22 @@ func (t Thresholds) PoolStatus(db DBPool) Status {
 	return Level(Some(100*db.Connections.V/db.MaxConnections.V), t.DBPoolPct)
 }
 
+// DependencyStatus rates an external dependency: down when its last
+// probe failed, else its success rate against DependencySuccessPct (a
+// dependency without one is up on its last probe alone).
+func (t Thresholds) DependencyStatus(d Dependency) Status {
+	if !d.Up {
+		return StatusDown
+	}
+	if st := t.DependencySuccessPct.Rate(d.SuccessPct); st != StatusUnknown {
+		return st
+	}
+	return StatusUp
+}
+
 // Summary is the seed's SYSTEM HEALTH OVERVIEW: four tiles and the warnings.
+// Healthy counts the services that are up: a service with a warning is
+// not healthy (the seed's "38 / 39" beside its one warning).
 type Summary struct {
 	Healthy, Total int
 	ServicesStatus Status
@@ -127,11 +196,17 @@ func (s Snapshot) Summarize() Summary {
 	var sum Summary
 	var rps, errs, latW, latSum, latN float64
 	var haveRPS, haveErr, haveLat bool
+	var down, unknown int
 	for _, svc := range s.Services {
 		sum.Total++
 		st, why := s.Thresholds.Assess(svc)
-		if st == StatusUp || st == StatusWarn {
+		switch st {
+		case StatusUp:
 			sum.Healthy++
+		case StatusDown:
+			down++
+		case StatusUnknown:
+			unknown++
 		}
 		if st != StatusUp {
 			sum.Warnings = append(sum.Warnings, Warning{Service: svc.Name, Status: st, Findings: why})
@@ -152,12 +227,14 @@ func (s Snapshot) Summarize() Summary {
 			}
 		}
 	}
+	// The tile is green while nothing is down or unaccounted for: the
+	// seed shows "38 / 39 Healthy" with its one warning spelt out below.
 	switch {
 	case sum.Total == 0:
 		sum.ServicesStatus = StatusUnknown
-	case sum.Healthy == sum.Total:
+	case down == 0 && unknown == 0:
 		sum.ServicesStatus = StatusUp
-	case sum.Healthy*5 >= sum.Total*4: // at least 80% up
+	case (sum.Total-down)*5 >= sum.Total*4: // at most 20% down
 		sum.ServicesStatus = StatusWarn
 	default:
 		sum.ServicesStatus = StatusDown
@@ -178,6 +255,6 @@ func (s Snapshot) Summarize() Summary {
 			sum.AvgLatencyMS = Some(latSum / latN)
 		}
 	}
-	sum.LatencyStatus = Level(sum.AvgLatencyMS, float64(s.Thresholds.P95Target.Milliseconds()))
+	sum.LatencyStatus = Level(sum.AvgLatencyMS, s.Thresholds.P95())
 	return sum
 }

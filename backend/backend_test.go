@@ -1,7 +1,10 @@
 package backend
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -63,18 +66,65 @@ func TestAssess(t *testing.T) {
 }
 
 func TestLevelAndPool(t *testing.T) {
-	if Level(None(), 10) != StatusUnknown || Level(Some(5), 0) != StatusUnknown {
-		t.Fatal("missing value or unset limit must be unknown")
+	l := Limit{Warn: 10, Down: 20}
+	if Level(None(), l) != StatusUnknown || Level(Some(5), Limit{}) != StatusUnknown {
+		t.Fatal("missing value or levels off must be unknown")
 	}
-	if Level(Some(10), 10) != StatusUp || Level(Some(11), 10) != StatusWarn || Level(Some(21), 10) != StatusDown {
-		t.Fatal("level boundaries wrong")
+	if Level(Some(10), l) != StatusUp || Level(Some(11), l) != StatusWarn || Level(Some(19.9), l) != StatusWarn || Level(Some(20), l) != StatusDown {
+		t.Fatal("level boundaries wrong: above warn warns, reaching down is down")
+	}
+	if Level(Some(50), Limit{Warn: 10}) != StatusWarn || Level(Some(50), Limit{Down: 40}) != StatusDown || Level(Some(30), Limit{Down: 40}) != StatusUp {
+		t.Fatal("a level of 0 is off")
 	}
 	th := DefaultThresholds()
-	if got := th.PoolStatus(DBPool{Up: true, Connections: Some(9), MaxConnections: Some(10)}); got != StatusWarn {
-		t.Fatalf("90%% pool = %v, want warn", got)
+	for _, c := range []struct {
+		conns float64
+		want  Status
+	}{{8, StatusUp}, {9, StatusWarn}, {10, StatusDown}} {
+		if got := th.PoolStatus(DBPool{Up: true, Connections: Some(c.conns), MaxConnections: Some(10)}); got != c.want {
+			t.Errorf("pool %v/10 = %v, want %v", c.conns, got, c.want)
+		}
 	}
 	if got := th.PoolStatus(DBPool{Up: false}); got != StatusDown {
 		t.Fatalf("unreachable db = %v, want down", got)
+	}
+}
+
+// A capped figure can be down: memory at 100% of its limit is, where
+// "above twice the 80% limit" never happens.
+func TestCappedFiguresCanBeDown(t *testing.T) {
+	th := DefaultThresholds()
+	svc := Service{Containers: []Container{running("a")}, Metrics: Metrics{MemPct: Some(100)}}
+	if st, why := th.Assess(svc); st != StatusDown || why[0].Text != "High Memory: 100%" {
+		t.Fatalf("memory at 100%%: %v %v, want down", st, why)
+	}
+	if Capped(80) != (Limit{80, 100}) || Capped(40) != (Limit{40, 80}) || Twice(1) != (Limit{1, 2}) {
+		t.Fatal("shorthands wrong")
+	}
+}
+
+// A dependency that answers is not up when it fails too many probes; one
+// whose last probe failed is down whatever its rate.
+func TestDependencyStatus(t *testing.T) {
+	th := DefaultThresholds() // warn below 99, down below 98
+	for _, c := range []struct {
+		up      bool
+		success Value
+		want    Status
+	}{
+		{true, Some(99.9), StatusUp},
+		{true, Some(99), StatusUp},
+		{true, Some(98.5), StatusWarn},
+		{true, Some(93.7), StatusDown},
+		{true, None(), StatusUp},
+		{false, Some(100), StatusDown},
+	} {
+		if got := th.DependencyStatus(Dependency{Up: c.up, SuccessPct: c.success}); got != c.want {
+			t.Errorf("up %v success %v: %v, want %v", c.up, c.success, got, c.want)
+		}
+	}
+	if FailuresTwice(99) != (Floor{99, 98}) || FailuresTwice(40) != (Floor{40, 0}) {
+		t.Fatal("success shorthand wrong")
 	}
 }
 
@@ -85,10 +135,10 @@ func TestSummarizeWeightsByTraffic(t *testing.T) {
 		{Name: "ghost"},
 	}}
 	sum := s.Summarize()
-	if sum.Healthy != 2 || sum.Total != 3 {
-		t.Fatalf("healthy %d/%d, want 2/3", sum.Healthy, sum.Total)
+	if sum.Healthy != 1 || sum.Total != 3 { // landing warns: not healthy
+		t.Fatalf("healthy %d/%d, want 1/3", sum.Healthy, sum.Total)
 	}
-	if sum.ServicesStatus != StatusDown { // 2 of 3 is below 80%
+	if sum.ServicesStatus != StatusWarn { // none down, ghost unaccounted for
 		t.Fatalf("services status %v", sum.ServicesStatus)
 	}
 	if sum.RPS.V != 1000 {
@@ -105,6 +155,31 @@ func TestSummarizeWeightsByTraffic(t *testing.T) {
 	}
 	if (Snapshot{}).Summarize().RPS.Valid {
 		t.Fatal("an empty fleet has no request rate, not zero")
+	}
+}
+
+// A service with a warning is not counted healthy, and the services tile
+// stays green while none is down (the seed's "38 / 39 Healthy" beside its
+// warning); one down of five turns it to warn, two to down.
+func TestSummarizeCountsOnlyUpAsHealthy(t *testing.T) {
+	up := Service{Name: "up", Containers: []Container{running("up-1")}}
+	warn := Service{Name: "warn", Containers: []Container{running("warn-1")}, Metrics: Metrics{MemPct: Some(85)}}
+	down := Service{Name: "down", Containers: []Container{{Name: "down-1", State: StateExited}}}
+	cases := []struct {
+		name     string
+		services []Service
+		healthy  int
+		status   Status
+	}{
+		{"one warning", []Service{up, up, up, up, warn}, 4, StatusUp},
+		{"one down", []Service{up, up, up, warn, down}, 3, StatusWarn},
+		{"two down", []Service{up, up, warn, down, down}, 2, StatusDown},
+	}
+	for _, c := range cases {
+		sum := Snapshot{Thresholds: DefaultThresholds(), Services: c.services}.Summarize()
+		if sum.Healthy != c.healthy || sum.Total != len(c.services) || sum.ServicesStatus != c.status {
+			t.Errorf("%s: %d / %d %v, want %d / %d %v", c.name, sum.Healthy, sum.Total, sum.ServicesStatus, c.healthy, len(c.services), c.status)
+		}
 	}
 }
 
@@ -207,6 +282,36 @@ func TestSortAlerts(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("order %v, want %v", got, want)
+		}
+	}
+}
+
+// Ended says how an action ended once, keeping what the executor added
+// and dropping Go's context words.
+func TestEndedSaysItOnce(t *testing.T) {
+	for _, c := range []struct {
+		result string
+		err    error
+		want   string
+	}{
+		{"cancelled", context.Canceled, "cancelled"},
+		{"cancelled", fmt.Errorf("cancelled: %w", context.Canceled), "cancelled"},
+		{"cancelled", fmt.Errorf("ssh tb: pg_restore: command cancelled: %w; after SIGTERM the command exited with status 1", context.Canceled),
+			"cancelled: ssh tb: pg_restore: command cancelled; after SIGTERM the command exited with status 1"},
+		{"timed out", fmt.Errorf("timed out: %w", context.DeadlineExceeded), "timed out"},
+		{"timed out", fmt.Errorf("docker@local: wait for chat-web-1: %w", context.DeadlineExceeded), "timed out: docker@local: wait for chat-web-1"},
+	} {
+		e := Ended(c.result, c.err)
+		if e.Error() != c.want || !errors.Is(e, c.err) {
+			t.Errorf("Ended(%q, %q) = %q, want %q wrapping the cause", c.result, c.err, e, c.want)
+		}
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{4 * time.Hour: "4h", 90 * time.Minute: "1h30m", 2 * time.Minute: "2m", 90 * time.Second: "1m30s"} {
+		if got := ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

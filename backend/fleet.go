@@ -145,12 +145,14 @@ const (
 	SeverityInfo     Severity = "info"
 )
 
-// AlertState follows Prometheus: pending until the rule's "for" has passed.
+// AlertState follows Prometheus: pending until the rule's "for" has passed;
+// and Alertmanager: a firing alert a silence matches is silenced.
 type AlertState string
 
 const (
-	AlertFiring  AlertState = "firing"
-	AlertPending AlertState = "pending"
+	AlertFiring   AlertState = "firing"
+	AlertPending  AlertState = "pending"
+	AlertSilenced AlertState = "silenced"
 )
 
 // Alert is one active alert.
@@ -163,6 +165,9 @@ type Alert struct {
 	Since       time.Time
 	Labels      map[string]string
 	Annotations map[string]string
+	// SilencedUntil is when the last silence matching a silenced alert
+	// ends; zero when not silenced or not known.
+	SilencedUntil time.Time
 }
 
 // DBPool is the seed's DATABASE PERFORMANCE row for one database.

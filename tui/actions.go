@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/textinput"
@@ -114,7 +115,7 @@ func (m *Model) planned(msg planMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.confirm.close()
-		return notify(kit.LevelError, fmt.Sprintf("%s %s: %v", m.confirm.action.Kind, m.confirm.action.Target, msg.err))
+		return notify(kit.LevelError, about(fmt.Sprintf("%s %s", m.confirm.action.Kind, m.confirm.action.Target), msg.err))
 	}
 	return m.confirm.planned(msg.plan)
 }
@@ -210,11 +211,21 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 	title := r.view.Title()
 	note := notify(kit.LevelInfo, title+": done")
 	if msg.err != nil {
-		note = notify(kit.LevelError, fmt.Sprintf("%s: %s", title, msg.err))
+		note = notify(kit.LevelError, about(title, msg.err))
 	}
 	// Screens that show what actions change read it again (silences, the
 	// deployments' history); the incident timeline is the runner's job.
 	return tea.Batch(note, m.broadcast(kit.ActionEndedMsg{Action: r.action, Result: result, Err: msg.err, At: at}))
+}
+
+// about words err about what ("restore chat: no dumps found in …"), once
+// even when the error names what already: executors word their errors to
+// stand alone.
+func about(what string, err error) string {
+	if msg := err.Error(); strings.HasPrefix(msg, what+": ") {
+		return msg
+	}
+	return what + ": " + err.Error()
 }
 
 // resultWord is the short outcome shown on the action view.

@@ -45,6 +45,9 @@ type Options struct {
 	// Deps are what the screens ask for work (health checks, logs, the
 	// chart's history, silences, the audit log, the incident desk).
 	Deps kit.Deps
+	// Notice is shown in the status bar as the console starts (an action
+	// a killed opsdeck left unfinished); empty: none.
+	Notice kit.NoticeMsg
 }
 
 // stacked is a detail screen on top of the tabs, with the context its
@@ -186,6 +189,9 @@ func (m *Model) Init() tea.Cmd {
 	}
 	if !m.opts.NoTick {
 		cmds = append(cmds, tick())
+	}
+	if n := m.opts.Notice; n.Text != "" {
+		cmds = append(cmds, notify(n.Level, n.Text))
 	}
 	for _, s := range m.tabs {
 		if i, ok := s.(kit.Initer); ok {

@@ -177,7 +177,7 @@ func (r *Runner) Execute(ctx context.Context, p backend.Plan, out func(backend.O
 	dur := r.now().Sub(start)
 	result := resultOf(ctx, xerr)
 	if xerr != nil && result != audit.ResultFailed {
-		xerr = fmt.Errorf("%s: %w", result, xerr)
+		xerr = backend.Ended(result, xerr)
 	}
 	after := audit.FromAction(a)
 	after.Phase, after.Result, after.Incident = audit.PhaseAfter, result, incident

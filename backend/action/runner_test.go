@@ -3,6 +3,7 @@ package action
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -183,6 +184,38 @@ func TestRunnerTimeoutAndCancel(t *testing.T) {
 	}
 	if len(j.ended) != 2 || j.ended[0].Result != audit.ResultTimedOut || j.ended[1].Result != audit.ResultCancelled {
 		t.Fatalf("journal %+v", j.ended)
+	}
+}
+
+// An action cancelled or timed out says so once, with what the executor
+// added beyond the context's own words: never "cancelled: cancelled:
+// context canceled", in the error, the audit entry or the journal.
+func TestRunnerSaysHowItEndedOnce(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		fn   func(ctx context.Context) error
+		want string
+	}{
+		{"bare cancel", func(ctx context.Context) error { return ctx.Err() }, "cancelled"},
+		{"executor says cancelled too", func(ctx context.Context) error {
+			return fmt.Errorf("cancelled: docker@local: stop chat-web-1: %w; 1 more container(s) not touched", ctx.Err())
+		}, "cancelled: docker@local: stop chat-web-1; 1 more container(s) not touched"},
+	} {
+		ex := &stepExec{fn: func(ctx context.Context) error { <-ctx.Done(); return c.fn(ctx) }}
+		r, path, j := newRunner(t, ex)
+		p, _ := r.Plan(context.Background(), backend.Action{Kind: backend.ActKindRestart, Target: "x", Actor: operator})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err := r.Execute(ctx, p, nil)
+		if err == nil || err.Error() != c.want || !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: err %v, want %q wrapping context.Canceled", c.name, err, c.want)
+		}
+		if e := entries(t, path); e[1].Error != c.want {
+			t.Errorf("%s: audit error %q, want %q", c.name, e[1].Error, c.want)
+		}
+		if got := j.ended[0].Err.Error(); got != c.want {
+			t.Errorf("%s: journal told %q", c.name, got)
+		}
 	}
 }
 

@@ -73,28 +73,62 @@ type apiAlert struct {
 	Annotations map[string]string `json:"annotations"`
 	StartsAt    time.Time         `json:"startsAt"`
 	Status      struct {
-		State string `json:"state"` // unprocessed | active | suppressed
+		State      string   `json:"state"` // unprocessed | active | suppressed
+		SilencedBy []string `json:"silencedBy"`
 	} `json:"status"`
 }
 
-// Fetch implements backend.Source: the alerts that are firing and neither
-// silenced nor inhibited, most urgent first.
+// Fetch implements backend.Source: the alerts that are firing and not
+// inhibited, most urgent first. A silenced alert is kept, marked silenced
+// until its silence ends: an engineer must see that it is muted, not
+// believe it stopped.
 func (c *Client) Fetch(ctx context.Context) (backend.Partial, error) {
-	q := url.Values{"active": {"true"}, "silenced": {"false"}, "inhibited": {"false"}}
+	q := url.Values{"active": {"true"}, "silenced": {"true"}, "inhibited": {"false"}}
 	var items []apiAlert
 	if err := c.do(ctx, "alerts", http.MethodGet, c.endpoint(q, "alerts"), nil, &items); err != nil {
 		return backend.Partial{}, err
 	}
 	out := make([]backend.Alert, 0, len(items))
+	var silencedBy [][]string // of each alert in out
 	for _, a := range items {
-		// Muted by a time interval: Alertmanager still lists it.
-		if a.Status.State == "suppressed" {
-			continue
+		if len(a.Status.SilencedBy) == 0 && a.Status.State == "suppressed" {
+			continue // muted by a time interval: Alertmanager still lists it
 		}
-		out = append(out, convert(a))
+		al := convert(a)
+		if len(a.Status.SilencedBy) > 0 {
+			al.State = backend.AlertSilenced
+		}
+		out = append(out, al)
+		silencedBy = append(silencedBy, a.Status.SilencedBy)
 	}
+	c.silencedUntil(ctx, out, silencedBy)
 	backend.SortAlerts(out)
 	return backend.Partial{Alerts: out}, nil
+}
+
+// silencedUntil sets when each silenced alert's last silence ends. The
+// silences are asked only when an alert is silenced; when they cannot be
+// listed the alerts stay silenced without an end, rather than the whole
+// fetch failing.
+func (c *Client) silencedUntil(ctx context.Context, alerts []backend.Alert, by [][]string) {
+	var ends map[string]time.Time
+	for i := range alerts {
+		for _, id := range by[i] {
+			if ends == nil {
+				ends = map[string]time.Time{}
+				ss, err := c.Silences(ctx)
+				if err != nil {
+					return
+				}
+				for _, s := range ss {
+					ends[s.ID] = s.EndsAt
+				}
+			}
+			if e := ends[id]; e.After(alerts[i].SilencedUntil) {
+				alerts[i].SilencedUntil = e
+			}
+		}
+	}
 }
 
 func convert(a apiAlert) backend.Alert {

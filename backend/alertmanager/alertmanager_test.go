@@ -107,7 +107,7 @@ func TestFetchMapsAndSortsAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := f.requests(); len(got) != 1 || got[0] != "GET /am/api/v2/alerts?active=true&inhibited=false&silenced=false" {
+	if got := f.requests(); len(got) != 1 || got[0] != "GET /am/api/v2/alerts?active=true&inhibited=false&silenced=true" {
 		t.Errorf("requests: %q", got)
 	}
 	var got []string
@@ -125,6 +125,81 @@ func TestFetchMapsAndSortsAlerts(t *testing.T) {
 	}
 	if a := part.Alerts[2]; a.Labels["service"] != "picture-backend" || a.Annotations["summary"] == "" {
 		t.Errorf("labels/annotations not kept: %+v", a)
+	}
+}
+
+// A silenced alert is listed, marked silenced until its last silence
+// ends (the silences are asked then, once); one muted by a time interval
+// only is still left out.
+func TestFetchKeepsSilencedAlerts(t *testing.T) {
+	f := newFakeAM(t)
+	f.answer("GET /api/v2/alerts", 200, `[
+ {"annotations":{"summary":"High Error Rate (10%)"},"startsAt":"2026-11-26T10:05:00Z",
+  "status":{"inhibitedBy":[],"mutedBy":[],"silencedBy":["s-1","s-2"],"state":"suppressed"},
+  "labels":{"alertname":"FleetHighErrorRate","severity":"warning","service":"picture-backend"}},
+ {"annotations":{},"startsAt":"2026-11-26T10:07:00Z","status":{"inhibitedBy":[],"mutedBy":["weekend"],"silencedBy":[],"state":"suppressed"},
+  "labels":{"alertname":"Muted","severity":"critical"}},
+ {"annotations":{"summary":"test bed alert"},"startsAt":"2026-11-26T10:00:00Z","status":{"inhibitedBy":[],"mutedBy":[],"silencedBy":[],"state":"active"},
+  "labels":{"alertname":"TestbedAlwaysFiring","severity":"info"}}
+]`)
+	f.answer("GET /api/v2/silences", 200, `[
+ {"id":"s-1","status":{"state":"active"},"startsAt":"2026-11-26T10:00:00Z","endsAt":"2026-11-26T11:00:00Z","matchers":[{"name":"service","value":"picture-backend"}]},
+ {"id":"s-2","status":{"state":"active"},"startsAt":"2026-11-26T10:00:00Z","endsAt":"2026-11-26T12:30:00Z","matchers":[{"name":"alertname","value":"FleetHighErrorRate"}]}
+]`)
+	part, err := newClient(t, f, "").Fetch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range part.Alerts {
+		got = append(got, fmt.Sprintf("%s/%s/%s", a.State, a.Name, a.SilencedUntil.Format("15:04")))
+	}
+	if want := []string{"firing/TestbedAlwaysFiring/00:00", "silenced/FleetHighErrorRate/12:30"}; !slices.Equal(got, want) {
+		t.Errorf("alerts\n got %q\nwant %q", got, want)
+	}
+	if n := len(f.requests()); n != 2 {
+		t.Errorf("%d requests, want the alerts and the silences once: %q", n, f.requests())
+	}
+}
+
+// The plan of an expiry names what the silence matches, and refuses a
+// silence that has ended already, asking nothing else.
+func TestExpirePlanRefusesAnExpiredSilence(t *testing.T) {
+	f := newFakeAM(t)
+	f.answer("GET /api/v2/silence/s-1", 200, `{"id":"s-1","status":{"state":"active"},"endsAt":"2026-11-26T11:00:00Z",
+  "matchers":[{"name":"alertname","value":"HighMemoryUsage"},{"name":"service","value":"picture-backend"}]}`)
+	f.answer("GET /api/v2/silence/s-2", 200, `{"id":"s-2","status":{"state":"expired"},"endsAt":"2026-11-26T09:00:00Z","matchers":[{"name":"job","value":"a"}]}`)
+	x := &Executor{Client: newClient(t, f, "")}
+	p, err := x.Plan(context.Background(), backend.Action{Kind: backend.ActKindExpire, Target: "s-1"})
+	if err != nil || !slices.Equal(p.Steps, []string{"alertmanager " + f.host() + ": expire silence s-1 now", "it matches alertname=HighMemoryUsage service=picture-backend"}) {
+		t.Fatalf("plan %q, err %v", p.Steps, err)
+	}
+	_, err = x.Plan(context.Background(), backend.Action{Kind: backend.ActKindExpire, Target: "s-2"})
+	if err == nil || err.Error() != "expired at 2026-11-26 09:00 UTC already: nothing to expire" {
+		t.Fatalf("expired silence: %v", err)
+	}
+	if got := f.requests(); slices.ContainsFunc(got, func(r string) bool { return strings.HasPrefix(r, "DELETE") }) {
+		t.Fatalf("a plan expired something: %q", got)
+	}
+}
+
+// The plan of a silence states every matcher, how long and until when,
+// who and why.
+func TestSilencePlanIsWhole(t *testing.T) {
+	f := newFakeAM(t)
+	c := newClient(t, f, "")
+	c.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	x := &Executor{Client: c}
+	p, err := x.Plan(context.Background(), backend.Action{Kind: backend.ActKindSilence, Target: "HighMemoryUsage",
+		Actor:  backend.Actor{User: "ana", Role: backend.RoleOperator},
+		Params: map[string]string{"match.alertname": "HighMemoryUsage", "match.service": "picture-backend", "duration": "2h", "comment": "fix rolling out"}})
+	want := []string{
+		"alertmanager " + f.host() + ": silence alerts for 2h, until 2026-11-26 12:00 UTC",
+		`where alertname="HighMemoryUsage"`, `and service="picture-backend"`,
+		`created by ana, comment "fix rolling out"`,
+	}
+	if err != nil || !slices.Equal(p.Steps, want) {
+		t.Fatalf("plan\n got %q\nwant %q (%v)", p.Steps, want, err)
 	}
 }
 

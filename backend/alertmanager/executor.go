@@ -3,7 +3,6 @@ package alertmanager
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -47,21 +46,10 @@ func matchers(a backend.Action) map[string]string {
 	return m
 }
 
-func matcherText(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%q", k, m[k])
-	}
-	return strings.Join(parts, " ")
-}
-
-// Plan checks the parameters and states the silence or expiry.
-func (x *Executor) Plan(_ context.Context, a backend.Action) (backend.Plan, error) {
+// Plan checks the parameters and states the silence (every matcher, how
+// long and until when, by whom and why) or the expiry, which it refuses
+// for a silence that has ended already.
+func (x *Executor) Plan(ctx context.Context, a backend.Action) (backend.Plan, error) {
 	p := backend.Plan{Action: a, Timeout: x.timeout()}
 	where := "alertmanager " + x.Client.base.Host
 	switch a.Kind {
@@ -77,15 +65,21 @@ func (x *Executor) Plan(_ context.Context, a backend.Action) (backend.Plan, erro
 		if strings.TrimSpace(a.Params["comment"]) == "" {
 			return p, fmt.Errorf("silence %s: a comment is required (why it is muted)", a.Target)
 		}
-		p.Steps = []string{
-			fmt.Sprintf("%s: silence alerts matching %s for %s", where, matcherText(m), d),
-			fmt.Sprintf("created by %s, comment %q", a.Actor.User, a.Params["comment"]),
-		}
+		p.Steps = backend.SilenceSteps(where, m, d, x.Client.now(), a.Actor.User, a.Params["comment"])
 	case backend.ActKindExpire:
 		if !silenceID.MatchString(a.Target) {
 			return p, fmt.Errorf("%q is not a silence ID", a.Target)
 		}
-		p.Steps = []string{fmt.Sprintf("%s: expire silence %s now", where, a.Target)}
+		ctx, cancel := context.WithTimeout(ctx, x.timeout())
+		defer cancel()
+		s, err := x.Client.GetSilence(ctx, a.Target)
+		if err != nil {
+			return p, err
+		}
+		if s.State == "expired" {
+			return p, fmt.Errorf("expired at %s already: nothing to expire", s.EndsAt.UTC().Format("2006-01-02 15:04 UTC"))
+		}
+		p.Steps = []string{fmt.Sprintf("%s: expire silence %s now", where, a.Target), "it matches " + describeMatchers(s.Matchers)}
 	default:
 		return p, fmt.Errorf("alertmanager cannot %s", a.Kind)
 	}
@@ -118,6 +112,25 @@ func (x *Executor) Execute(ctx context.Context, p backend.Plan, out func(backend
 	return fmt.Errorf("alertmanager cannot %s", a.Kind)
 }
 
+// describeMatchers writes matchers as Alertmanager does: name=value,
+// name=~regex, name!=value, name!~regex.
+func describeMatchers(ms []Matcher) string {
+	parts := make([]string, len(ms))
+	for j, m := range ms {
+		op := "="
+		switch {
+		case m.IsRegex && m.IsEqual:
+			op = "=~"
+		case m.IsRegex:
+			op = "!~"
+		case !m.IsEqual:
+			op = "!="
+		}
+		parts[j] = m.Name + op + m.Value
+	}
+	return strings.Join(parts, " ")
+}
+
 // Lister adapts the client to backend.SilenceLister.
 type Lister struct{ Client *Client }
 
@@ -129,20 +142,7 @@ func (l Lister) Silences(ctx context.Context) ([]backend.Silence, error) {
 	}
 	out := make([]backend.Silence, len(ss))
 	for i, s := range ss {
-		parts := make([]string, len(s.Matchers))
-		for j, m := range s.Matchers {
-			op := "="
-			switch {
-			case m.IsRegex && m.IsEqual:
-				op = "=~"
-			case m.IsRegex:
-				op = "!~"
-			case !m.IsEqual:
-				op = "!="
-			}
-			parts[j] = m.Name + op + m.Value
-		}
-		out[i] = backend.Silence{ID: s.ID, Matchers: strings.Join(parts, " "), CreatedBy: s.CreatedBy,
+		out[i] = backend.Silence{ID: s.ID, Matchers: describeMatchers(s.Matchers), CreatedBy: s.CreatedBy,
 			Comment: s.Comment, StartsAt: s.StartsAt, EndsAt: s.EndsAt, State: s.State}
 	}
 	return out, nil

@@ -139,3 +139,68 @@ func TestIntegrationSilenceListExpire(t *testing.T) {
 	}
 	t.Logf("invalid silence: %v", err)
 }
+
+// An alert a silence matches stays listed, silenced until the silence
+// ends; once the silence is expired it fires again, and the plan of a
+// second expiry refuses. The alert is this test's own (posted with a
+// unique label, ending within minutes), so no other test's alert is muted.
+func TestIntegrationSilencedAlertIsShownSilenced(t *testing.T) {
+	c, _ := tbClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	marker := fmt.Sprintf("it-%d-%d", os.Getpid(), time.Now().UnixNano())
+	now := time.Now().UTC()
+	alert := []map[string]any{{
+		"labels":      map[string]string{"alertname": "OpsdeckSilenceTest", "severity": "info", "opsdeck_test": marker},
+		"annotations": map[string]string{"summary": "opsdeck integration test " + marker},
+		"startsAt":    now, "endsAt": now.Add(3 * time.Minute),
+	}}
+	if err := c.do(ctx, "post alert", "POST", c.endpoint(nil, "alerts"), alert, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // resolve it: other tests list the bed's alerts
+		alert[0]["endsAt"] = time.Now().UTC()
+		_ = c.do(context.Background(), "resolve alert", "POST", c.endpoint(nil, "alerts"), alert, nil)
+	})
+	find := func() *backend.Alert {
+		part, err := c.Fetch(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range part.Alerts {
+			if a.Labels["opsdeck_test"] == marker {
+				return &part.Alerts[i]
+			}
+		}
+		return nil
+	}
+	testbed.Eventually(t, 20*time.Second, "the posted alert firing", func() (bool, string) {
+		a := find()
+		return a != nil && a.State == backend.AlertFiring, fmt.Sprintf("%+v", a)
+	})
+	id, err := c.Silence(ctx, map[string]string{"opsdeck_test": marker}, 10*time.Minute, "opsdeck/integration-test", "silenced alert test "+marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Expire(context.Background(), id) })
+	s, err := c.GetSilence(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testbed.Eventually(t, 20*time.Second, "the alert silenced until the silence ends", func() (bool, string) {
+		a := find()
+		return a != nil && a.State == backend.AlertSilenced && a.SilencedUntil.Equal(s.EndsAt), fmt.Sprintf("%+v, silence ends %v", a, s.EndsAt)
+	})
+	if err := c.Expire(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	testbed.Eventually(t, 20*time.Second, "the alert firing again", func() (bool, string) {
+		a := find()
+		return a != nil && a.State == backend.AlertFiring, fmt.Sprintf("%+v", a)
+	})
+	x := &Executor{Client: c}
+	_, err = x.Plan(ctx, backend.Action{Kind: backend.ActKindExpire, Target: id})
+	if err == nil || !strings.Contains(err.Error(), "already: nothing to expire") {
+		t.Fatalf("plan of a second expiry: %v", err)
+	}
+}

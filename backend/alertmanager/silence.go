@@ -60,14 +60,7 @@ func (c *Client) Silences(ctx context.Context) ([]Silence, error) {
 	}
 	out := make([]Silence, 0, len(items))
 	for _, it := range items {
-		s := Silence{
-			ID: it.ID, StartsAt: it.StartsAt, EndsAt: it.EndsAt, UpdatedAt: it.UpdatedAt,
-			CreatedBy: it.CreatedBy, Comment: it.Comment, State: it.Status.State,
-		}
-		for _, m := range it.Matchers {
-			s.Matchers = append(s.Matchers, Matcher{Name: m.Name, Value: m.Value, IsRegex: m.IsRegex, IsEqual: m.IsEqual == nil || *m.IsEqual})
-		}
-		out = append(out, s)
+		out = append(out, fromAPI(it))
 	}
 	stateRank := map[string]int{"active": 0, "pending": 1, "expired": 2}
 	slices.SortStableFunc(out, func(a, b Silence) int {
@@ -88,6 +81,17 @@ func (c *Client) Silences(ctx context.Context) ([]Silence, error) {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out, nil
+}
+
+func fromAPI(it apiSilence) Silence {
+	s := Silence{
+		ID: it.ID, StartsAt: it.StartsAt, EndsAt: it.EndsAt, UpdatedAt: it.UpdatedAt,
+		CreatedBy: it.CreatedBy, Comment: it.Comment, State: it.Status.State,
+	}
+	for _, m := range it.Matchers {
+		s.Matchers = append(s.Matchers, Matcher{Name: m.Name, Value: m.Value, IsRegex: m.IsRegex, IsEqual: m.IsEqual == nil || *m.IsEqual})
+	}
+	return s
 }
 
 // labelName is a Prometheus label name.
@@ -140,6 +144,24 @@ func (c *Client) Silence(ctx context.Context, matchers map[string]string, d time
 		return fail("Alertmanager answered without a silence ID")
 	}
 	return res.SilenceID, nil
+}
+
+// GetSilence is one silence by ID; an unknown ID is ErrNotFound.
+func (c *Client) GetSilence(ctx context.Context, id string) (Silence, error) {
+	if !silenceID.MatchString(id) {
+		return Silence{}, &Error{Server: c.base.Host, Op: "silence", Msg: fmt.Sprintf("%q is not a silence ID", id)}
+	}
+	var it apiSilence
+	err := c.do(ctx, "silence", http.MethodGet, c.endpoint(nil, "silence", id), nil, &it)
+	var e *Error
+	if errors.As(err, &e) && (e.Status == http.StatusNotFound ||
+		e.Status == http.StatusInternalServerError && strings.Contains(e.Msg, "not found")) {
+		e.Err = ErrNotFound
+	}
+	if err != nil {
+		return Silence{}, err
+	}
+	return fromAPI(it), nil
 }
 
 // silenceID is what Alertmanager issues (UUIDs); checking it keeps "." and

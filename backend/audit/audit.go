@@ -36,6 +36,7 @@ const (
 	ResultCancelled = "cancelled"
 	ResultTimedOut  = "timed out"
 	ResultRefused   = "refused"
+	// ResultInterrupted (owner.go): opsdeck ended before the action.
 )
 
 // Entry is one line of the audit file.
@@ -55,6 +56,10 @@ type Entry struct {
 	Error       string             `json:"error,omitempty"`
 	DurationMS  int64              `json:"duration_ms,omitempty"`
 	Incident    string             `json:"incident,omitempty"`
+	// Owner names the opsdeck that wrote the entry (owner.go), so that
+	// the next one can tell an action still running from one whose
+	// opsdeck was killed.
+	Owner string `json:"owner,omitempty"`
 }
 
 // FromAction fills the who/what/where fields of an entry; parameters that
@@ -90,10 +95,11 @@ func Redact(params map[string]string) map[string]string {
 
 // Log is an open audit file; safe for concurrent use.
 type Log struct {
-	mu   sync.Mutex
-	f    *os.File
-	path string
-	now  func() time.Time
+	mu    sync.Mutex
+	f     *os.File
+	path  string
+	now   func() time.Time
+	owner *owner
 }
 
 // Open opens (creating with 0600, and its directory with 0700) the audit
@@ -110,7 +116,12 @@ func Open(path string) (*Log, error) {
 		f.Close()
 		return nil, fmt.Errorf("audit: %s: %w", path, err)
 	}
-	return &Log{f: f, path: path, now: time.Now}, nil
+	o, err := claim(path)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("audit: %s: %w", path, err)
+	}
+	return &Log{f: f, path: path, now: time.Now, owner: o}, nil
 }
 
 // endLine terminates a torn last line (opsdeck killed mid-write, a full
@@ -144,6 +155,9 @@ func (l *Log) Append(e Entry) error {
 	if e.Time.IsZero() {
 		e.Time = l.now().UTC()
 	}
+	if l.owner != nil {
+		e.Owner = l.owner.id
+	}
 	line, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
@@ -172,6 +186,9 @@ func (l *Log) Close() error {
 	}
 	err := l.f.Close()
 	l.f = nil
+	if l.owner != nil {
+		l.owner.release()
+	}
 	return err
 }
 

@@ -1,10 +1,13 @@
 package config
 
 import (
+	pathpkg "path" // path is the builder's path helper here
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/manacore/opsdeck/backend"
 )
 
 // Defaults of the actions section.
@@ -24,8 +27,12 @@ func (b *builder) backups(r *rawBackups, dp []any) *Backups {
 	if out.Pattern == "" {
 		out.Pattern = "*.dump"
 	}
-	if !filepath.IsAbs(out.Dir) {
+	switch why := backend.RemotePathProblem(pathpkg.Clean(out.Dir), false); {
+	case !filepath.IsAbs(out.Dir):
 		b.fail(b.at(path(bp, "dir")...), "backups.dir %q must be an absolute directory on the database host, e.g. /var/backups/postgres/chat", r.Dir)
+	case why != "":
+		// Every dump there would be refused: the listing could never offer one.
+		b.fail(b.at(path(bp, "dir")...), "backups.dir %q: %s, so no dump in it could be offered", r.Dir, why)
 	}
 	if strings.ContainsAny(out.Pattern, "/\x00") {
 		b.fail(b.at(path(bp, "pattern")...), "backups.pattern %q is a file name pattern, without '/'", r.Pattern)

@@ -43,8 +43,9 @@ func unknownKeys(file string, n ast.Node, t reflect.Type, path string) []*Error 
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == nil || t == reflect.TypeFor[ast.Node]() {
-		return nil // keys: is walked by hand, with its own messages
+	switch t {
+	case nil, reflect.TypeFor[ast.Node](), reflect.TypeFor[rawLevels](), reflect.TypeFor[rawDurations]():
+		return nil // keys: and thresholds are walked by hand, with their own messages
 	}
 	var out []*Error
 	switch m := unwrap(n).(type) {

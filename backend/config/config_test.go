@@ -141,8 +141,10 @@ func TestPartialThresholdsAndShortInterval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A number is the warning level: down at twice it, at most 100 for
+	// a share of a maximum.
 	want := backend.DefaultThresholds()
-	want.MemoryPct, want.P95Target = 90, 1500*time.Millisecond
+	want.MemoryPct, want.P95Target, want.P95Down = backend.Limit{Warn: 90, Down: 100}, 1500*time.Millisecond, 3*time.Second
 	if c.Thresholds != want {
 		t.Fatalf("thresholds %+v, want %+v", c.Thresholds, want)
 	}
@@ -226,7 +228,7 @@ func TestDefaultReproducesSeedDashboard(t *testing.T) {
 		if pr.P95MS <= 0 || pr.P95MS >= float64(c.Thresholds.P95Target.Milliseconds()) {
 			t.Errorf("%s p95 %v not under the target", s.Name, pr.P95MS)
 		}
-		if over := pr.MemoryPct > c.Thresholds.MemoryPct; over != (s.Name == "picture-backend") {
+		if over := pr.MemoryPct > c.Thresholds.MemoryPct.Warn; over != (s.Name == "picture-backend") {
 			t.Errorf("%s memory %v%%", s.Name, pr.MemoryPct)
 		}
 	}
@@ -287,5 +289,21 @@ func TestRecoverYAML(t *testing.T) {
 	}()
 	if err == nil || !strings.Contains(err.Error(), panicMsg) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A backups.dir under hidden directories loads: its dumps can be listed.
+func TestBackupsDirMayBeHidden(t *testing.T) {
+	src := minimal + `  ssh: {known_hosts: /k, hosts: [{name: db-1, addr: "10.0.0.1:22"}]}
+databases:
+  - {name: chat, host: db-1, backups: {dir: /root/.cache/opsdeck/dumps/}}
+  - {name: notes, host: db-1, backups: {dir: /home/ops/.backups}}
+`
+	c, err := Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := c.Databases[0].Backups.Dir; d != "/root/.cache/opsdeck/dumps/" {
+		t.Fatalf("dir %q", d)
 	}
 }

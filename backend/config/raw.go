@@ -23,11 +23,12 @@ type rawConfig struct {
 }
 
 type rawThresholds struct {
-	P95Target    *string  `yaml:"p95_target"`
-	ErrorRatePct *float64 `yaml:"error_rate_pct"`
-	MemoryPct    *float64 `yaml:"memory_pct"`
-	CPUPct       *float64 `yaml:"cpu_pct"`
-	DBPoolPct    *float64 `yaml:"db_pool_pct"`
+	P95Target            rawDurations `yaml:"p95_target"`
+	ErrorRatePct         rawLevels    `yaml:"error_rate_pct"`
+	MemoryPct            rawLevels    `yaml:"memory_pct"`
+	CPUPct               rawLevels    `yaml:"cpu_pct"`
+	DBPoolPct            rawLevels    `yaml:"db_pool_pct"`
+	DependencySuccessPct rawLevels    `yaml:"dependency_success_pct"`
 }
 
 type rawProject struct {

@@ -34,6 +34,12 @@ func Schema() *jsonschema.Schema {
 		RequiredFromJSONSchemaTags: true,
 		Anonymous:                  true,
 		Mapper: func(t reflect.Type) *jsonschema.Schema {
+			switch t {
+			case reflect.TypeFor[rawLevels](): // thresholds, read by hand in thresholds.go
+				return levelsSchema(&jsonschema.Schema{Type: "number"})
+			case reflect.TypeFor[rawDurations]():
+				return levelsSchema(&jsonschema.Schema{Type: "string"})
+			}
 			if t == reflect.TypeFor[ast.Node]() { // keys:, walked by hand in keys.go
 				minOne := uint64(1)
 				return &jsonschema.Schema{Type: "object", AdditionalProperties: &jsonschema.Schema{
@@ -72,6 +78,19 @@ func Schema() *jsonschema.Schema {
 	return s
 }
 
+// levelsSchema is a threshold: one level (the shorthand) or both by name.
+func levelsSchema(level *jsonschema.Schema) *jsonschema.Schema {
+	props := jsonschema.NewProperties()
+	for _, k := range levelKeys {
+		l := *level
+		props.Set(k, &l)
+	}
+	return &jsonschema.Schema{OneOf: []*jsonschema.Schema{
+		level,
+		{Type: "object", Properties: props, AdditionalProperties: jsonschema.FalseSchema},
+	}}
+}
+
 // SchemaJSON is Schema as indented JSON with a final newline: what
 // `opsdeck config schema` prints and docs/schema/config.schema.json holds.
 func SchemaJSON() []byte {
@@ -101,6 +120,10 @@ func applyField(f Field, s *jsonschema.Schema) {
 		s.Format = "uri"
 	case "number":
 		s.Minimum = "0" // every number of the config is 0 or more
+	case "number or mapping": // a threshold's shorthand (levelsSchema)
+		s.OneOf[0].Minimum = "0"
+	case "duration or mapping":
+		s.OneOf[0].Pattern = durationPattern
 	}
 	switch f.Path {
 	case "projects[].services[].component":

@@ -86,43 +86,19 @@ func (b *builder) build(r *rawConfig) *Config {
 	return c
 }
 
-func (b *builder) thresholds(r rawThresholds) backend.Thresholds {
-	t := backend.DefaultThresholds()
-	if r.P95Target != nil {
-		t.P95Target = b.duration(*r.P95Target, "p95_target", "thresholds", "p95_target")
-		if t.P95Target < 0 {
-			b.fail(b.at("thresholds", "p95_target"), "p95_target must not be negative")
-		}
-	}
-	for _, f := range []struct {
-		key string
-		v   *float64
-		dst *float64
-	}{
-		{"error_rate_pct", r.ErrorRatePct, &t.ErrorRatePct},
-		{"memory_pct", r.MemoryPct, &t.MemoryPct},
-		{"cpu_pct", r.CPUPct, &t.CPUPct},
-		{"db_pool_pct", r.DBPoolPct, &t.DBPoolPct},
-	} {
-		if f.v == nil {
-			continue
-		}
-		if !finiteNonNegative(*f.v) {
-			b.fail(b.at("thresholds", f.key), "%s must be a number of 0 or more (0 turns the check off), not %v", f.key, *f.v)
-		}
-		*f.dst = *f.v
-	}
-	return t
-}
-
 // finiteNonNegative rejects negatives, NaN (.nan) and +Inf (.inf).
 func finiteNonNegative(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }
 
 // duration parses a Go duration string such as 500ms or 2s.
 func (b *builder) duration(s, key string, where ...any) time.Duration {
+	return b.durationAt(s, key, b.at(where...))
+}
+
+// durationAt is duration reported at p.
+func (b *builder) durationAt(s, key string, p Pos) time.Duration {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
-		b.fail(b.at(where...), "%s: %q is not a duration; write a number with a unit, e.g. 500ms, 2s or 1m", key, s)
+		b.fail(p, "%s: %q is not a duration; write a number with a unit, e.g. 500ms, 2s or 1m", key, s)
 	}
 	return d
 }

@@ -168,8 +168,24 @@ func (w *Walker) SetVar(name, value string) error {
 	return nil
 }
 
-// Render fills {var} placeholders in s; unset ones stay as written.
+// Render fills {var} placeholders in s for the screen: an unset one
+// reads "the service" (never a raw "{service}": the step asks for it).
 func (w *Walker) Render(s string) string {
+	s = w.fill(s)
+	names, err := placeholders(s)
+	if err != nil {
+		return s
+	}
+	for _, n := range names {
+		s = strings.ReplaceAll(s, "{"+n+"}", "the "+strings.ReplaceAll(n, "_", " "))
+	}
+	return s
+}
+
+// fill substitutes the set variables; unset ones stay as written, so an
+// action built too early fails its identifier check instead of acting on
+// words.
+func (w *Walker) fill(s string) string {
 	for k, v := range w.st.Vars {
 		s = strings.ReplaceAll(s, "{"+k+"}", v)
 	}
@@ -188,7 +204,7 @@ func (w *Walker) Action() (backend.Action, error) {
 	if err := w.ready(n, KindAction); err != nil {
 		return backend.Action{}, err
 	}
-	a := backend.Action{Kind: backend.ActionKind(n.Action.Kind), Target: w.Render(n.Action.Target)}
+	a := backend.Action{Kind: backend.ActionKind(n.Action.Kind), Target: w.fill(n.Action.Target)}
 	if !backend.ValidIdent(a.Target) {
 		return backend.Action{}, fmt.Errorf("drtree: node %s: target %q is not a plain name", n.ID, a.Target)
 	}
@@ -196,7 +212,7 @@ func (w *Walker) Action() (backend.Action, error) {
 		if a.Params == nil {
 			a.Params = map[string]string{}
 		}
-		a.Params[k] = w.Render(v)
+		a.Params[k] = w.fill(v)
 	}
 	return a, nil
 }
@@ -359,7 +375,7 @@ func (w *Walker) Describe(s Step) string {
 	if n != nil {
 		title = w.Render(n.Title)
 	}
-	line := title + ": " + s.Answer
+	line := title + ": " + w.Render(s.Answer)
 	switch {
 	case s.By == ByLive && s.Evidence != "":
 		line += " (live: " + s.Evidence + ")"

@@ -84,6 +84,10 @@ func TestServiceCrashHappyPath(t *testing.T) {
 	if err := k.w.Answer(true, "alice", "", k.tick()); !errors.Is(err, ErrNotReady) {
 		t.Fatalf("answer without service: %v", err)
 	}
+	// Before the service is named the step reads as words, never "{service}".
+	if got := k.w.Text(); got != "Is the health check of the service failing?" {
+		t.Errorf("text before the service is set: %q", got)
+	}
 	if err := k.w.SetVar("service", "chat; rm -rf /"); err == nil {
 		t.Fatal("a value with shell characters was accepted")
 	}

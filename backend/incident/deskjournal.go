@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,7 +38,11 @@ func (d *Desk) ActionEnded(o action.Outcome) {
 	d.sync()
 	a, person, at, bk := o.Action, o.Action.Actor.String(), d.now(), d.backupNow()
 	text := fmt.Sprintf("%s %s: %s", a.Kind, a.Target, o.Result)
-	if o.Err != nil {
+	var ended *backend.EndedError
+	switch {
+	case errors.As(o.Err, &ended) && ended.Detail != "":
+		text += " (" + ended.Detail + ")" // the result is said already
+	case o.Err != nil && ended == nil:
 		text += " (" + o.Err.Error() + ")"
 	}
 	var err error
@@ -80,4 +85,36 @@ func (d *Desk) actionMoves(inc *Incident, w *drtree.Walker, o action.Outcome, pe
 	if err == nil {
 		d.recordStep(inc, w, person, bk, at)
 	}
+}
+
+// InterruptedText is how an action whose opsdeck was killed before it
+// ended is told, on the timeline and in the status bar: "restart
+// chat-backend by root at 02:10 was interrupted".
+func InterruptedText(p audit.Pair) string {
+	b := p.Before
+	who := b.User
+	if who == "" {
+		who = "someone"
+	}
+	return fmt.Sprintf("%s %s by %s at %s was interrupted", b.Kind, b.Target, who, b.Time.UTC().Format("15:04"))
+}
+
+// ActionInterrupted stamps on the open incident's timeline an action
+// whose opsdeck was killed before it ended (audit.Log.CloseInterrupted
+// found it at start): what it did is unknown, the engineer must look. The
+// walk stays where it is, to run the step again or do it by hand.
+func (d *Desk) ActionInterrupted(p audit.Pair) error {
+	d.sync()
+	at := d.now()
+	err := d.change(d.OpenID(), func(inc *Incident) error {
+		if !inc.Open() {
+			return ErrNoIncident
+		}
+		inc.Timeline = append(inc.Timeline, Event{At: at, Actor: systemActor().String(), Kind: EventAction, Text: InterruptedText(p)})
+		return nil
+	})
+	if errors.Is(err, ErrNoIncident) {
+		return nil // no incident open: the status bar says it
+	}
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/action"
@@ -72,21 +73,22 @@ func TestJournal(t *testing.T) {
 		d := openDesk(t, t.TempDir(), newClock(), nil)
 		atRestart(t, d)
 		d.ActionStarted(restart("sc_restart", ana))
-		ended(d, restart("sc_restart", ana), audit.ResultCancelled, fmt.Errorf("cancelled: %w", context.Canceled))
+		// The runner's error (backend.Ended) says "cancelled" once.
+		ended(d, restart("sc_restart", ana), audit.ResultCancelled, backend.Ended(audit.ResultCancelled, fmt.Errorf("cancelled: %w", context.Canceled)))
 		b := at(t, d, "sc_restart")
 		if b.Awaiting != "" {
 			t.Fatalf("awaiting %q after the cancel", b.Awaiting)
 		}
-		sameLines(t, "timeline", lastEvents(b.Incident, 1), []string{"action|ana|restart chat-backend: cancelled (cancelled: context canceled)"})
+		sameLines(t, "timeline", lastEvents(b.Incident, 1), []string{"action|ana|restart chat-backend: cancelled"})
 	})
 	t.Run("timed out: failed", func(t *testing.T) {
 		d := openDesk(t, t.TempDir(), newClock(), nil)
 		atRestart(t, d)
-		ended(d, restart("sc_restart", ana), audit.ResultTimedOut, fmt.Errorf("timed out: %w", context.DeadlineExceeded))
+		ended(d, restart("sc_restart", ana), audit.ResultTimedOut, backend.Ended(audit.ResultTimedOut, fmt.Errorf("docker@local: wait for chat-backend-1: %w", context.DeadlineExceeded)))
 		b := at(t, d, "sc_restart_again")
 		sameLines(t, "timeline", lastEvents(b.Incident, 2), []string{
-			"action|ana|restart chat-backend: timed out (timed out: context deadline exceeded)",
-			"step|ana|Restart container: failed (timed out: context deadline exceeded)",
+			"action|ana|restart chat-backend: timed out (docker@local: wait for chat-backend-1)",
+			"step|ana|Restart container: failed (timed out: docker@local: wait for chat-backend-1)",
 		})
 	})
 	t.Run("of another process's desk", func(t *testing.T) {
@@ -133,4 +135,21 @@ func TestJournalThroughTheRunner(t *testing.T) {
 	if len(entries) != 2 || entries[0].Incident != b.Incident.ID || entries[1].Incident != b.Incident.ID {
 		t.Fatalf("audit entries %+v, incident %s", entries, b.Incident.ID)
 	}
+}
+
+// An action whose opsdeck was killed is stamped on the open incident's
+// timeline when the next opsdeck finds it; with no incident open nothing
+// is written.
+func TestDeskStampsAnInterruptedAction(t *testing.T) {
+	p := audit.Pair{Before: audit.Entry{Time: time.Date(2026, 11, 26, 2, 10, 30, 0, time.UTC), User: "root", Kind: backend.ActKindRestart, Target: "chat-backend"}}
+	d := openDesk(t, t.TempDir(), newClock(), nil)
+	if err := d.ActionInterrupted(p); err != nil {
+		t.Fatalf("without an incident: %v", err)
+	}
+	atRestart(t, d)
+	if err := d.ActionInterrupted(p); err != nil {
+		t.Fatal(err)
+	}
+	b := at(t, d, "sc_restart") // the step stays, to run again or do by hand
+	sameLines(t, "timeline", lastEvents(b.Incident, 1), []string{"action|opsdeck|restart chat-backend by root at 02:10 was interrupted"})
 }

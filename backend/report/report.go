@@ -63,12 +63,13 @@ type Service struct {
 
 // Alert is one active alert.
 type Alert struct {
-	Name     string    `json:"name"`
-	Severity string    `json:"severity"`
-	Service  string    `json:"service"`
-	Summary  string    `json:"summary"`
-	State    string    `json:"state"`
-	Since    time.Time `json:"since"`
+	Name          string     `json:"name"`
+	Severity      string     `json:"severity"`
+	Service       string     `json:"service"`
+	Summary       string     `json:"summary"`
+	State         string     `json:"state"`
+	Since         time.Time  `json:"since"`
+	SilencedUntil *time.Time `json:"silenced_until" jsonschema:"nullable"`
 }
 
 // Database is one database's pool and query figures.
@@ -85,11 +86,12 @@ type Database struct {
 
 // Dependency is one external dependency probe.
 type Dependency struct {
-	Name         string        `json:"name"`
-	Up           bool          `json:"up"`
-	LatencyMS    backend.Value `json:"latency_ms"`
-	SuccessRatio backend.Value `json:"success_ratio"` // 0..1
-	CheckedAt    *time.Time    `json:"checked_at" jsonschema:"nullable"`
+	Name         string         `json:"name"`
+	Up           bool           `json:"up"`
+	Status       backend.Status `json:"status"`
+	LatencyMS    backend.Value  `json:"latency_ms"`
+	SuccessRatio backend.Value  `json:"success_ratio"` // 0..1
+	CheckedAt    *time.Time     `json:"checked_at" jsonschema:"nullable"`
 }
 
 // FromSnapshot builds the report.
@@ -117,7 +119,7 @@ func FromSnapshot(s backend.Snapshot) Status {
 	for _, a := range s.Alerts {
 		r.Alerts = append(r.Alerts, Alert{
 			Name: a.Name, Severity: string(a.Severity), Service: a.Service,
-			Summary: a.Summary, State: string(a.State), Since: a.Since.UTC(),
+			Summary: a.Summary, State: string(a.State), Since: a.Since.UTC(), SilencedUntil: timePtr(a.SilencedUntil),
 		})
 	}
 	for _, db := range s.Databases {
@@ -130,7 +132,7 @@ func FromSnapshot(s backend.Snapshot) Status {
 	}
 	for _, d := range s.Dependencies {
 		r.Dependencies = append(r.Dependencies, Dependency{
-			Name: d.Name, Up: d.Up, LatencyMS: d.LatencyMS,
+			Name: d.Name, Up: d.Up, Status: s.Thresholds.DependencyStatus(d), LatencyMS: d.LatencyMS,
 			SuccessRatio: ratio(d.SuccessPct), CheckedAt: timePtr(d.CheckedAt),
 		})
 	}
@@ -210,7 +212,7 @@ func timePtr(t time.Time) *time.Time {
 // line's.
 const (
 	ExitHealthy     = 0 // everything up, nothing firing
-	ExitDegraded    = 1 // a service, database or dependency is not up, or an alert fires
+	ExitDegraded    = 1 // a service, database or dependency is not up, or an alert fires unsilenced
 	ExitUnreachable = 3 // a source could not be reached: the picture is incomplete
 )
 
@@ -223,8 +225,10 @@ func (r Status) ExitCode() int {
 			return ExitUnreachable
 		}
 	}
-	if len(r.Alerts) > 0 {
-		return ExitDegraded
+	for _, a := range r.Alerts {
+		if a.State != string(backend.AlertSilenced) { // someone is on it
+			return ExitDegraded
+		}
 	}
 	for _, s := range r.Services {
 		if s.Status != backend.StatusUp {
@@ -237,7 +241,7 @@ func (r Status) ExitCode() int {
 		}
 	}
 	for _, d := range r.Dependencies {
-		if !d.Up {
+		if !d.Up || d.Status == backend.StatusWarn || d.Status == backend.StatusDown {
 			return ExitDegraded
 		}
 	}

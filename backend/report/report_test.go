@@ -58,7 +58,7 @@ func TestJSONContract(t *testing.T) {
 		"sources":      {"error", "kind", "name", "ok", "updated_at"},
 		"services":     {"component", "cpu_pct", "error_rate", "findings", "health", "host", "mem_bytes", "name", "p95_ms", "project", "restarts", "rps", "started_at", "state", "status", "version"},
 		"databases":    {"avg_query_ms", "cache_hit_ratio", "connections", "max_connections", "name", "slow_queries", "status", "up"},
-		"dependencies": {"checked_at", "latency_ms", "name", "success_ratio", "up"},
+		"dependencies": {"checked_at", "latency_ms", "name", "status", "success_ratio", "up"},
 	}
 	for section, fields := range want {
 		var obj any = doc
@@ -97,6 +97,11 @@ func TestExitCode(t *testing.T) {
 	firing.Alerts = []backend.Alert{{Name: "X", Severity: backend.SeverityInfo}}
 	if got := FromSnapshot(firing).ExitCode(); got != ExitDegraded {
 		t.Fatalf("firing alert exit %d", got)
+	}
+	silenced := healthy
+	silenced.Alerts = []backend.Alert{{Name: "X", Severity: backend.SeverityWarning, State: backend.AlertSilenced}}
+	if got := FromSnapshot(silenced).ExitCode(); got != ExitHealthy {
+		t.Fatalf("silenced alert exit %d: someone is on it, it does not make the fleet degraded", got)
 	}
 	if got := FromSnapshot(snapshot()).ExitCode(); got != ExitDegraded {
 		t.Fatalf("unhealthy container exit %d", got)

@@ -144,8 +144,9 @@ func (d DatabaseSpec) check(hosts map[string]ssh.Host) error {
 	if _, err := lookupHost(hosts, d.Host); err != nil {
 		errs = append(errs, err)
 	}
-	if d.DumpDir == "" || !path.IsAbs(d.DumpDir) || strings.ContainsAny(d.DumpDir, "\x00\n") {
-		errs = append(errs, fmt.Errorf("dump_dir %q must be an absolute path", d.DumpDir))
+	if why := backend.RemotePathProblem(d.dumpDir(), false); d.DumpDir == "" || why != "" {
+		// Its dumps could never be offered: say which element and why.
+		errs = append(errs, fmt.Errorf("dump_dir %q %s", d.DumpDir, why))
 	}
 	if p := d.pattern(); strings.ContainsAny(p, "/\x00\n") {
 		errs = append(errs, fmt.Errorf("pattern %q must be a file name pattern", p))

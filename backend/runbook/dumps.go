@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/ssh"
 )
 
@@ -22,6 +23,22 @@ type Dump struct {
 
 // ErrNoDumps is matched when a database's dump directory holds no usable dump.
 var ErrNoDumps = errors.New("no dumps found")
+
+// noDumps is ErrNoDumps for dir and pattern, saying why the files found
+// there were not offered, when some were.
+func noDumps(dir, pattern string, refused []string) error {
+	if len(refused) == 0 {
+		return fmt.Errorf("%w in %s (%s)", ErrNoDumps, dir, pattern)
+	}
+	return fmt.Errorf("%w in %s (%s): %s refused, e.g. %s", ErrNoDumps, dir, pattern, plural(len(refused), "file"), refused[0])
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
 
 const (
 	listTimeout = 30 * time.Second
@@ -45,7 +62,10 @@ func (e *RestoreExecutor) Dumps(ctx context.Context, db string) ([]Dump, error) 
 	if err != nil {
 		return nil, err
 	}
-	ds, _, err := e.list(ctx, spec, h)
+	ds, refused, err := e.list(ctx, spec, h)
+	if err == nil && len(ds) == 0 && len(refused) > 0 {
+		err = fmt.Errorf("database %s: %w", db, noDumps(spec.dumpDir(), spec.pattern(), refused))
+	}
 	return ds, err
 }
 
@@ -57,15 +77,17 @@ func (e *RestoreExecutor) NewestBackup(ctx context.Context, db string) (time.Tim
 		return time.Time{}, err
 	}
 	if len(ds) == 0 {
-		return time.Time{}, fmt.Errorf("database %s: %w", db, ErrNoDumps)
+		spec, _, _ := e.database(db)
+		return time.Time{}, fmt.Errorf("database %s: %w", db, noDumps(spec.dumpDir(), spec.pattern(), nil))
 	}
 	return ds[0].ModTime, nil
 }
 
-// list runs the listing; skipped counts files not offered.
-func (e *RestoreExecutor) list(ctx context.Context, spec DatabaseSpec, h ssh.Host) ([]Dump, int, error) {
+// list runs the listing; refused says why each file found was not
+// offered ("name" holds ' ').
+func (e *RestoreExecutor) list(ctx context.Context, spec DatabaseSpec, h ssh.Host) ([]Dump, []string, error) {
 	if e.Runner == nil {
-		return nil, 0, errors.New("runbook: no SSH runner configured")
+		return nil, nil, errors.New("runbook: no SSH runner configured")
 	}
 	label := hostLabel(spec.Host, h)
 	var lines []string
@@ -83,16 +105,16 @@ func (e *RestoreExecutor) list(ctx context.Context, spec DatabaseSpec, h ssh.Hos
 		lines = append(lines, l.Text)
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("list dumps of %s in %s: %w", spec.Name, spec.dumpDir(), err)
+		return nil, nil, fmt.Errorf("list dumps of %s in %s: %w", spec.Name, spec.dumpDir(), err)
 	}
 	if tooLong {
-		return nil, 0, fmt.Errorf("list dumps of %s in %s: listing too long (over %d files?)", spec.Name, spec.dumpDir(), maxDumps)
+		return nil, nil, fmt.Errorf("list dumps of %s in %s: listing too long (over %d files?)", spec.Name, spec.dumpDir(), maxDumps)
 	}
-	ds, skipped, err := parseDumps(spec.dumpDir(), strings.Join(lines, "\n"))
+	ds, refused, err := parseDumps(spec.dumpDir(), strings.Join(lines, "\n"))
 	if err != nil {
-		return nil, 0, fmt.Errorf("list dumps of %s on %s: %w", spec.Name, label, err)
+		return nil, nil, fmt.Errorf("list dumps of %s on %s: %w", spec.Name, label, err)
 	}
-	return ds, skipped, nil
+	return ds, refused, nil
 }
 
 // parseDumps reads the records of listArgv (its stdout lines joined with
@@ -100,38 +122,48 @@ func (e *RestoreExecutor) list(ctx context.Context, spec DatabaseSpec, h ssh.Hos
 // no file name can forge them, and a bad one means the listing itself is
 // not what we asked for (a find without -printf). A record without its
 // NUL terminator (cut output) is an error too.
-func parseDumps(dir, out string) (ds []Dump, skipped int, err error) {
+func parseDumps(dir, out string) (ds []Dump, refused []string, err error) {
 	if out == "" {
-		return nil, 0, nil
+		return nil, nil, nil
 	}
 	recs := strings.Split(out, "\x00")
 	if last := recs[len(recs)-1]; last != "" && last != "\n" {
-		return nil, 0, fmt.Errorf("unterminated record %.60q in the listing", last)
+		return nil, nil, fmt.Errorf("unterminated record %.60q in the listing", last)
 	}
 	recs = recs[:len(recs)-1]
 	for i, r := range recs {
 		if i > 0 { // each record but the first follows the previous one's "\0\n"
 			if !strings.HasPrefix(r, "\n") {
-				return nil, 0, fmt.Errorf("malformed record %.60q in the listing", r)
+				return nil, nil, fmt.Errorf("malformed record %.60q in the listing", r)
 			}
 			r = r[1:]
 		}
 		mt, rest, ok1 := strings.Cut(r, " ")
 		sz, name, ok2 := strings.Cut(rest, " ")
 		if !ok1 || !ok2 {
-			return nil, 0, fmt.Errorf("malformed record %.60q in the listing", r)
+			return nil, nil, fmt.Errorf("malformed record %.60q in the listing", r)
 		}
 		t, err := parseEpoch(mt)
 		if err != nil {
-			return nil, 0, fmt.Errorf("malformed time in %.60q: %w", r, err)
+			return nil, nil, fmt.Errorf("malformed time in %.60q: %w", r, err)
 		}
 		size, err := strconv.ParseInt(sz, 10, 64)
 		if err != nil || !allDigits(sz) {
-			return nil, 0, fmt.Errorf("malformed size in %.60q", r)
+			return nil, nil, fmt.Errorf("malformed size in %.60q", r)
 		}
 		p := path.Join(dir, name)
-		if !dumpNameRE.MatchString(name) || CheckDumpPath(p) != nil || size == 0 {
-			skipped++
+		switch why := backend.PathElementProblem(name, false); {
+		case strings.Contains(name, "/"):
+			refused = append(refused, fmt.Sprintf("%.60q holds '/'", name))
+			continue
+		case why != "":
+			refused = append(refused, fmt.Sprintf("%.60q %s", name, why))
+			continue
+		case size == 0:
+			refused = append(refused, fmt.Sprintf("%.60q is empty", name))
+			continue
+		case CheckDumpPath(p) != nil:
+			refused = append(refused, CheckDumpPath(p).Error())
 			continue
 		}
 		ds = append(ds, Dump{Path: p, Size: size, ModTime: t})
@@ -145,7 +177,7 @@ func parseDumps(dir, out string) (ds []Dump, skipped int, err error) {
 	if len(ds) > maxDumps {
 		ds = ds[:maxDumps]
 	}
-	return ds, skipped, nil
+	return ds, refused, nil
 }
 
 // parseEpoch reads find's %T@: seconds, optionally with a fraction.

@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,12 +18,23 @@ func TestParseDumpsStrict(t *testing.T) {
 		"1764300002.0 0 empty.dump\x00\n" +
 		"1764300003.0 10 -rf.dump\x00\n" +
 		"1764300004.0 10 $(id).dump\x00"
-	ds, skipped, err := parseDumps("/var/backups/chat", out)
+	ds, refused, err := parseDumps("/var/backups/chat", out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if skipped != 5 || len(ds) != 2 {
-		t.Fatalf("got %+v, skipped %d; want 2 dumps, 5 skipped", ds, skipped)
+	if len(refused) != 5 || len(ds) != 2 {
+		t.Fatalf("got %+v, refused %q; want 2 dumps, 5 refused", ds, refused)
+	}
+	// Each refusal names the file and why.
+	want := []string{
+		`"evil\nname.dump" holds '\n'; only letters, digits and _ . : + @ - are allowed`,
+		`"a b.dump" holds ' '; only letters, digits and _ . : + @ - are allowed`,
+		`"empty.dump" is empty`,
+		`"-rf.dump" starts with '-', which a program would read as an option`,
+		`"$(id).dump" holds '$'; only letters, digits and _ . : + @ - are allowed`,
+	}
+	if strings.Join(refused, "\n") != strings.Join(want, "\n") {
+		t.Errorf("refused\n%s\nwant\n%s", strings.Join(refused, "\n"), strings.Join(want, "\n"))
 	}
 	if ds[0].Path != "/var/backups/chat/chat-2025-11-27.dump" || ds[0].Size != 2048 ||
 		!ds[0].ModTime.Equal(time.Unix(1764212400, 500_000_000)) || ds[1].Path != "/var/backups/chat/chat-2025-11-26.dump" {
@@ -86,5 +98,57 @@ func TestDumpsWithRealFind(t *testing.T) {
 	e.Databases[0].DumpDir = filepath.Join(dir, "missing")
 	if _, err := e.Dumps(context.Background(), "chat"); err == nil || !strings.Contains(err.Error(), "No such file") {
 		t.Fatalf("missing dir: %v", err)
+	}
+}
+
+// Dumps under a hidden directory (~/.cache/…, /home/ops/.backups) are
+// offered like any other: only the dump's own name may not be hidden.
+// When every file is refused, the error says which and why instead of
+// "no dumps found".
+func TestDumpsUnderAHiddenDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), ".cache", "opsdeck", "dumps")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "chat-20261126-0300.dump"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := &RestoreExecutor{Runner: localShell{}, Hosts: testHosts,
+		Databases: []DatabaseSpec{{Name: "chat", Host: "tb-db", DumpDir: dir}}}
+	if err := e.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := e.Dumps(context.Background(), "chat")
+	if err != nil || len(ds) != 1 || ds[0].Path != dir+"/chat-20261126-0300.dump" {
+		t.Fatalf("Dumps = %+v, %v; want the dump under the hidden directory", ds, err)
+	}
+	if err := os.Rename(filepath.Join(dir, "chat-20261126-0300.dump"), filepath.Join(dir, "chat 26.dump")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Dumps(context.Background(), "chat")
+	want := `database chat: no dumps found in ` + dir + ` (*.dump): 1 file refused, e.g. "chat 26.dump" holds ' '`
+	if err == nil || !errors.Is(err, ErrNoDumps) || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("err %v\nwant it to start %q", err, want)
+	}
+}
+
+// A refused path names the element and why.
+func TestCheckDumpPathSaysWhy(t *testing.T) {
+	for p, want := range map[string]string{
+		"/root/.cache/opsdeck/dumps/chat.dump": "",
+		"/home/ops/.backups/chat.dump":         "",
+		"/var/my dumps/chat.dump":              `refused dump path "/var/my dumps/chat.dump": element "my dumps" holds ' '; only letters, digits and _ . : + @ - are allowed`,
+		"/var/-rf/chat.dump":                   `refused dump path "/var/-rf/chat.dump": element "-rf" starts with '-', which a program would read as an option`,
+		"/var/backups/.chat.dump":              `refused dump path "/var/backups/.chat.dump": element ".chat.dump" starts with '.': a hidden file is not offered`,
+		"/var/backups/../chat.dump":            `refused dump path "/var/backups/../chat.dump": is not clean (it reads /var/chat.dump)`,
+		"chat.dump":                            `refused dump path "chat.dump": is not absolute`,
+	} {
+		got := ""
+		if err := CheckDumpPath(p); err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("CheckDumpPath(%q) = %q, want %q", p, got, want)
+		}
 	}
 }

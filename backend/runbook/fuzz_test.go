@@ -4,6 +4,8 @@ import (
 	"path"
 	"strings"
 	"testing"
+
+	"github.com/manacore/opsdeck/backend"
 )
 
 // FuzzParseDumps: whatever a remote find prints, parseDumps never panics
@@ -17,7 +19,8 @@ func FuzzParseDumps(f *testing.F) {
 	f.Add("/b", "1732621234 10 cut.dump")
 	f.Add("/b", "")
 	f.Fuzz(func(t *testing.T, dir, out string) {
-		ds, skipped, err := parseDumps(dir, out)
+		ds, refused, err := parseDumps(dir, out)
+		skipped := len(refused)
 		if err != nil {
 			if len(ds) != 0 || skipped != 0 {
 				t.Fatalf("error %v with %d dumps", err, len(ds))
@@ -31,7 +34,7 @@ func FuzzParseDumps(f *testing.F) {
 			t.Fatalf("%d dumps + %d skipped from %d records", len(ds), skipped, n)
 		}
 		for i, d := range ds {
-			if CheckDumpPath(d.Path) != nil || !dumpNameRE.MatchString(path.Base(d.Path)) || d.Size <= 0 {
+			if CheckDumpPath(d.Path) != nil || backend.PathElementProblem(path.Base(d.Path), false) != "" || d.Size <= 0 {
 				t.Fatalf("offers unsafe dump %+v", d)
 			}
 			if path.Dir(d.Path) != path.Clean(dir) {

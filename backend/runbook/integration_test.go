@@ -322,3 +322,32 @@ func running(t testing.TB, pattern string) bool {
 }
 
 func exec2(name string, args ...string) ([]byte, error) { return exec.Command(name, args...).Output() }
+
+// Dumps under a hidden directory on the host (/home/ops/.backups, as the
+// issue had it under ~/.cache) are listed and planned, not refused by the
+// path check as "no dumps found".
+func TestRestorePlanFromAHiddenDirectoryOverSSH(t *testing.T) {
+	b := needBed(t)
+	db := b.ownDatabase(t)
+	dir := b.ownDir(t) + "/.backups"
+	b.sh(t, "mkdir", "--", dir)
+	b.psql(t, db, "create table items (id int primary key)")
+	at := time.Now().Add(-time.Hour).Truncate(time.Second)
+	b.pgDump(t, db, dir+"/"+db+".dump", at)
+	ex := &RestoreExecutor{Runner: b.client, Hosts: b.hosts, Databases: []DatabaseSpec{{
+		Name: db, Host: "tb", DumpDir: dir, BinDir: pgBin, Conn: b.conn}}}
+	if err := ex.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if newest, err := ex.NewestBackup(ctx, db); err != nil || !newest.Equal(at) {
+		t.Fatalf("NewestBackup = %v, %v; want %v", newest, err, at)
+	}
+	p, err := ex.Plan(ctx, backend.Action{Kind: backend.ActKindRestore, Target: db, Actor: operator()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(p.Steps, "\n"), dir+"/"+db+".dump") {
+		t.Fatalf("plan %q does not restore %s", p.Steps, dir+"/"+db+".dump")
+	}
+}

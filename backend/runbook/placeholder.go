@@ -2,7 +2,6 @@ package runbook
 
 import (
 	"fmt"
-	"path"
 	"regexp"
 	"strings"
 
@@ -97,21 +96,13 @@ func checkValue(name, v string) error {
 	return nil
 }
 
-// dumpNameRE is a file name opsdeck offers as a dump: no spaces, quotes,
-// control bytes or shell syntax, not starting with - or .
-var dumpNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:+@-]{0,254}$`)
-
 // CheckDumpPath accepts a clean absolute path whose every element is a
-// plain name: no "..", no "//", no trailing "/", nothing a shell or an
-// option parser would read specially.
+// plain name (backend.RemotePathProblem): directories may be hidden
+// (/root/.cache/…/dumps), the dump itself may not. A refusal names the
+// element and why.
 func CheckDumpPath(p string) error {
-	if !strings.HasPrefix(p, "/") || path.Clean(p) != p || p == "/" {
-		return fmt.Errorf("refused dump path %q: must be a clean absolute path", p)
-	}
-	for _, el := range strings.Split(p[1:], "/") {
-		if !dumpNameRE.MatchString(el) {
-			return fmt.Errorf("refused dump path %q: element %q is not a plain file name", p, el)
-		}
+	if why := backend.RemotePathProblem(p, true); why != "" {
+		return fmt.Errorf("refused dump path %q: %s", p, why)
 	}
 	return nil
 }

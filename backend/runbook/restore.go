@@ -80,12 +80,12 @@ func (e *RestoreExecutor) resolve(ctx context.Context, a backend.Action) (restor
 	}
 	listCtx, cancel := context.WithTimeout(ctx, listTimeout)
 	defer cancel()
-	dumps, _, err := e.list(listCtx, spec, h)
+	dumps, refused, err := e.list(listCtx, spec, h)
 	if err != nil {
 		return restorePlan{}, fmt.Errorf("restore %s: %w", spec.Name, err)
 	}
 	if len(dumps) == 0 {
-		return restorePlan{}, fmt.Errorf("restore %s: %w in %s (%s)", spec.Name, ErrNoDumps, spec.dumpDir(), spec.pattern())
+		return restorePlan{}, fmt.Errorf("restore %s: %w", spec.Name, noDumps(spec.dumpDir(), spec.pattern(), refused))
 	}
 	dump := dumps[0]
 	if chosen {

@@ -191,7 +191,7 @@ func TestRestoreValidate(t *testing.T) {
 		{Name: "x; y", Host: "tb-db", DumpDir: "/d"},
 	}}
 	err := e.Validate()
-	for _, want := range []string{`"ok": defined twice`, `"backups" must be an absolute`, `pattern "../*.dump"`, "{version}",
+	for _, want := range []string{`"ok": defined twice`, `dump_dir "backups" is not absolute`, `pattern "../*.dump"`, "{version}",
 		`env "no equals"`, "check a: empty SQL", `check "a": needs a unique`, `"x; y": not a plain name`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v\nwant it to mention %s", err, want)

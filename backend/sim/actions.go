@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
@@ -18,9 +17,6 @@ type Actions struct {
 	Fleet *Fleet
 	// Step is the pause between progress lines (0: 300ms); tests shorten it.
 	Step time.Duration
-
-	mu       sync.Mutex
-	silences []backend.Silence
 }
 
 var _ backend.ActionExecutor = (*Actions)(nil)
@@ -58,12 +54,37 @@ func (x *Actions) NewestBackup(_ context.Context, db string) (time.Time, error) 
 
 // containers are the simulated containers of a service now.
 func (x *Actions) containers(name string) ([]backend.Container, bool) {
-	for _, s := range x.Fleet.services {
-		if s.skel.Name == name {
-			return s.shown(x.Fleet.now()), true
+	s, ok := x.Fleet.service(name)
+	if !ok {
+		return nil, false
+	}
+	return s.shown(x.Fleet.now(), x.Fleet.opsOf(name)), true
+}
+
+// targets are the services a lifecycle action acts on: its target, or
+// the services of a database (Params["services"]).
+func targets(a backend.Action) []string {
+	if svcs, ok := a.Params["services"]; ok {
+		return strings.Split(svcs, ",")
+	}
+	return []string{a.Target}
+}
+
+// stepTarget is the service of a lifecycle step
+// "docker@<host>: <kind> <container> (simulated)": the longest target
+// its container's name starts with.
+func stepTarget(step string, targets []string) string {
+	f := strings.Fields(step)
+	if len(f) < 3 {
+		return ""
+	}
+	best := ""
+	for _, t := range targets {
+		if strings.HasPrefix(f[2], t+"-") && len(t) > len(best) {
+			best = t
 		}
 	}
-	return nil, false
+	return best
 }
 
 // Plan describes what the real executor would do, marked simulated.
@@ -75,11 +96,7 @@ func (x *Actions) Plan(_ context.Context, a backend.Action) (backend.Plan, error
 	sim := " (simulated)"
 	switch a.Kind {
 	case backend.ActKindRestart, backend.ActKindRollback, backend.ActKindStop, backend.ActKindStart:
-		targets := []string{a.Target}
-		if svcs, ok := a.Params["services"]; ok {
-			targets = strings.Split(svcs, ",")
-		}
-		for _, t := range targets {
+		for _, t := range targets(a) {
 			cs, ok := x.containers(t)
 			if !ok {
 				return p, fmt.Errorf("%s: no such service in the fleet", t)
@@ -98,58 +115,131 @@ func (x *Actions) Plan(_ context.Context, a backend.Action) (backend.Plan, error
 		p.Steps = []string{"db-1: pg_restore --clean --if-exists -d " + a.Target + " " + dump + sim,
 			"check: select count(*) from users" + sim}
 	case backend.ActKindSilence:
+		// The plan Alertmanager's executor states: what is matched, for
+		// how long, by whom and why.
 		p.Destructive = false
-		p.Steps = []string{fmt.Sprintf("alertmanager: silence %s for %s%s", a.Target, a.Params["duration"], sim)}
+		m := matchers(a)
+		if len(m) == 0 {
+			return p, fmt.Errorf("silence %s: no label matchers", a.Target)
+		}
+		d, err := time.ParseDuration(a.Params["duration"])
+		if err != nil || d <= 0 {
+			return p, fmt.Errorf("silence duration %q: want a duration such as 2h", a.Params["duration"])
+		}
+		if strings.TrimSpace(a.Params["comment"]) == "" {
+			return p, fmt.Errorf("silence %s: a comment is required (why it is muted)", a.Target)
+		}
+		p.Steps = backend.SilenceSteps("alertmanager", m, d, x.Fleet.now(), a.Actor.User, a.Params["comment"])
+		p.Steps[0] += sim
 	case backend.ActKindExpire:
 		p.Destructive = false
-		p.Steps = []string{"alertmanager: expire silence " + a.Target + sim}
+		s, ok := x.Fleet.findSilence(a.Target, x.Fleet.now())
+		switch {
+		case !ok:
+			return p, fmt.Errorf("no silence %s in the demo", a.Target)
+		case s.State == "expired":
+			return p, fmt.Errorf("expired at %s already: nothing to expire", s.EndsAt.UTC().Format("2006-01-02 15:04 UTC"))
+		}
+		p.Steps = []string{"alertmanager: expire silence " + a.Target + " now" + sim, "it matches " + s.Matchers}
 	default:
 		return p, fmt.Errorf("the simulator cannot %s", a.Kind)
 	}
 	return p, nil
 }
 
-// Execute streams the plan's steps as progress, honouring cancellation.
+// Execute streams the plan's steps as progress, honouring cancellation,
+// and does to the simulated fleet what the real action would: a stop
+// leaves the containers exited, a start or restart runs them again (or
+// fails as a crash-looping service does, with its reason), a restore
+// takes its time.
 func (x *Actions) Execute(ctx context.Context, p backend.Plan, out func(backend.OutputLine)) error {
 	step := x.Step
 	if step <= 0 {
 		step = 300 * time.Millisecond
 	}
-	say := func(s string) { out(backend.OutputLine{At: x.Fleet.now(), Stream: "info", Text: s}) }
-	for _, s := range p.Steps {
-		say(s)
+	line := func(stream, s string) { out(backend.OutputLine{At: x.Fleet.now(), Stream: stream, Text: s}) }
+	say := func(s string) { line("info", s) }
+	wait := func() error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(step):
+			return nil
 		}
-		say("  ok")
 	}
 	a := p.Action
 	switch a.Kind {
-	case backend.ActKindSilence:
-		d, _ := time.ParseDuration(a.Params["duration"])
-		now := x.Fleet.now()
-		x.mu.Lock()
-		x.silences = append(x.silences, backend.Silence{ID: fmt.Sprintf("sim-%d", len(x.silences)+1),
-			Matchers: "alertname=" + a.Target, CreatedBy: a.Actor.User, Comment: a.Params["comment"],
-			StartsAt: now, EndsAt: now.Add(d), State: "active"})
-		x.mu.Unlock()
-	case backend.ActKindExpire:
-		x.mu.Lock()
-		for i := range x.silences {
-			if x.silences[i].ID == a.Target {
-				x.silences[i].State, x.silences[i].EndsAt = "expired", x.Fleet.now()
-			}
+	case backend.ActKindRestart, backend.ActKindRollback, backend.ActKindStop, backend.ActKindStart:
+		return x.lifecycle(p, say, line, wait)
+	case backend.ActKindRestore:
+		return x.restore(p, say, wait)
+	}
+	for _, s := range p.Steps {
+		say(s)
+		if err := wait(); err != nil {
+			return err
 		}
-		x.mu.Unlock()
+		say("  ok")
+	}
+	switch a.Kind {
+	case backend.ActKindSilence:
+		x.Fleet.silence(a, x.Fleet.now())
+	case backend.ActKindExpire:
+		x.Fleet.expire(a.Target, x.Fleet.now())
 	}
 	return nil
 }
 
-// Silences lists the silences made in this demo (backend.SilenceLister).
+// lifecycle runs the steps of a restart, rollback, stop or start, one
+// container at a time, each changing the simulated fleet as it is done;
+// a container that crashes again ends the action there, as the Docker
+// executor does when one fails.
+func (x *Actions) lifecycle(p backend.Plan, say func(string), line func(stream, s string), wait func() error) error {
+	ts := targets(p.Action)
+	for i, s := range p.Steps {
+		say(s)
+		if err := wait(); err != nil {
+			return err
+		}
+		if err := x.Fleet.simulate(p.Action.Kind, stepTarget(s, ts), x.Fleet.now()); err != nil {
+			line("stderr", "  "+err.Error())
+			if rest := len(p.Steps) - i - 1; rest > 0 {
+				return fmt.Errorf("%w; %d more container(s) not touched", err, rest)
+			}
+			return err
+		}
+		say("  ok")
+	}
+	return nil
+}
+
+// restoreTables are the tables a simulated pg_restore reports, one
+// progress line each.
+var restoreTables = []string{"users", "sessions", "accounts", "credits", "projects", "messages", "attachments", "audit_events"}
+
+// restore streams a pg_restore of a few seconds (a line per table) and
+// its check; cancelling stops it between two tables.
+func (x *Actions) restore(p backend.Plan, say func(string), wait func() error) error {
+	for i, s := range p.Steps {
+		say(s)
+		if i == 0 {
+			for _, t := range restoreTables {
+				if err := wait(); err != nil {
+					return err
+				}
+				say(fmt.Sprintf("  pg_restore: processing data for table \"public.%s\" (simulated)", t))
+			}
+		}
+		if err := wait(); err != nil {
+			return err
+		}
+		say("  ok")
+	}
+	return nil
+}
+
+// Silences lists the silences made in this demo (backend.SilenceLister),
+// active first.
 func (x *Actions) Silences(context.Context) ([]backend.Silence, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return append([]backend.Silence(nil), x.silences...), nil
+	return x.Fleet.listSilences(x.Fleet.now()), nil
 }

@@ -8,10 +8,6 @@ import (
 	"github.com/manacore/opsdeck/backend"
 )
 
-// criticalFactor mirrors backend.Level: an error rate this many times over
-// its limit is critical.
-const criticalFactor = 2
-
 // alertMemory is when each active alert was first seen, keyed by name and
 // service, as Prometheus keeps an alert's activeAt while it stays active.
 // With the fleet's Fail/Delay settings it is the only state a fetch reads.
@@ -41,19 +37,24 @@ func (f *Fleet) raise(t time.Time, metrics map[string]backend.Metrics) []backend
 	for i := range f.services {
 		s := &f.services[i]
 		name := s.skel.Name
-		if s.down {
+		if !s.running(f.opsOf(name)) {
 			add("ServiceDown", backend.SeverityCritical, name,
 				fmt.Sprintf("Service Down (0/%d containers running)", len(s.lag)))
 			continue // no figures, and a dead service runs no slow queries
 		}
 		m := metrics[name]
-		if lim := th.MemoryPct; lim > 0 && m.MemPct.Valid && m.MemPct.V > lim {
-			add("HighMemoryUsage", backend.SeverityWarning, name,
+		if lim := th.MemoryPct.Warn; lim > 0 && m.MemPct.Valid && m.MemPct.V > lim {
+			sev := backend.SeverityWarning
+			if down := th.MemoryPct.Down; down > 0 && m.MemPct.V >= down {
+				sev = backend.SeverityCritical
+			}
+			add("HighMemoryUsage", sev, name,
 				fmt.Sprintf("High Memory Usage (%.0f%% > %s%%)", m.MemPct.V, num(lim)))
 		}
-		if lim := th.ErrorRatePct; lim > 0 && m.ErrorRatePct.Valid && m.ErrorRatePct.V > lim {
+		if lim := th.ErrorRatePct.Warn; lim > 0 && m.ErrorRatePct.Valid && m.ErrorRatePct.V > lim {
+			// Critical where the figure is down (backend.Level).
 			sev := backend.SeverityWarning
-			if m.ErrorRatePct.V > lim*criticalFactor {
+			if down := th.ErrorRatePct.Down; down > 0 && m.ErrorRatePct.V >= down {
 				sev = backend.SeverityCritical
 			}
 			add("HighErrorRate", sev, name,
@@ -69,6 +70,7 @@ func (f *Fleet) raise(t time.Time, metrics map[string]backend.Metrics) []backend
 		}
 	}
 	f.remember(t, out)
+	f.mute(t, out)
 	backend.SortAlerts(out)
 	return out
 }

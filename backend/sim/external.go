@@ -44,19 +44,31 @@ func newDatabase(seed int64, name string, p Profile) database {
 }
 
 // databases are the pools at t. Connections are whole, never above the
-// maximum, and stay on their level's side of the pool threshold.
+// maximum, and stay on their level's side of both pool levels: a pool
+// profiled at 9/10 never touches 10/10, which is down.
 func (f *Fleet) databases(t time.Time) []backend.DBPool {
 	sec := seconds(t)
 	out := make([]backend.DBPool, len(f.dbs))
 	for i := range f.dbs {
 		d := &f.dbs[i]
-		c := math.Round(d.conns.at(sec))
-		if lim := f.th.DBPoolPct / 100 * d.max; lim > 0 {
+		c := clamp(math.Round(d.conns.at(sec)), 0, d.max)
+		lv := d.conns.level
+		// Above the warning level warns: it is crossed past it.
+		if lim := f.th.DBPoolPct.Warn / 100 * d.max; lim > 0 {
 			switch {
-			case d.conns.level <= lim && c > lim:
+			case lv <= lim && c > lim:
 				c = math.Floor(lim)
-			case d.conns.level > lim && c <= lim:
+			case lv > lim && c <= lim:
 				c = math.Floor(lim) + 1
+			}
+		}
+		// At the down level is down: it is crossed on reaching it.
+		if lim := f.th.DBPoolPct.Down / 100 * d.max; lim > 0 {
+			switch {
+			case lv < lim && c >= lim:
+				c = math.Ceil(lim) - 1
+			case lv >= lim && c < lim:
+				c = math.Ceil(lim)
 			}
 		}
 		out[i] = backend.DBPool{
@@ -105,7 +117,9 @@ func (f *Fleet) dependencies(t time.Time) []backend.Dependency {
 	for i := range f.deps {
 		d := &f.deps[i]
 		checked := floorDiv(ts-d.probePhase, probeEvery)*probeEvery + d.probePhase
-		success := clamp(d.success.at(sec), 0, 100)
+		// On its level's side of both success levels, as figures are.
+		lv, floor := d.success.level, f.th.DependencySuccessPct
+		success := clamp(keepSide(keepSide(d.success.at(sec), lv, floor.Warn), lv, floor.Down), 0, 100)
 		out[i] = backend.Dependency{
 			Name:       d.name,
 			Up:         success >= 50,

@@ -49,9 +49,11 @@ type Fleet struct {
 	dbs      []database
 	deps     []dependency
 
-	mu     sync.Mutex
-	ctl    map[string]control // by source name
-	alerts alertMemory
+	mu       sync.Mutex
+	ctl      map[string]control // by source name
+	alerts   alertMemory
+	ops      map[string]ops // what actions did, by service name
+	silenced []silence      // the silences made in the demo, oldest first
 
 	histMu sync.Mutex
 	hist   historyCache // see historyGrid
@@ -71,6 +73,7 @@ func New(cfg Config) *Fleet {
 		clock: cfg.Clock,
 		th:    cfg.Thresholds,
 		ctl:   map[string]control{},
+		ops:   map[string]ops{},
 	}
 	if f.clock == nil {
 		f.clock = time.Now

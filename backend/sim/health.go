@@ -8,8 +8,8 @@ import (
 )
 
 // CheckAll implements backend.HealthChecker for the demo: the simulated
-// health URLs answer 200 in a plausible time, 503 for a service whose
-// profile is down. Nothing leaves the machine, even though the demo's
+// health URLs answer 200 in a plausible time, 503 for a service that
+// crash-loops, and nothing for one an action stopped. Nothing leaves the machine, even though the demo's
 // URLs are real-looking public ones.
 func (f *Fleet) CheckAll(ctx context.Context) []backend.CheckResult {
 	now := f.now()
@@ -18,14 +18,19 @@ func (f *Fleet) CheckAll(ctx context.Context) []backend.CheckResult {
 		if s.skel.HealthURL == "" {
 			continue
 		}
+		o := f.opsOf(s.skel.Name)
 		r := backend.CheckResult{Target: backend.CheckTarget{Name: s.skel.Name, URL: s.skel.HealthURL}, At: now}
-		if err := ctx.Err(); err != nil {
+		switch err := ctx.Err(); {
+		case err != nil:
 			r.Err = err.Error()
-		} else {
+		case o.stopped:
+			// Nothing listens behind a stopped service's proxy.
+			r.Err = "connection refused"
+		default:
 			ms := s.key.with("health").at(now.Unix()/10).between(20, 80)
 			r.Latency = time.Duration(ms * float64(time.Millisecond))
-			r.Code, r.OK = 200, !s.down
-			if s.down {
+			r.Code, r.OK = 200, s.running(o)
+			if !r.OK {
 				r.Code = 503
 			}
 		}

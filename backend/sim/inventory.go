@@ -14,21 +14,22 @@ func (f *Fleet) inventory(t time.Time) backend.Partial {
 	for i := range f.services {
 		s := &f.services[i]
 		svc := s.skel
-		svc.Containers = s.shown(t)
+		svc.Containers = s.shown(t, f.opsOf(svc.Name))
 		svc.LastDeploy = s.lastDeploy(t)
 		out[i] = svc
 	}
 	return backend.Partial{Services: out}
 }
 
-// shown are the containers the inventory lists for the service at t: its
-// blue and green ones while it runs blue/green, else its replicas. Actions
-// plan on the same list, so a plan names the containers the screen shows.
-func (s *service) shown(t time.Time) []backend.Container {
-	if s.blueGreen && !s.down {
-		return s.bgContainers(t)
+// shown are the containers the inventory lists for the service at t,
+// after what actions did (o): its blue and green ones while it runs
+// blue/green, else its replicas. Actions plan on the same list, so a plan
+// names the containers the screen shows.
+func (s *service) shown(t time.Time, o ops) []backend.Container {
+	if s.blueGreen && !s.crashing(o) {
+		return s.withOps(s.bgContainers(t), o, t)
 	}
-	return s.containers(t)
+	return s.withOps(s.containers(t, o), o, t)
 }
 
 // epoch is the deploy that replica r runs at unix second ts: its index and
@@ -61,7 +62,7 @@ func (s *service) tag(k int64) string {
 // code is not carried by backend.Container). Docker stops probing an exited
 // container and keeps the last health status; a crash is normally preceded
 // by failing probes, so it reads unhealthy (none without a health check).
-func (s *service) containers(t time.Time) []backend.Container {
+func (s *service) containers(t time.Time, o ops) []backend.Container {
 	ts := t.Unix()
 	out := make([]backend.Container, len(s.lag))
 	for r := range out {
@@ -86,7 +87,7 @@ func (s *service) containers(t time.Time) []backend.Container {
 		if at := start + int64(rk.at(1).between(0.05, 0.95)*float64(s.period)); rk.unit() < 0.1 && ts >= at {
 			c.Restarts, c.StartedAt = 1, time.Unix(at, 0).In(t.Location())
 		}
-		if s.down {
+		if s.crashing(o) {
 			c.State = backend.StateExited
 			c.Restarts = 1 + int(rk.at(2).intn(5))
 			if s.kind.healthcheck {

@@ -25,7 +25,7 @@ func (f *Fleet) telemetry(t time.Time) backend.Partial {
 		s := &f.services[i]
 		name := s.skel.Name
 		p.Uptime[name] = backend.Some(s.uptime)
-		if s.down {
+		if !s.running(f.opsOf(name)) {
 			// Prometheus cannot scrape a dead target: its figures are
 			// missing, not zero (a zero error rate would read as healthy).
 			continue
@@ -55,17 +55,21 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // p95At is the one function both the current p95 and its history use, so
 // the sparkline ends where the figure stands.
 func (s *service) p95At(sec float64, th backend.Thresholds) float64 {
-	return keepSide(s.p95.at(sec), s.p95.level, ms(th.P95Target))
+	v := keepSide(s.p95.at(sec), s.p95.level, ms(th.P95Target))
+	return keepReach(v, s.p95.level, ms(th.P95Down))
 }
 
 // metrics are the service's figures at sec. Each is kept on its level's
-// side of its threshold, so the alerts are exactly the profiled ones.
+// side of both its levels, so the alerts and verdicts are exactly the
+// profiled ones.
 func (s *service) metrics(sec float64, th backend.Thresholds) backend.Metrics {
 	p95 := s.p95At(sec, th)
-	errPct := keepSide(s.errPct.at(sec), s.errPct.level, th.ErrorRatePct)
-	errPct = keepSide(errPct, s.errPct.level, th.ErrorRatePct*2) // the critical line
-	mem := clamp(keepSide(s.mem.at(sec), s.mem.level, th.MemoryPct), 0, 100)
-	cpu := keepSide(s.cpu.at(sec), s.cpu.level, th.CPUPct)
+	errPct := keepSide(s.errPct.at(sec), s.errPct.level, th.ErrorRatePct.Warn)
+	errPct = keepReach(errPct, s.errPct.level, th.ErrorRatePct.Down) // the critical line
+	mem := keepSide(s.mem.at(sec), s.mem.level, th.MemoryPct.Warn)
+	mem = clamp(keepReach(mem, s.mem.level, th.MemoryPct.Down), 0, 100)
+	cpu := keepSide(s.cpu.at(sec), s.cpu.level, th.CPUPct.Warn)
+	cpu = keepReach(cpu, s.cpu.level, th.CPUPct.Down)
 	return backend.Metrics{
 		RPS:          backend.Some(math.Max(s.rps.at(sec), 0)),
 		ErrorRatePct: backend.Some(math.Max(errPct, 0)),

@@ -122,6 +122,23 @@ func keepSide(v, level, limit float64) float64 {
 	return v
 }
 
+// keepReach is keepSide for a level that counts once it is reached (a
+// down level: a pool at 10/10 is down): a figure whose level is at the
+// limit stays at or past it, one whose level is below stays below.
+func keepReach(v, level, limit float64) float64 {
+	switch {
+	case limit <= 0:
+		return v
+	case level == limit:
+		return math.Max(v, limit)
+	}
+	v = keepSide(v, level, limit)
+	if level < limit && v >= limit { // tanh rounds to 1 for far excursions
+		v = math.Nextafter(limit, math.Inf(-1))
+	}
+	return v
+}
+
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 
 // floorDiv is a/b rounded towards minus infinity (b > 0), for epochs that

@@ -229,13 +229,14 @@ func TestSeedAlerts(t *testing.T) {
 }
 
 // TestSeedOverview checks the demo through the backend's own rules: every
-// service up but picture-backend's memory warning, ~1,234 req/s, ~0.2%.
+// service up but picture-backend's memory warning (14 / 15 healthy, as the
+// seed's 38 / 39 beside its one warning), ~1,234 req/s, ~0.2%.
 func TestSeedOverview(t *testing.T) {
 	f, _ := seedFleet(1)
 	inv, tel := fetch(t, f, "docker"), fetch(t, f, "prometheus")
 	snap := backend.Snapshot{Thresholds: backend.DefaultThresholds(), Services: backend.Merge(seedServices(), inv.Services, tel)}
 	sum := snap.Summarize()
-	if sum.Healthy != 15 || sum.Total != 15 || len(sum.Warnings) != 1 || sum.Warnings[0].Service != "picture-backend" {
+	if sum.Healthy != 14 || sum.Total != 15 || sum.ServicesStatus != backend.StatusUp || len(sum.Warnings) != 1 || sum.Warnings[0].Service != "picture-backend" {
 		t.Fatalf("overview %d/%d warnings %+v", sum.Healthy, sum.Total, sum.Warnings)
 	}
 	if !near(sum.RPS, 1234, 1234*0.15) || !near(sum.ErrorRatePct, 0.2, 0.08) || sum.LatencyStatus != backend.StatusUp {
@@ -246,6 +247,59 @@ func TestSeedOverview(t *testing.T) {
 		if got := snap.Thresholds.PoolStatus(db); got != want {
 			t.Errorf("%s pool %v, want %v (%+v)", db.Name, got, want, db)
 		}
+	}
+}
+
+// A pool profiled at 9/10 warns at every clock time and never touches
+// 10/10, which is down: the figures keep their side of both levels.
+func TestPoolsKeepTheirLevel(t *testing.T) {
+	f, c := seedFleet(1)
+	th := backend.DefaultThresholds()
+	want := map[string]backend.Status{"chat": backend.StatusUp, "picture": backend.StatusWarn, "manacore": backend.StatusUp}
+	for i := range 2000 {
+		for _, db := range fetch(t, f, "prometheus").Databases {
+			if got := th.PoolStatus(db); got != want[db.Name] {
+				t.Fatalf("step %d: %s pool %v/%v is %v, want %v", i, db.Name, db.Connections.V, db.MaxConnections.V, got, want[db.Name])
+			}
+		}
+		c.add(7 * time.Second)
+	}
+}
+
+// Figures profiled at a down level stay down at every clock time: a full
+// pool, memory at its limit (a critical alert), a dependency failing one
+// probe in sixteen.
+func TestProfiledAtTheDownLevelStaysDown(t *testing.T) {
+	c := &clock{t: testNow}
+	cfg := seedConfig(1, c.now)
+	cfg.Profiles["picture"] = Profile{Connections: 10, MaxConnections: 10, AvgQueryMS: 60, SlowQueries: 8, CacheHitPct: 96}
+	cfg.Profiles["picture-backend"] = Profile{RPS: 180, ErrorRatePct: 0.3, P95MS: 490, MemoryPct: 100}
+	cfg.Profiles["Redis Cache"] = Profile{LatencyMS: 2, SuccessPct: 93.7}
+	f := New(cfg)
+	th := cfg.Thresholds
+	for i := range 1000 {
+		tel := fetch(t, f, "prometheus")
+		for _, db := range tel.Databases {
+			if db.Name == "picture" && th.PoolStatus(db) != backend.StatusDown {
+				t.Fatalf("step %d: picture pool %v/%v is %v, want down", i, db.Connections.V, db.MaxConnections.V, th.PoolStatus(db))
+			}
+		}
+		if m := tel.Metrics["picture-backend"]; backend.Level(m.MemPct, th.MemoryPct) != backend.StatusDown {
+			t.Fatalf("step %d: picture-backend memory %v%% is not down", i, m.MemPct.V)
+		}
+		for _, d := range tel.Dependencies {
+			if d.Name == "Redis Cache" && th.DependencyStatus(d) != backend.StatusDown {
+				t.Fatalf("step %d: Redis at %v%% is %v, want down", i, d.SuccessPct.V, th.DependencyStatus(d))
+			}
+		}
+		critical := false
+		for _, a := range tel.Alerts {
+			critical = critical || a.Name == "HighMemoryUsage" && a.Service == "picture-backend" && a.Severity == backend.SeverityCritical
+		}
+		if !critical {
+			t.Fatalf("step %d: no critical memory alert for picture-backend: %+v", i, tel.Alerts)
+		}
+		c.add(7 * time.Second)
 	}
 }
 
@@ -379,7 +433,7 @@ func TestRedeploy(t *testing.T) {
 	k, start := s.epoch(0, testNow.Unix())
 	next := time.Unix(start+s.period, 0).UTC()
 	c.set(next.Add(time.Second))
-	cs := s.containers(c.now())
+	cs := s.containers(c.now(), ops{})
 	if !cs[0].StartedAt.Equal(next) || cs[0].Version != s.tag(k+1) {
 		t.Fatalf("replica 1 after deploy: %+v", cs[0])
 	}
@@ -387,7 +441,7 @@ func TestRedeploy(t *testing.T) {
 		t.Fatalf("replica 2 should still run %s during the rollout: %+v", s.tag(k), cs[1])
 	}
 	c.set(next.Add(time.Minute))
-	cs = s.containers(c.now())
+	cs = s.containers(c.now(), ops{})
 	if cs[1].Version != s.tag(k+1) || !cs[1].StartedAt.After(next) {
 		t.Fatalf("replica 2 after the rollout: %+v", cs[1])
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/manacore/opsdeck/backend/runbook"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/backend/ssh"
+	"github.com/manacore/opsdeck/views/kit"
 )
 
 // stateDir is where opsdeck keeps its records: the audit log, incidents
@@ -88,6 +89,17 @@ func (a *app) enableActions(getenv func(string) string) error {
 		return err
 	}
 	a.runners = append(a.runners, desk.Run)
+	// An action a killed opsdeck left without its after entry is closed
+	// as interrupted and stamped on the open incident: what it did is for
+	// the engineer to check, never to be taken as still running.
+	if a.interrupted, err = log.CloseInterrupted(); err != nil {
+		return err
+	}
+	for _, p := range a.interrupted {
+		if err := desk.ActionInterrupted(p); err != nil {
+			return fmt.Errorf("incident: %w", err)
+		}
+	}
 	runner := &action.Runner{Audit: log, Executors: ex, Journal: desk}
 	a.ui.Actions, a.ui.Deps.Incidents = runner, desk
 	a.ui.DBServices = map[string][]string{}
@@ -249,4 +261,17 @@ func serviceSpec(cfg *config.Config, name string) (config.ServiceSpec, bool) {
 		}
 	}
 	return config.ServiceSpec{}, false
+}
+
+// interruptedNotice is the status bar's word on the interrupted actions
+// at start: the first, and how many more.
+func interruptedNotice(ps []audit.Pair) kit.NoticeMsg {
+	if len(ps) == 0 {
+		return kit.NoticeMsg{}
+	}
+	text := incident.InterruptedText(ps[0])
+	if len(ps) > 1 {
+		text += fmt.Sprintf(" (and %d more)", len(ps)-1)
+	}
+	return kit.NoticeMsg{Level: kit.LevelError, Text: text + ": opsdeck ended before it did; check the fleet"}
 }

@@ -31,6 +31,10 @@ func (c *cli) runConsole(cmd *cobra.Command, _ []string) error {
 	if err := app.enableActions(c.getenv); err != nil {
 		return fmt.Errorf("actions: %w", err)
 	}
+	app.ui.Notice = interruptedNotice(app.interrupted)
+	for _, p := range app.interrupted {
+		log.Warn("action interrupted", "kind", p.Before.Kind, "target", p.Before.Target, "user", p.Before.User, "id", p.Before.ID)
+	}
 	defer consoleProcs(c.getenv)()
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()

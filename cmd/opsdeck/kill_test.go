@@ -113,9 +113,11 @@ func TestKilledOpsdeckLosesNothing(t *testing.T) {
 	if err := p2.Quit(); err != nil { // from the action view: q quits once nothing runs
 		t.Fatal(err)
 	}
-	all := waitAudit(t, auditPath, 3)
+	// The killed restart was closed as interrupted when opsdeck started
+	// again; the second ran to its end.
+	all := waitAudit(t, auditPath, 4)
 	pairs := audit.Pairs(all)
-	if len(pairs) != 2 || pairs[0].After != nil || pairs[1].After == nil || pairs[1].After.Result != audit.ResultOK {
+	if len(pairs) != 2 || pairs[0].After == nil || pairs[0].After.Result != audit.ResultInterrupted || pairs[1].After == nil || pairs[1].After.Result != audit.ResultOK {
 		t.Fatalf("pairs %+v", pairs)
 	}
 	_, open, err := incident.Open(filepath.Join(state, "opsdeck", "incidents"))
@@ -125,6 +127,9 @@ func TestKilledOpsdeckLosesNothing(t *testing.T) {
 	var timeline bytes.Buffer
 	for _, e := range open.Timeline {
 		timeline.WriteString(e.Text + "\n")
+	}
+	if !strings.Contains(timeline.String(), "restart chat-backend by root at ") || !strings.Contains(timeline.String(), " was interrupted\n") {
+		t.Fatalf("timeline lacks the interrupted restart:\n%s", timeline.String())
 	}
 	if !strings.Contains(timeline.String(), "restart chat-backend: ok") {
 		t.Fatalf("timeline lacks the finished restart:\n%s", timeline.String())

@@ -101,6 +101,9 @@ func (c *cli) serveUntil(ctx context.Context, sf serveFlags) error {
 	if err := a.enableActions(c.getenv); err != nil {
 		return fmt.Errorf("actions: %w", err)
 	}
+	for _, p := range a.interrupted { // the incident's timeline has them too
+		log.Warn("action interrupted", "kind", p.Before.Kind, "target", p.Before.Target, "user", p.Before.User, "id", p.Before.ID)
+	}
 
 	idle := sf.idleTimeout
 	if idle == 0 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/audit"
 	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/docker"
@@ -35,6 +36,9 @@ type app struct {
 	fleet   *sim.Fleet // the simulator, when configured
 	// auditPath is the audit log of this console (set by enableActions).
 	auditPath string
+	// interrupted are the actions a killed opsdeck left unfinished,
+	// closed by enableActions.
+	interrupted []audit.Pair
 }
 
 // start runs the sources' background loops until ctx ends.

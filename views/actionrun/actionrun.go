@@ -2,6 +2,7 @@
 package actionrun
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -105,7 +106,15 @@ func (v *ActionRun) status() string {
 	case v.err == nil:
 		return t.OK.Render(fmt.Sprintf("✔ done in %s", roundDur(v.ended.Sub(v.started))))
 	}
-	return t.Down.Render(fmt.Sprintf("✖ %s after %s: %s", v.result, roundDur(v.ended.Sub(v.started)), kit.Sanitize(v.err.Error())))
+	line := fmt.Sprintf("✖ %s after %s", v.result, roundDur(v.ended.Sub(v.started)))
+	var ended *backend.EndedError
+	switch {
+	case errors.As(v.err, &ended) && ended.Detail != "":
+		line += ": " + kit.Sanitize(ended.Detail) // the result word is said already
+	case ended == nil:
+		line += ": " + kit.Sanitize(v.err.Error())
+	}
+	return t.Down.Render(line)
 }
 
 func roundDur(d time.Duration) string {

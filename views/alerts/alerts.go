@@ -3,6 +3,7 @@ package alerts
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -17,7 +18,8 @@ func Tab() kit.Tab {
 }
 
 // New is the seed's ACTIVE ALERTS: severity, service, summary, state
-// and since, firing before pending, newest first (the snapshot's order).
+// and since, firing before pending before silenced, newest first (the
+// snapshot's order).
 func New(c kit.Common) kit.Screen {
 	v := newAlertsTable(c)
 	find := func(s backend.Snapshot, row table.Row) (backend.Alert, bool) {
@@ -60,6 +62,19 @@ func silenceCmd(a backend.Alert) tea.Cmd {
 	return kit.Act(backend.ActKindSilence, params["match.alertname"], params)
 }
 
+// silencedText is "until 14:34" of a silenced alert ("until 11-27 14:34"
+// on another day than now), "silenced" when the silence's end is not known.
+func silencedText(a backend.Alert, now time.Time) string {
+	u := a.SilencedUntil.UTC()
+	switch {
+	case u.IsZero():
+		return "silenced"
+	case u.Format("2006-01-02") == now.UTC().Format("2006-01-02"):
+		return "until " + u.Format("15:04")
+	}
+	return "until " + u.Format("01-02 15:04")
+}
+
 func alertKey(a backend.Alert, i int) string { return fmt.Sprintf("%s/%s/%d", a.Name, a.Service, i) }
 
 func newAlertsTable(c kit.Common) *kit.TableView {
@@ -68,18 +83,24 @@ func newAlertsTable(c kit.Common) *kit.TableView {
 		{Title: "SEVERITY", Width: 10},
 		{Title: "SERVICE", Width: 16},
 		{Title: "SUMMARY", Width: 20, Flex: true},
-		{Title: "STATE", Width: 7, Drop: 1},
+		{Title: "STATE", Width: 8, Drop: 1},
 		{Title: "SINCE", Width: 8, Right: true},
 	}
 	return kit.NewTableView(c, "Alerts", "ACTIVE ALERTS", backend.FeedAlerts, cols, func(s backend.Snapshot) []table.Row {
 		rows := make([]table.Row, 0, len(s.Alerts))
 		for i, a := range s.Alerts {
 			st := kit.SeverityStatus(a.Severity)
+			summary, state := table.Cell{Text: a.Summary}, table.Cell{Text: string(a.State)}
+			if a.State == backend.AlertSilenced {
+				// Still there, muted: say until when, where it is read first.
+				summary.Text = silencedText(a, c.Now()) + " · " + a.Summary
+				summary.Style, state.Style = t.Subtle, t.Subtle
+			}
 			rows = append(rows, table.Row{Key: alertKey(a, i), Cells: []table.Cell{
 				{Text: kit.SeverityGlyph(a.Severity) + " " + strings.ToUpper(string(a.Severity)), Style: t.Status(st), Num: float64(-backend.SeverityRank(a.Severity)), IsNum: true},
 				{Text: kit.OrDash(a.Service)},
-				{Text: a.Summary},
-				{Text: string(a.State)},
+				summary,
+				state,
 				{Text: kit.Clock(a.Since), Num: float64(a.Since.Unix()), IsNum: true},
 			}})
 		}

@@ -51,7 +51,7 @@ func (v *AlertDetail) View() string {
 		t.Status(st).Render(kit.SeverityGlyph(a.Severity)+" "+strings.ToUpper(string(a.Severity))) + "  " + t.Title.Render(kit.Sanitize(a.Name)),
 		"",
 		field(t.Subtle.Render, "service", kit.Sanitize(kit.OrDash(a.Service))),
-		field(t.Subtle.Render, "state", kit.Sanitize(string(a.State))),
+		field(t.Subtle.Render, "state", kit.Sanitize(stateText(a))),
 		field(t.Subtle.Render, "since", a.Since.UTC().Format("2006-01-02 15:04:05 UTC")),
 		field(t.Subtle.Render, "summary", kit.Sanitize(a.Summary)),
 	}
@@ -84,4 +84,12 @@ func (v *AlertDetail) View() string {
 
 func field(label func(...string) string, k, val string) string {
 	return label(fmt.Sprintf("%-14s", k)) + " " + val
+}
+
+// stateText is the alert's state, with until when it is silenced.
+func stateText(a backend.Alert) string {
+	if a.State == backend.AlertSilenced && !a.SilencedUntil.IsZero() {
+		return "silenced until " + a.SilencedUntil.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return string(a.State)
 }

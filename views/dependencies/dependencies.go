@@ -12,7 +12,8 @@ func Tab() kit.Tab {
 }
 
 // New is the seed's EXTERNAL DEPENDENCIES: status, latency,
-// success rate and last check.
+// success rate and last check; a dependency that answers but fails too
+// many probes is not up.
 func New(c kit.Common) kit.Screen {
 	t := c.Theme
 	cols := []table.Column{
@@ -25,15 +26,12 @@ func New(c kit.Common) kit.Screen {
 	return kit.NewTableView(c, "Deps", "EXTERNAL DEPENDENCIES", backend.FeedDependencies, cols, func(s backend.Snapshot) []table.Row {
 		rows := make([]table.Row, 0, len(s.Dependencies))
 		for _, d := range s.Dependencies {
-			st := backend.StatusUp
-			if !d.Up {
-				st = backend.StatusDown
-			}
+			st := s.Thresholds.DependencyStatus(d)
 			rows = append(rows, table.Row{Key: d.Name, Cells: []table.Cell{
 				{Text: d.Name},
 				kit.StatusCell(t, st),
 				kit.NumCell(d.LatencyMS, "%.0f ms"),
-				{Text: kit.Pct1(d.SuccessPct), Num: d.SuccessPct.V, IsNum: d.SuccessPct.Valid},
+				{Text: kit.Pct1(d.SuccessPct), Style: t.Status(s.Thresholds.DependencySuccessPct.Rate(d.SuccessPct)), Num: d.SuccessPct.V, IsNum: d.SuccessPct.Valid},
 				{Text: kit.Clock(d.CheckedAt), Num: float64(d.CheckedAt.Unix()), IsNum: !d.CheckedAt.IsZero()},
 			}})
 		}

@@ -159,7 +159,7 @@ func (w *Wizard) viewStep() []string {
 	switch n.Kind {
 	case drtree.KindChoice:
 		for i, o := range n.Options {
-			out = append(out, w.row(i, kit.Sanitize(o.Label)))
+			out = append(out, w.row(i, kit.Sanitize(walk.Render(o.Label))))
 		}
 		out = append(out, t.Subtle.Render("  j/k choose · enter take"))
 	case drtree.KindCheck:

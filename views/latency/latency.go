@@ -89,7 +89,7 @@ func newLatencyTable(c kit.Common, l *Latency) *kit.TableView {
 		rows := make([]table.Row, 0, len(s.Services))
 		for _, svc := range s.Services {
 			p95 := svc.Metrics.P95MS
-			st := backend.Level(p95, target)
+			st := backend.Level(p95, s.Thresholds.P95())
 			mark := "  "
 			if l.marked[svc.Name] {
 				mark = "✓ "

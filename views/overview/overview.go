@@ -145,35 +145,67 @@ func tileBorder(t *theme.Theme, st backend.Status) color.Color {
 }
 
 // warnings is the seed's line "⚠️ 1 Service Warning: picture-backend (High
-// Memory: 85%)", one line per service when several are affected.
+// Memory: 85%)". Services are grouped by how bad they are, worst first:
+// "1 down: chat-backend (…) · 1 warning: picture-backend (…)" on one line
+// when it fits, one line per group when it does not.
 func (v *Overview) warnings(sum backend.Summary) []string {
 	t := v.c.Theme
 	if len(sum.Warnings) == 0 {
 		return []string{kit.FitLine(t.OK.Render("● All services healthy"), v.width)}
 	}
-	noun := "Service Warning"
-	if len(sum.Warnings) > 1 {
-		noun += "s"
+	type group struct {
+		status backend.Status
+		names  []string // "picture-backend (High Memory: 85%)"
 	}
-	var lines []string
-	for i, w := range sum.Warnings {
-		var why []string
-		for _, f := range w.Findings {
-			why = append(why, kit.Sanitize(f.Text))
+	var groups []group
+	for _, st := range []backend.Status{backend.StatusDown, backend.StatusWarn, backend.StatusUnknown} {
+		g := group{status: st}
+		for _, w := range sum.Warnings {
+			if w.Status != st {
+				continue
+			}
+			var why []string
+			for _, f := range w.Findings {
+				why = append(why, kit.Sanitize(f.Text))
+			}
+			g.names = append(g.names, fmt.Sprintf("%s (%s)", kit.Sanitize(w.Service), strings.Join(why, ", ")))
 		}
-		text := fmt.Sprintf("%s (%s)", kit.Sanitize(w.Service), strings.Join(why, ", "))
-		if i == 0 {
-			text = fmt.Sprintf("%s %d %s: %s", theme.Dot(w.Status), len(sum.Warnings), noun, text)
-		} else {
-			text = strings.Repeat(" ", 2) + text
+		if len(g.names) > 0 {
+			groups = append(groups, g)
 		}
-		lines = append(lines, kit.FitLine(t.Status(w.Status).Render(text), v.width))
-		if i == 3 && len(sum.Warnings) > 4 {
-			lines = append(lines, t.Subtle.Render(fmt.Sprintf("  … and %d more", len(sum.Warnings)-4)))
-			break
+	}
+	texts := make([]string, len(groups))
+	for i, g := range groups {
+		noun := groupNoun(g.status, len(g.names))
+		if len(groups) == 1 && g.status == backend.StatusWarn {
+			noun = kit.Plural(len(g.names), "Service Warning") // only warnings: the seed's words
 		}
+		texts[i] = noun + ": " + strings.Join(g.names, ", ")
+	}
+	if oneLine := 2 + ansi.StringWidth(strings.Join(texts, " · ")); oneLine <= v.width {
+		parts := make([]string, len(groups))
+		for i, g := range groups {
+			parts[i] = t.Status(g.status).Render(texts[i])
+		}
+		worst := groups[0].status
+		return []string{t.Status(worst).Render(theme.Dot(worst)+" ") + strings.Join(parts, t.Subtle.Render(" · "))}
+	}
+	lines := make([]string, len(groups))
+	for i, g := range groups {
+		lines[i] = kit.FitLine(t.Status(g.status).Render(theme.Dot(g.status)+" "+texts[i]), v.width)
 	}
 	return lines
+}
+
+// groupNoun counts a group of the warnings line: "1 down", "2 warnings".
+func groupNoun(st backend.Status, n int) string {
+	switch st {
+	case backend.StatusDown:
+		return fmt.Sprintf("%d down", n)
+	case backend.StatusWarn:
+		return kit.Plural(n, "warning")
+	}
+	return fmt.Sprintf("%d unknown", n)
 }
 
 // alerts is a compact ACTIVE ALERTS panel, firing first as the snapshot
@@ -197,7 +229,11 @@ func (v *Overview) alerts(room int) []string {
 		}
 		st := kit.SeverityStatus(a.Severity)
 		sev := fmt.Sprintf("%s %-8s", kit.SeverityGlyph(a.Severity), strings.ToUpper(string(a.Severity)))
-		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), kit.Sanitize(a.Service), kit.Sanitize(a.Summary))
+		summary := kit.Sanitize(a.Summary)
+		if a.State == backend.AlertSilenced {
+			summary = t.Subtle.Render("silenced · " + summary)
+		}
+		line := fmt.Sprintf("%s  %-16s  %s", t.Status(st).Render(sev), kit.Sanitize(a.Service), summary)
 		line = kit.Spread(kit.FitLine(line, v.width-10), t.Subtle.Render(kit.Clock(a.Since)), v.width)
 		lines = append(lines, line)
 		shown++
@@ -232,10 +268,7 @@ func (v *Overview) dependencies() string {
 	t := v.c.Theme
 	var parts []string
 	for _, d := range v.snap.Dependencies {
-		st := backend.StatusUp
-		if !d.Up {
-			st = backend.StatusDown
-		}
+		st := v.snap.Thresholds.DependencyStatus(d)
 		parts = append(parts, t.Status(st).Render(theme.Dot(st)+" "+kit.Sanitize(d.Name))+" "+kit.Num(d.LatencyMS, "%.0fms"))
 	}
 	return v.summaryLine("DEPENDENCIES", parts, backend.FeedDependencies)

@@ -29,6 +29,7 @@ type auditLine struct {
 	Params map[string]string `json:"params"`
 	Steps  []string          `json:"steps"`
 	Result string            `json:"result"`
+	Error  string            `json:"error"`
 }
 
 // auditPath is where a console on the demo keeps its audit log.

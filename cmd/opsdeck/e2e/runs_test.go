@@ -84,15 +84,17 @@ func TestSilenceRunsToTheEndAndExpires(t *testing.T) {
 		waitNotice(t, c, h, "silence HighMemoryUsage: cancelled, nothing done")
 		c.WaitGone("SILENCE HighMemoryUsage")
 
-		// The form filled in: 2h → 4h, a comment; the plan says so.
-		step := "alertmanager: silence HighMemoryUsage for 4h (simulated)"
+		// The form filled in: 2h → 4h, a comment; the plan says so, with
+		// every matcher (the alert's name and service).
+		step := "alertmanager: silence alerts for 4h, until "
+		steps := []string{step, `where alertname="HighMemoryUsage"`, `and service="picture-backend"`, `created by root, comment "rollout of a fix"`}
 		planned := func() {
 			form()
 			c.Keys("right", "tab")
 			c.Type("rollout of a fix")
 			c.WaitFor("rollout of a fix")
 			c.Keys("enter")
-			waitPlan(t, c, "SILENCE HighMemoryUsage", step)
+			waitPlan(t, c, "SILENCE HighMemoryUsage", steps...)
 			c.WaitFor("Proceed? y confirm · n/esc cancel")
 		}
 		replaceNotice(t, c, h)
@@ -115,7 +117,7 @@ func TestSilenceRunsToTheEndAndExpires(t *testing.T) {
 			return silencesLoadedRE.MatchString(s) && silenceRow(s, "ACTIVE", "rollout of a fix")
 		})
 		c.Keys("X")
-		expire := "alertmanager: expire silence sim-1 (simulated)"
+		expire := "alertmanager: expire silence sim-1 now (simulated)"
 		waitPlan(t, c, "EXPIRE sim-1", expire)
 		c.Keys("esc")
 		waitCancelled(t, c, h, "expire sim-1")
