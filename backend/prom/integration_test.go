@@ -132,12 +132,16 @@ func fetchUntil(t *testing.T, s *Source, wait time.Duration, ok func(backend.Par
 }
 
 func TestIntegrationP95RangeMatchesBackfill(t *testing.T) {
-	env := testbed.Need(t, testbed.PromURL, backfillEnd)
+	onEachBackend(t, testP95RangeMatchesBackfill)
+}
+
+func testP95RangeMatchesBackfill(t *testing.T, promURL string) {
+	env := testbed.Need(t, backfillEnd)
 	endSec, err := strconv.ParseInt(env[backfillEnd], 10, 64)
 	if err != nil {
 		t.Fatalf("%s=%q: %v", backfillEnd, env[backfillEnd], err)
 	}
-	s := tbSource(t, env[testbed.PromURL], nil)
+	s := tbSource(t, promURL, nil)
 	// The last two hours of the backfill, well past its first 5 minutes
 	// (rate needs two samples) and before the live data starts.
 	end := time.Unix(endSec, 0)
@@ -166,8 +170,11 @@ func TestIntegrationP95RangeMatchesBackfill(t *testing.T) {
 }
 
 func TestIntegrationLiveFigures(t *testing.T) {
-	env := testbed.Need(t, testbed.PromURL)
-	s := tbSource(t, env[testbed.PromURL], nil)
+	onEachBackend(t, testLiveFigures)
+}
+
+func testLiveFigures(t *testing.T, promURL string) {
+	s := tbSource(t, promURL, nil)
 	// A young test bed has no rate yet, and its first minute has no point
 	// on the history's minute grid: wait for every figure. The error rate
 	// is a ratio of two extrapolated rates over a window that may be only
@@ -201,7 +208,7 @@ func TestIntegrationLiveFigures(t *testing.T) {
 		// the whole window: a container restarted or recreated a few
 		// minutes ago (a bed left up whose fleet was re-created) leaves a
 		// gap in which no request was made, and rate() reads low for it.
-		if steady := scrapedUpFor(t, env[testbed.PromURL], svc, 7*time.Minute); !steady {
+		if steady := scrapedUpFor(t, promURL, svc, 7*time.Minute); !steady {
 			t.Logf("%s: not scraped up for the last 7 minutes; its absolute rps (%+v) is not checked", svc, m.RPS)
 		} else if !near(m.RPS, tbRPS[svc], 0.15*tbRPS[svc]) {
 			t.Errorf("%s rps %+v, scraped up for the last 7 minutes, want %g ± 15%%", svc, m.RPS, tbRPS[svc])
@@ -346,8 +353,11 @@ func TestIntegrationQueryCountThroughProxy(t *testing.T) {
 // evaluated by the real Prometheus at the same instant; an operator's
 // query that ends in a comment travels in it too.
 func TestIntegrationCombinedMatchesAlone(t *testing.T) {
-	env := testbed.Need(t, testbed.PromURL)
-	srv, n := countingProxy(t, env[testbed.PromURL])
+	onEachBackend(t, testCombinedMatchesAlone)
+}
+
+func testCombinedMatchesAlone(t *testing.T, promURL string) {
+	srv, n := countingProxy(t, promURL)
 	edit := func(c *Config) {
 		c.Queries.RPS = `sum by ({{.Label}}) (rate(http_requests_total[5m])) # requests per second`
 	}

@@ -26,6 +26,7 @@ import (
 const (
 	DockerHost      = "OPSDECK_TB_DOCKER_HOST"     // e.g. unix:///tmp/opsdeck-testbed/docker.sock
 	PromURL         = "OPSDECK_TB_PROM_URL"        // http://127.0.0.1:19090
+	VMURL           = "OPSDECK_TB_VM_URL"          // http://127.0.0.1:18428: VictoriaMetrics, same targets and history
 	PromTargets     = "OPSDECK_TB_PROM_TARGETS"    // file_sd directory: tests add scrape targets there
 	AlertmanagerURL = "OPSDECK_TB_AM_URL"          // http://127.0.0.1:19093
 	PGAddr          = "OPSDECK_TB_PG_ADDR"         // 127.0.0.1:15432

@@ -37,13 +37,29 @@ func backfillWindow(now time.Time) (start, end time.Time) {
 	return start, end
 }
 
-// writeBackfill writes the history as OpenMetrics text for
-// `promtool tsdb create-blocks-from openmetrics`: one # TYPE line per
-// family, each series' samples in time order, timestamps in seconds, and
-// the closing # EOF.
-func writeBackfill(out io.Writer, now time.Time) error {
+// backfillFormat is how writeBackfill writes samples.
+type backfillFormat int
+
+const (
+	// openMetrics is for `promtool tsdb create-blocks-from openmetrics`:
+	// timestamps in seconds and a closing # EOF.
+	openMetrics backfillFormat = iota
+	// promText is Prometheus' text exposition with timestamps in
+	// milliseconds, what VictoriaMetrics' /api/v1/import/prometheus takes.
+	promText
+)
+
+// writeBackfill writes the history in format f: one # TYPE line per
+// family, each series' samples in time order.
+func writeBackfill(out io.Writer, now time.Time, f backfillFormat) error {
 	start, end := backfillWindow(now)
 	w := bufio.NewWriter(out)
+	stamp := func(t time.Time) int64 {
+		if f == promText {
+			return t.UnixMilli()
+		}
+		return t.Unix()
+	}
 	steps := int(end.Sub(start)/backfillStep) + 1
 
 	fmt.Fprintln(w, "# HELP http_request_duration_seconds Latency of the synthetic requests.")
@@ -51,7 +67,7 @@ func writeBackfill(out io.Writer, now time.Time) error {
 	for _, h := range history {
 		lbl := fmt.Sprintf(`job="fleet",instance="backfill",service=%q`, h.service)
 		for i := 0; i < steps; i++ {
-			ts := start.Add(time.Duration(i) * backfillStep).Unix()
+			ts := stamp(start.Add(time.Duration(i) * backfillStep))
 			n := uint64(i) * backfillPerStep
 			for _, ub := range buckets {
 				c := uint64(0)
@@ -72,7 +88,7 @@ func writeBackfill(out io.Writer, now time.Time) error {
 		for _, code := range []string{"200", "500"} {
 			lbl := fmt.Sprintf(`job="fleet",instance="backfill",service=%q,code=%q,method="GET"`, h.service, code)
 			for i := 0; i < steps; i++ {
-				ts := start.Add(time.Duration(i) * backfillStep).Unix()
+				ts := stamp(start.Add(time.Duration(i) * backfillStep))
 				n := uint64(i) * backfillPerStep
 				if code != "200" {
 					n = 0 // the history has no errors; the series exists so error ratios are 0, not absent
@@ -81,6 +97,8 @@ func writeBackfill(out io.Writer, now time.Time) error {
 			}
 		}
 	}
-	fmt.Fprintln(w, "# EOF")
+	if f == openMetrics {
+		fmt.Fprintln(w, "# EOF")
+	}
 	return w.Flush()
 }

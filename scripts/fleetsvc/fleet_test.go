@@ -69,7 +69,7 @@ func TestControlAndHealth(t *testing.T) {
 func TestBackfill(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	var buf bytes.Buffer
-	if err := writeBackfill(&buf, now); err != nil {
+	if err := writeBackfill(&buf, now, openMetrics); err != nil {
 		t.Fatal(err)
 	}
 	start, end := backfillWindow(now)
@@ -90,10 +90,42 @@ func TestBackfill(t *testing.T) {
 		t.Fatalf("%d lines ending %q, want %d ending # EOF", lines, last, wantLines)
 	}
 	var again bytes.Buffer
-	writeBackfill(&again, now)
+	writeBackfill(&again, now, openMetrics)
 	final := `http_request_duration_seconds_bucket{job="fleet",instance="backfill",service="chat-backend",le="0.25"} ` +
 		strconv.Itoa((steps-1)*60) + " " + strconv.FormatInt(end.Unix(), 10)
 	if !strings.Contains(again.String(), final+"\n") {
 		t.Fatalf("missing last chat-backend le=0.25 sample %q", final)
+	}
+}
+
+// The Prometheus text form carries the same samples, stamped in
+// milliseconds, and no # EOF (VictoriaMetrics would take a seconds stamp
+// for 1970).
+func TestBackfillPrometheusText(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	var om, pt bytes.Buffer
+	if err := writeBackfill(&om, now, openMetrics); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeBackfill(&pt, now, promText); err != nil {
+		t.Fatal(err)
+	}
+	omLines := strings.Split(strings.TrimSuffix(om.String(), "# EOF\n"), "\n")
+	ptLines := strings.Split(pt.String(), "\n")
+	if len(omLines) != len(ptLines) {
+		t.Fatalf("%d lines, want %d", len(ptLines), len(omLines))
+	}
+	for i := range omLines {
+		o, p := omLines[i], ptLines[i]
+		if strings.HasPrefix(o, "#") || o == "" {
+			if o != p {
+				t.Fatalf("line %d: %q, want %q", i, p, o)
+			}
+			continue
+		}
+		j := strings.LastIndexByte(o, ' ')
+		if p != o[:j+1]+o[j+1:]+"000" {
+			t.Fatalf("line %d: %q, want %q in milliseconds", i, p, o)
+		}
 	}
 }

@@ -17,7 +17,9 @@
 //
 //	fleetsvc -check                  GET its own health URL, exit 0 when 200 (the image's HEALTHCHECK)
 //	fleetsvc -backfill -now UNIX     write 24 h of known history as OpenMetrics text to stdout
-//	                                 (input of `promtool tsdb create-blocks-from openmetrics`)
+//	                                 (input of `promtool tsdb create-blocks-from openmetrics`);
+//	                                 with -format prometheus, as Prometheus text with millisecond
+//	                                 timestamps (input of VictoriaMetrics' /api/v1/import/prometheus)
 //	fleetsvc -window -now UNIX       print that history's window as "START END" (unix seconds)
 package main
 
@@ -40,6 +42,7 @@ func main() {
 	check := flag.Bool("check", false, "probe http://127.0.0.1:$PORT/api/health and exit 0 (healthy) or 1")
 	backfill := flag.Bool("backfill", false, "write the test bed's 24 h history as OpenMetrics to stdout and exit")
 	window := flag.Bool("window", false, "print the backfill window as \"START END\" (unix seconds) and exit")
+	format := flag.String("format", "openmetrics", "with -backfill: openmetrics (seconds, # EOF) or prometheus (milliseconds)")
 	now := flag.Int64("now", 0, "with -backfill/-window: the reference time in unix seconds (default: current time)")
 	flag.Parse()
 
@@ -53,7 +56,16 @@ func main() {
 		fmt.Println(start.Unix(), end.Unix())
 		return
 	case *backfill:
-		if err := writeBackfill(os.Stdout, ref); err != nil {
+		f := openMetrics
+		switch *format {
+		case "openmetrics":
+		case "prometheus":
+			f = promText
+		default:
+			fmt.Fprintf(os.Stderr, "fleetsvc: -format %q: want openmetrics or prometheus\n", *format)
+			os.Exit(2)
+		}
+		if err := writeBackfill(os.Stdout, ref, f); err != nil {
 			fmt.Fprintln(os.Stderr, "fleetsvc: backfill:", err)
 			os.Exit(1)
 		}
