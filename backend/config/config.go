@@ -181,6 +181,8 @@ type Simulator struct {
 	Seed              int64
 	Interval, Timeout time.Duration
 	Profiles          map[string]sim.Profile // by service, database or dependency name
+	// ActionStep is how long each step of a simulated action takes.
+	ActionStep time.Duration
 }
 
 // KeyBinding rebinds one action; Pos is where its name stands in the file,

@@ -139,6 +139,8 @@ type rawSimulator struct {
 	Interval *string                `yaml:"interval"`
 	Timeout  *string                `yaml:"timeout"`
 	Profiles map[string]sim.Profile `yaml:"profiles"`
+	// ActionStep is how long each step of a simulated action takes.
+	ActionStep *string `yaml:"action_step"`
 }
 
 type rawDeployment struct {

@@ -91,6 +91,7 @@ func Reference() []Field {
 		{Path: "sources.simulator.profiles.<name>.cache_hit_pct", Type: "number", Default: "derived", Doc: "Database: cache hit rate in percent."},
 		{Path: "sources.simulator.profiles.<name>.latency_ms", Type: "number", Default: "derived", Doc: "Dependency: probe latency in ms."},
 		{Path: "sources.simulator.profiles.<name>.success_pct", Type: "number", Default: "derived", Doc: "Dependency: successful probes in percent."},
+		{Path: "sources.simulator.action_step", Type: "duration", Default: "`300ms`", Doc: "How long each step of a simulated action (restart, restore, …) takes; more than 0 and at most `1m`. A longer one leaves time to watch, cancel or background an action in a demo."},
 
 		{Path: "sources.docker", Type: "list", Default: "none", Doc: "Docker engines. Their containers are found by their compose labels (`com.docker.compose.project` / `.service`); state follows the events stream. Container CPU and memory (where Prometheus has none) come every 15 s from at most 48 one-shot stats samples, least recently sampled containers first."},
 		{Path: "sources.docker[].name", Type: "name", Default: "`local`", Doc: "Shown as `docker@<name>` and in the host column of its services; unique."},

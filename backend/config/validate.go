@@ -290,9 +290,20 @@ func (b *builder) schedule(interval, timeout *string, defInterval, defTimeout ti
 	return s
 }
 
+// DefaultActionStep is how long a simulated action's step takes unless
+// sources.simulator.action_step says otherwise: long enough to watch an
+// action run, short enough for a demo.
+const DefaultActionStep = 300 * time.Millisecond
+
 func (b *builder) simulator(r *rawSimulator, c *Config) *Simulator {
 	sp := []any{"sources", "simulator"}
-	s := &Simulator{Seed: 1, Profiles: r.Profiles}
+	s := &Simulator{Seed: 1, Profiles: r.Profiles, ActionStep: DefaultActionStep}
+	if r.ActionStep != nil {
+		s.ActionStep = b.duration(*r.ActionStep, "action_step", path(sp, "action_step")...)
+		if s.ActionStep <= 0 || s.ActionStep > time.Minute {
+			b.fail(b.at(path(sp, "action_step")...), "action_step must be longer than 0 and at most 1m, e.g. 300ms")
+		}
+	}
 	if r.Seed != nil {
 		// The decoder would silently truncate 1.5 to 1.
 		if _, float := unwrap(b.node(path(sp, "seed")...)).(*ast.FloatNode); float {

@@ -139,6 +139,9 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 	var backups backend.BackupAger
 	if a.fleet != nil && len(a.engines) == 0 {
 		sa := &sim.Actions{Fleet: a.fleet}
+		if s := cfg.Sources.Simulator; s != nil {
+			sa.Step = s.ActionStep
+		}
 		for _, k := range sim.Kinds {
 			ex[k] = sa
 		}

@@ -156,7 +156,7 @@ func TestConfigValidate(t *testing.T) {
 	}
 	bad := writeConfig(t, strings.Replace(goodConfig, "seed: 7", "seed: 7, intervall: 2s", 1)+"thresholds: {p95_target: fast}\n")
 	code, out, errOut := runCLI(t, home, "config", "validate", bad)
-	want := bad + `:7:24: unknown key "intervall" in sources.simulator; did you mean "interval"? (valid keys: seed, interval, timeout, profiles)
+	want := bad + `:7:24: unknown key "intervall" in sources.simulator; did you mean "interval"? (valid keys: seed, interval, timeout, profiles, action_step)
 ` + bad + `:8:26: p95_target: "fast" is not a duration; write a number with a unit, e.g. 500ms, 2s or 1m
 ` + bad + ": 2 problems\n"
 	if code != exitUsage || out != "" || errOut != want {
