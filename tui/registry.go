@@ -32,7 +32,7 @@ func tabs() []kit.Tab {
 // commands are the screens opened by name (a key, the palette, another
 // screen).
 func commands() []kit.Command {
-	return []kit.Command{checks.Command(), alerts.SilencesCommand(), logs.Command()}
+	return []kit.Command{checks.Command(), alerts.SilencesCommand(), alerts.RulesCommand(), logs.Command()}
 }
 
 // paletteCommands lists what the palette can run: every tab, every screen

@@ -1,10 +1,14 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/manacore/opsdeck/backend"
 )
 
 // WriteMarkdown writes the report as the seed's dashboard in markdown: a
@@ -17,6 +21,11 @@ func (r Status) WriteMarkdown(w io.Writer) error {
 		demo = " (DEMO: simulated fleet)"
 	}
 	fmt.Fprintf(&b, "# opsdeck status · %s%s\n\nGenerated %s.\n\n", r.Environment, demo, r.GeneratedAt.Format(time.RFC3339))
+	sum := r.Summary
+	b.WriteString("## System health overview\n\n| services | request rate | error rate | avg latency | worst p95 | alerts firing |\n| --- | --- | --- | --- | --- | --- |\n")
+	fmt.Fprintf(&b, "| %d / %d healthy (%s) | %s | %s | %s | %s | %s |\n\n", sum.ServicesHealthy, sum.ServicesTotal,
+		strings.ToUpper(sum.ServicesStatus.String()), val(sum.RPS, "%.1f req/s"), val(sum.ErrorRate, "%.2f%%"),
+		val(sum.AvgLatencyMS, "%.0f ms"), worstP95(sum), firing(sum))
 	b.WriteString("## Sources\n\n| source | kind | ok | updated | error |\n| --- | --- | --- | --- | --- |\n")
 	for _, s := range r.Sources {
 		fmt.Fprintf(&b, "| %s | %s | %v | %s | %s |\n", md(s.Name), s.Kind, s.OK, tstamp(s.UpdatedAt), md(deref(s.Error)))
@@ -31,6 +40,10 @@ func (r Status) WriteMarkdown(w io.Writer) error {
 			md(s.Name), md(s.Project), md(deref(s.Host)), strings.ToUpper(s.Status.String()), deref(s.State), deref(s.Health),
 			md(deref(s.Version)), restarts, val(s.RPS, "%.1f"), val(s.ErrorRate, "%.2f"), val(s.P95MS, "%.0f ms"),
 			md(strings.Join(s.Findings, "; ")))
+	}
+	b.WriteString("\n## Resource utilization\n\n| service | cpu | memory | memory in use |\n| --- | --- | --- | --- |\n")
+	for _, s := range byCPU(r.Services) {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(s.Name), val(s.CPUPct, "%.1f%%"), val(s.MemPct, "%.1f%%"), val(scale(s.MemBytes, 1.0/(1<<20)), "%.0f MiB"))
 	}
 	b.WriteString("\n## Active alerts\n\n")
 	if len(r.Alerts) == 0 {
@@ -61,4 +74,38 @@ func (r Status) WriteMarkdown(w io.Writer) error {
 func md(s string) string {
 	s = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
 	return s
+}
+
+func worstP95(s Summary) string {
+	if !s.WorstP95MS.Valid {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f ms (%s)", s.WorstP95MS.V, md(deref(s.WorstP95Service)))
+}
+
+func firing(s Summary) string {
+	out := fmt.Sprintf("%d critical, %d warning, %d info", s.AlertsFiring["critical"], s.AlertsFiring["warning"], s.AlertsFiring["info"])
+	if s.AlertsSilenced > 0 {
+		out += fmt.Sprintf("; %d silenced", s.AlertsSilenced)
+	}
+	return out
+}
+
+// byCPU orders services as the Resources screen's top consumers: by CPU,
+// then memory, those without figures last.
+func byCPU(in []Service) []Service {
+	out := slices.Clone(in)
+	key := func(v backend.Value) float64 {
+		if !v.Valid {
+			return -1
+		}
+		return v.V
+	}
+	slices.SortStableFunc(out, func(a, b Service) int {
+		if c := cmp.Compare(key(b.CPUPct), key(a.CPUPct)); c != 0 {
+			return c
+		}
+		return cmp.Compare(key(b.MemPct), key(a.MemPct))
+	})
+	return out
 }

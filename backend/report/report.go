@@ -25,6 +25,7 @@ type Status struct {
 	Demo          bool         `json:"demo"`
 	GeneratedAt   time.Time    `json:"generated_at"`
 	Sources       []Source     `json:"sources"`
+	Summary       Summary      `json:"summary"`
 	Services      []Service    `json:"services"`
 	Alerts        []Alert      `json:"alerts"`
 	Databases     []Database   `json:"databases"`
@@ -58,7 +59,26 @@ type Service struct {
 	ErrorRate backend.Value  `json:"error_rate"` // percent of requests failing
 	P95MS     backend.Value  `json:"p95_ms"`
 	CPUPct    backend.Value  `json:"cpu_pct"`
+	MemPct    backend.Value  `json:"memory_pct"` // of its memory limit
 	MemBytes  backend.Value  `json:"mem_bytes"`
+}
+
+// Summary is the overview's tiles in figures: the same numbers the
+// console's SYSTEM HEALTH OVERVIEW shows (backend.Snapshot.Summarize), and
+// the firing alerts by severity.
+type Summary struct {
+	ServicesHealthy int            `json:"services_healthy"`
+	ServicesTotal   int            `json:"services_total"`
+	ServicesStatus  backend.Status `json:"services_status"`
+	RPS             backend.Value  `json:"rps"`
+	ErrorRate       backend.Value  `json:"error_rate"` // percent, weighted by request rate
+	AvgLatencyMS    backend.Value  `json:"avg_latency_ms"`
+	// A fleet-wide p95 cannot be made from each service's p95: the worst
+	// one is given, with its service.
+	WorstP95MS      backend.Value  `json:"worst_p95_ms"`
+	WorstP95Service *string        `json:"worst_p95_service" jsonschema:"nullable"`
+	AlertsFiring    map[string]int `json:"alerts_firing"`
+	AlertsSilenced  int            `json:"alerts_silenced"`
 }
 
 // Alert is one active alert.
@@ -113,6 +133,7 @@ func FromSnapshot(s backend.Snapshot) Status {
 			Error: strPtr(src.Err), UpdatedAt: timePtr(src.UpdatedAt),
 		})
 	}
+	r.Summary = summary(s)
 	for _, svc := range s.Services {
 		r.Services = append(r.Services, service(svc, s.Thresholds))
 	}
@@ -139,13 +160,38 @@ func FromSnapshot(s backend.Snapshot) Status {
 	return r
 }
 
+func summary(s backend.Snapshot) Summary {
+	sum := s.Summarize()
+	out := Summary{
+		ServicesHealthy: sum.Healthy, ServicesTotal: sum.Total, ServicesStatus: sum.ServicesStatus,
+		RPS: sum.RPS, ErrorRate: sum.ErrorRatePct, AvgLatencyMS: sum.AvgLatencyMS,
+		AlertsFiring: map[string]int{
+			string(backend.SeverityCritical): 0, string(backend.SeverityWarning): 0, string(backend.SeverityInfo): 0,
+		},
+	}
+	for _, svc := range s.Services {
+		if p := svc.Metrics.P95MS; p.Valid && (!out.WorstP95MS.Valid || p.V > out.WorstP95MS.V) {
+			out.WorstP95MS, out.WorstP95Service = p, strPtr(svc.Name)
+		}
+	}
+	for _, a := range s.Alerts {
+		switch a.State {
+		case backend.AlertFiring:
+			out.AlertsFiring[string(a.Severity)]++
+		case backend.AlertSilenced:
+			out.AlertsSilenced++
+		}
+	}
+	return out
+}
+
 func service(svc backend.Service, th backend.Thresholds) Service {
 	st, why := th.Assess(svc)
 	out := Service{
 		Project: svc.Project, Component: string(svc.Component), Name: svc.Name,
 		Host: strPtr(svc.Host), Status: st, Findings: []string{},
 		RPS: svc.Metrics.RPS, ErrorRate: svc.Metrics.ErrorRatePct, P95MS: svc.Metrics.P95MS,
-		CPUPct: svc.Metrics.CPUPct, MemBytes: svc.Metrics.MemBytes,
+		CPUPct: svc.Metrics.CPUPct, MemPct: svc.Metrics.MemPct, MemBytes: svc.Metrics.MemBytes,
 	}
 	for _, f := range why {
 		out.Findings = append(out.Findings, f.Text)

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -54,15 +55,21 @@ func TestJSONContract(t *testing.T) {
 		return out
 	}
 	want := map[string][]string{
-		"":             {"alerts", "databases", "demo", "dependencies", "environment", "generated_at", "schema_version", "services", "sources"},
+		"":             {"alerts", "databases", "demo", "dependencies", "environment", "generated_at", "schema_version", "services", "sources", "summary"},
 		"sources":      {"error", "kind", "name", "ok", "updated_at"},
-		"services":     {"component", "cpu_pct", "error_rate", "findings", "health", "host", "mem_bytes", "name", "p95_ms", "project", "restarts", "rps", "started_at", "state", "status", "version"},
+		"services":     {"component", "cpu_pct", "error_rate", "findings", "health", "host", "mem_bytes", "memory_pct", "name", "p95_ms", "project", "restarts", "rps", "started_at", "state", "status", "version"},
 		"databases":    {"avg_query_ms", "cache_hit_ratio", "connections", "max_connections", "name", "slow_queries", "status", "up"},
 		"dependencies": {"checked_at", "latency_ms", "name", "status", "success_ratio", "up"},
+		"summary": {"alerts_firing", "alerts_silenced", "avg_latency_ms", "error_rate", "rps", "services_healthy", "services_status",
+			"services_total", "worst_p95_ms", "worst_p95_service"},
 	}
 	for section, fields := range want {
 		var obj any = doc
-		if section != "" {
+		switch section {
+		case "":
+		case "summary":
+			obj = doc[section]
+		default:
 			obj = doc[section].([]any)[0]
 		}
 		if got := keys(obj); !slices.Equal(got, fields) {
@@ -125,7 +132,8 @@ func TestTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"opsdeck status · prod", "chat-backend", "DOWN", "chat-backend-2 unhealthy", "chat-web", "8/10", "98.5%", "Redis Cache", "(none)"} {
+	for _, want := range []string{"opsdeck status · prod", "chat-backend", "DOWN", "chat-backend-2 unhealthy", "chat-web", "8/10", "98.5%", "Redis Cache", "(none)",
+		"0 / 2 services healthy (DOWN) · 120.0 req/s · errors 0.50% · avg latency – · worst p95 420 ms (chat-backend) · alerts firing: 0 critical, 0 warning, 0 info"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
@@ -140,9 +148,46 @@ func TestMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"# opsdeck status · prod", "## Service status", "| chat-backend | chat | prod-1 | DOWN |", `a \| b c`, "| chat | UP | 8 / 10 |", "| Redis Cache | true | 2 ms | 100.0% |"} {
+	for _, want := range []string{"# opsdeck status · prod", "## Service status", "| chat-backend | chat | prod-1 | DOWN |", `a \| b c`, "| chat | UP | 8 / 10 |", "| Redis Cache | true | 2 ms | 100.0% |",
+		"## System health overview", "| 0 / 2 healthy (DOWN) | 120.0 req/s | 0.50% | – | 420 ms (chat-backend) | 0 critical, 1 warning, 0 info |",
+		"## Resource utilization", "| chat-backend | – | – | – |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// The summary says what the overview's tiles say (the same Summarize), so a
+// script and the console never disagree, and counts alerts by severity.
+func TestSummaryIsTheOverview(t *testing.T) {
+	s := snapshot()
+	s.Services[1].Metrics = backend.Metrics{RPS: backend.Some(40), ErrorRatePct: backend.Some(0), P95MS: backend.Some(90), MemPct: backend.Some(61)}
+	s.Alerts = []backend.Alert{
+		{Name: "A", Severity: backend.SeverityCritical, State: backend.AlertFiring},
+		{Name: "B", Severity: backend.SeverityCritical, State: backend.AlertFiring},
+		{Name: "C", Severity: backend.SeverityWarning, State: backend.AlertSilenced},
+		{Name: "D", Severity: backend.SeverityInfo, State: backend.AlertPending},
+	}
+	got := FromSnapshot(s).Summary
+	tiles := s.Summarize()
+	if got.ServicesHealthy != tiles.Healthy || got.ServicesTotal != 2 || got.ServicesStatus != tiles.ServicesStatus ||
+		got.RPS != tiles.RPS || got.ErrorRate != tiles.ErrorRatePct || got.AvgLatencyMS != tiles.AvgLatencyMS {
+		t.Errorf("summary %+v differs from the overview's %+v", got, tiles)
+	}
+	if got.RPS != backend.Some(160) || got.ErrorRate != backend.Some(0.375) {
+		t.Errorf("rps %+v error rate %+v, want 160 and 0.375 (weighted by request rate)", got.RPS, got.ErrorRate)
+	}
+	if got.WorstP95MS != backend.Some(420) || got.WorstP95Service == nil || *got.WorstP95Service != "chat-backend" {
+		t.Errorf("worst p95 %+v of %v, want 420 of chat-backend", got.WorstP95MS, got.WorstP95Service)
+	}
+	if want := map[string]int{"critical": 2, "warning": 0, "info": 0}; !maps.Equal(got.AlertsFiring, want) || got.AlertsSilenced != 1 {
+		t.Errorf("alerts firing %v silenced %d, want %v and 1 (a pending alert is not firing)", got.AlertsFiring, got.AlertsSilenced, want)
+	}
+	if m := FromSnapshot(s).Services[1].MemPct; m != backend.Some(61) {
+		t.Errorf("memory_pct %+v, want 61", m)
+	}
+	empty := FromSnapshot(backend.Snapshot{}).Summary
+	if empty.RPS.Valid || empty.WorstP95MS.Valid || empty.WorstP95Service != nil || empty.AlertsFiring["critical"] != 0 {
+		t.Errorf("an empty fleet's summary invents figures: %+v", empty)
 	}
 }

@@ -20,7 +20,11 @@ func (r Status) WriteTable(w io.Writer) error {
 	if r.Demo {
 		demo = " (DEMO: simulated fleet)"
 	}
-	fmt.Fprintf(tw, "opsdeck status · %s%s · %s\n\n", r.Environment, demo, r.GeneratedAt.Format(time.RFC3339))
+	fmt.Fprintf(tw, "opsdeck status · %s%s · %s\n", r.Environment, demo, r.GeneratedAt.Format(time.RFC3339))
+	sum := r.Summary
+	fmt.Fprintf(tw, "%d / %d services healthy (%s) · %s · errors %s · avg latency %s · worst p95 %s · alerts firing: %s\n\n",
+		sum.ServicesHealthy, sum.ServicesTotal, strings.ToUpper(sum.ServicesStatus.String()), val(sum.RPS, "%.1f req/s"),
+		val(sum.ErrorRate, "%.2f%%"), val(sum.AvgLatencyMS, "%.0fms"), worstP95(sum), firing(sum))
 
 	fmt.Fprintln(tw, "SOURCE\tKIND\tOK\tUPDATED\tERROR")
 	for _, s := range r.Sources {

@@ -135,7 +135,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	a.jobs = pc.Jobs
 	// A frozen clock never changes the header: no point waking every second.
 	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly,
-		Actor: localActor(f.readOnly, getenv), Deps: kit.Deps{Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet)}}
+		Actor: localActor(f.readOnly, getenv), Deps: kit.Deps{Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet), Rules: a.rules(fleet)}}
 	return a, nil
 }
 
@@ -160,6 +160,20 @@ func newKeys(cfg *config.Config) (*keymap.KeyMap, error) {
 func (a *app) ranges(fleet *sim.Fleet) backend.RangeQuerier {
 	for _, j := range a.jobs {
 		if q, ok := j.Source.(backend.RangeQuerier); ok {
+			return q
+		}
+	}
+	if fleet != nil {
+		return fleet
+	}
+	return nil
+}
+
+// rules is where :rules lists Prometheus' rules: the configured
+// Prometheus, else the simulator's.
+func (a *app) rules(fleet *sim.Fleet) backend.RuleLister {
+	for _, j := range a.jobs {
+		if q, ok := j.Source.(backend.RuleLister); ok {
 			return q
 		}
 	}

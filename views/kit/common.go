@@ -46,6 +46,8 @@ type Deps struct {
 	Ranges backend.RangeQuerier
 	// Silences lists Alertmanager's silences.
 	Silences backend.SilenceLister
+	// Rules lists Prometheus' rules (:rules).
+	Rules backend.RuleLister
 	// AuditPairs reads the audit log (the deployments' history).
 	AuditPairs func(ctx context.Context) ([]audit.Pair, error)
 	// Incidents is the incident desk this console works at.

@@ -322,3 +322,32 @@ func TestSilencesAndWizardHarmless(t *testing.T) {
 	w.Update(kit.IncidentMsg{Board: incident.Board{Incident: inc, Walk: walk}})
 	assertHarmless(t, "wizard", w.View(), "title-csi", "event-csi", "actor-csi")
 }
+
+// rulesFunc is a RuleLister from a function.
+type rulesFunc func() ([]backend.Rule, error)
+
+func (f rulesFunc) Rules(context.Context) ([]backend.Rule, error) { return f() }
+
+// A rule file is outside text too: names, groups, queries and the last
+// evaluation's error reach :rules as they are.
+func TestRulesHarmless(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	open := func(l backend.RuleLister) kit.Screen {
+		s, err := alerts.RulesCommand().Open(common(now, kit.Deps{Rules: l}), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetSize(300, 20)
+		answer(t, s, s.(kit.Initer).Init())
+		return s
+	}
+	s := open(rulesFunc(func() ([]backend.Rule, error) {
+		return []backend.Rule{
+			{Group: evilText("group"), Name: evilText("rule"), Kind: backend.RuleAlerting, Query: evilText("query"), State: "firing", Health: "ok", LastEvaluation: now},
+			{Group: "g", Name: "broken", Kind: backend.RuleRecording, Query: "x", Health: "err", LastError: evilText("lasterr"), LastEvaluation: now},
+		}, nil
+	}))
+	assertHarmless(t, "rules", s.View(), "group-csi", "rule-csi", "query-csi", "lasterr-csi")
+	s = open(rulesFunc(func() ([]backend.Rule, error) { return nil, errors.New(evilText("promerr")) }))
+	assertHarmless(t, "rules error", s.View(), "promerr-csi")
+}
