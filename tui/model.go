@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/contacts"
 	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/keymap"
@@ -39,6 +40,9 @@ type Options struct {
 	DBServices map[string][]string
 	// Deployments are the blue/green projects.
 	Deployments []deploy.Spec
+	// Contacts are the emergency contacts (:contacts, the wizard's
+	// escalations).
+	Contacts contacts.Book
 	// NoExport refuses the export report: it writes files where opsdeck
 	// runs, which a remote `opsdeck serve` session must not choose.
 	NoExport bool
@@ -127,7 +131,7 @@ func New(ctx context.Context, opts Options) *Model {
 		refused = opts.Keys.DropDangerous()
 	}
 	c := kit.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, IDs: &kit.IDs{}, Actor: opts.Actor,
-		DBServices: opts.DBServices, Deployments: opts.Deployments, Deps: opts.Deps, Serial: &kit.SerialQueue{}}
+		DBServices: opts.DBServices, Deployments: opts.Deployments, Contacts: opts.Contacts, Deps: opts.Deps, Serial: &kit.SerialQueue{}}
 	ctx, cancel := context.WithCancel(ctx)
 	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock(), specs: tabs(), commands: commands(), refused: refused,
 		serial: serialQueue{asked: c.Serial}}

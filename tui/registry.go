@@ -7,6 +7,7 @@ import (
 
 	"github.com/manacore/opsdeck/views/alerts"
 	"github.com/manacore/opsdeck/views/checks"
+	"github.com/manacore/opsdeck/views/contacts"
 	"github.com/manacore/opsdeck/views/databases"
 	"github.com/manacore/opsdeck/views/dependencies"
 	"github.com/manacore/opsdeck/views/deploys"
@@ -32,7 +33,7 @@ func tabs() []kit.Tab {
 // commands are the screens opened by name (a key, the palette, another
 // screen).
 func commands() []kit.Command {
-	return []kit.Command{checks.Command(), alerts.SilencesCommand(), alerts.RulesCommand(), logs.Command()}
+	return []kit.Command{checks.Command(), alerts.SilencesCommand(), alerts.RulesCommand(), contacts.Command(), logs.Command()}
 }
 
 // paletteCommands lists what the palette can run: every tab, every screen

@@ -22,6 +22,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/contacts"
 	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/backend/yamlpos"
@@ -38,6 +39,7 @@ type Config struct {
 	Sources      Sources
 	Actions      Actions
 	Deployments  []deploy.Spec // blue/green projects (deployments:)
+	Contacts     contacts.Book // emergency contacts, in file order
 	Keys         []KeyBinding  // in file order
 }
 

@@ -19,6 +19,7 @@ type rawConfig struct {
 	Sources      rawSources      `yaml:"sources"`
 	Actions      *rawActions     `yaml:"actions"`
 	Deployments  []rawDeployment `yaml:"deployments"`
+	Contacts     []rawContact    `yaml:"contacts"`
 	Keys         ast.Node        `yaml:"keys"` // walked by hand for order and positions
 }
 

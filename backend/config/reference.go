@@ -150,6 +150,17 @@ func Reference() []Field {
 		{Path: "deployments[].commands.rollback", Type: "name", Default: "none", Doc: "`B`: send all traffic back to the other colour."},
 		{Path: "deployments[].commands.decommission", Type: "name", Default: "none", Doc: "`D`: stop the old colour once the rollback window is over."},
 
+		{Path: "contacts", Type: "list", Default: "none", Doc: "Emergency contacts, the seed's Quick Reference: listed by `:contacts` with who is on call now, and named by role in the DR tree's escalations."},
+		{Path: "contacts[].name", Type: "string", Required: true, Doc: "One line of free text, unique, e.g. `DevOps Lead`."},
+		{Path: "contacts[].role", Type: "name", Required: true, Doc: "Unique; what the DR tree's escalations name, the ids of the DR tree's contacts, e.g. `devops_lead`, `db_admin`, `security_team`."},
+		{Path: "contacts[].phone", Type: "string", Default: "none", Doc: "A phone number, shown as written."},
+		{Path: "contacts[].email", Type: "string", Default: "none", Doc: "An email address."},
+		{Path: "contacts[].url", Type: "URL", Default: "none", Doc: "A page to open (a status page, a paging tool). A contact needs at least one of phone, email and url."},
+		{Path: "contacts[].on_call", Type: "mapping", Default: "no hours: always offered, never called \"on call now\"", Doc: "When the contact answers."},
+		{Path: "contacts[].on_call.days", Type: "string", Default: "every day", Doc: "Days of the hours: `mon-fri`, `sat,sun`, `mon-wed,fri`."},
+		{Path: "contacts[].on_call.hours", Type: "string", Required: true, Doc: "`\"09:00-17:00\"` (to before from: past midnight), or `24/7` (then no days or time_zone)."},
+		{Path: "contacts[].on_call.time_zone", Type: "string", Default: "none: required unless `hours` is 24/7", Doc: "The IANA time zone of the hours, e.g. `Europe/Berlin`, `UTC`."},
+		{Path: "contacts[].fallback", Type: "name", Default: "none", Doc: "The role to call while this contact is off hours; the chain is followed to the first one on call."},
 		{Path: "keys", Type: "mapping", Default: "built in", Doc: "Key rebindings, e.g. `quit: [q, ctrl+c]` (the actions: docs/keys.md). An unknown action, or a key bound to two actions, is an error."},
 		{Path: "keys.<action>", Type: "list of keys", Doc: "Replaces every key of the action; at least one non-empty key."},
 	}

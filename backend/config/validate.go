@@ -82,6 +82,7 @@ func (b *builder) build(r *rawConfig) *Config {
 	c.Sources = b.sources(r.Sources, c)
 	c.Actions = b.actions(r, c)
 	c.Deployments = b.deployments(r.Deployments, c)
+	c.Contacts = b.contacts(r.Contacts)
 	c.Keys = b.keys(r.Keys)
 	return c
 }

@@ -135,7 +135,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	a.jobs = pc.Jobs
 	// A frozen clock never changes the header: no point waking every second.
 	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly,
-		Actor: localActor(f.readOnly, getenv), Deps: kit.Deps{Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet), Rules: a.rules(fleet)}}
+		Actor: localActor(f.readOnly, getenv), Contacts: cfg.Contacts, Deps: kit.Deps{Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet), Rules: a.rules(fleet)}}
 	return a, nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/audit"
+	"github.com/manacore/opsdeck/backend/contacts"
 	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/keymap"
@@ -28,7 +29,9 @@ type Common struct {
 	DBServices map[string][]string
 	// Deployments are the blue/green projects (config deployments:).
 	Deployments []deploy.Spec
-	Deps        Deps
+	// Contacts are the emergency contacts (config contacts:).
+	Contacts contacts.Book
+	Deps     Deps
 	// Serial queues this console's serial requests as they are asked
 	// (AskSerial); the root runs them.
 	Serial *SerialQueue

@@ -10,6 +10,9 @@ import (
 // "prometheus · 2s ago", or "stale 42s · prometheus: connection refused".
 // Every panel shows one, so a dead source is visible where its data is.
 func (c Common) FeedLine(s backend.Snapshot, f backend.Feed) string {
+	if f == "" { // a screen of the config's, fed by no source
+		return ""
+	}
 	st := s.Feed(f)
 	now := c.Clock(s)
 	src := "no source"
