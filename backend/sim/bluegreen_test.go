@@ -40,6 +40,15 @@ func TestBlueGreenCanary(t *testing.T) {
 	if math.Abs(cm["green"].RPS.V-0.1*total) > 1e-9 || math.Abs(cm["blue"].RPS.V-0.9*total) > 1e-9 || !cm["green"].P95MS.Valid {
 		t.Fatalf("colour figures %+v of %v", cm, total)
 	}
+	// Each colour has its own error rate and p95, and the error rates
+	// weigh back to the service's (the figure every other screen shows).
+	b, g := cm["blue"], cm["green"]
+	if !b.ErrorRatePct.Valid || !g.ErrorRatePct.Valid || b.ErrorRatePct.V == g.ErrorRatePct.V || b.P95MS.V == g.P95MS.V {
+		t.Fatalf("blue %+v and green %+v share their figures", b, g)
+	}
+	if got, want := (b.RPS.V*b.ErrorRatePct.V+g.RPS.V*g.ErrorRatePct.V)/total, tel.Metrics[bg].ErrorRatePct.V; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("colours' error rates weigh to %v, the service's is %v", got, want)
+	}
 	if len(tel.ColourMetrics) != 1 {
 		t.Fatalf("only %s reports per colour, got %d services", bg, len(tel.ColourMetrics))
 	}
