@@ -63,6 +63,7 @@ type Metrics struct {
 	CPUPct       Value // percent of one core
 	MemPct       Value // percent of the memory limit
 	MemBytes     Value
+	DiskBps      Value // block I/O, bytes read and written per second
 }
 
 // Fill returns m with every missing figure taken from o: two sources of
@@ -75,6 +76,7 @@ func (m Metrics) Fill(o Metrics) Metrics {
 	}{
 		{&m.RPS, o.RPS}, {&m.ErrorRatePct, o.ErrorRatePct}, {&m.AvgLatencyMS, o.AvgLatencyMS},
 		{&m.P95MS, o.P95MS}, {&m.CPUPct, o.CPUPct}, {&m.MemPct, o.MemPct}, {&m.MemBytes, o.MemBytes},
+		{&m.DiskBps, o.DiskBps},
 	} {
 		if !f.dst.Valid {
 			*f.dst = f.src

@@ -12,7 +12,7 @@ import (
 // PromQueryNames are the figures whose PromQL sources.prometheus.queries
 // can override; backend/prom documents each default.
 var PromQueryNames = []string{
-	"rps", "error_rate_pct", "p95_seconds", "avg_latency_seconds", "cpu_pct", "memory_pct", "memory_bytes", "uptime_pct",
+	"rps", "error_rate_pct", "p95_seconds", "avg_latency_seconds", "cpu_pct", "memory_pct", "memory_bytes", "disk_bytes_per_second", "uptime_pct",
 	"p95_range", "db_up", "db_connections", "db_max_connections", "db_avg_query_seconds", "db_slow_queries",
 	"db_cache_hit_pct", "dep_up", "dep_latency_seconds", "dep_success_pct",
 	"colour_rps", "colour_error_rate_pct", "colour_p95_seconds",

@@ -497,7 +497,9 @@ func TestStatsSourceInTurns(t *testing.T) {
 		}
 		if fetch == 4 {
 			for name, m := range out {
-				if !m.CPUPct.Valid || !m.MemBytes.Valid || m.MemBytes.V <= 0 {
+				// Disk I/O is a rate too: known once CPU is, and never
+				// negative (an idle container reads 0, not missing).
+				if !m.CPUPct.Valid || !m.MemBytes.Valid || m.MemBytes.V <= 0 || !m.DiskBps.Valid || m.DiskBps.V < 0 {
 					t.Fatalf("after 4 fetches %s = %+v", name, m)
 				}
 			}

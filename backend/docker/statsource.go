@@ -174,8 +174,8 @@ func planSamples(ids []string, seen map[string]*sampled, budget int) (fresh, aga
 // none of whose containers has two samples yet has no CPU figure.
 func (s *StatsSource) sums(owner map[string]string) backend.Partial {
 	type sum struct {
-		cpu, mem, limit float64
-		cpuOK           bool
+		cpu, mem, limit, disk float64
+		cpuOK                 bool
 	}
 	sums := map[string]*sum{}
 	for id, c := range s.seen {
@@ -184,8 +184,9 @@ func (s *StatsSource) sums(owner map[string]string) backend.Partial {
 			sums[name] = &sum{}
 		}
 		v := sums[name]
-		if c.cpu {
+		if c.cpu { // two samples: the rates are known
 			v.cpu += c.stats.CPUPct
+			v.disk += c.stats.BlkReadBps + c.stats.BlkWriteBps
 			v.cpuOK = true
 		}
 		v.mem += float64(memUsed(c.last.MemoryStats))
@@ -195,7 +196,7 @@ func (s *StatsSource) sums(owner map[string]string) backend.Partial {
 	for name, v := range sums {
 		m := backend.Metrics{MemBytes: backend.Some(v.mem)}
 		if v.cpuOK {
-			m.CPUPct = backend.Some(v.cpu)
+			m.CPUPct, m.DiskBps = backend.Some(v.cpu), backend.Some(v.disk)
 		}
 		if v.limit > 0 {
 			m.MemPct = backend.Some(100 * v.mem / v.limit)

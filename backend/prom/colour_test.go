@@ -47,7 +47,7 @@ func TestColourFigures(t *testing.T) {
 		// The first fetch asks each figure alone, the second the instant
 		// ones together (and reuses the history: same step): both join
 		// the same way.
-		for fetch, want := range []int{21, 2} {
+		for fetch, want := range []int{22, 2} {
 			before, _ := f.stats()
 			part, err := s.Fetch(context.Background())
 			if err != nil {
@@ -56,7 +56,7 @@ func TestColourFigures(t *testing.T) {
 			checkColours(t, n, part)
 			reqs, _ := f.stats()
 			if reqs-before != want {
-				t.Errorf("%d services, fetch %d: %d requests, want %d (18 + 3 colour figures alone, then 2)", n, fetch+1, reqs-before, want)
+				t.Errorf("%d services, fetch %d: %d requests, want %d (19 + 3 colour figures alone, then 2)", n, fetch+1, reqs-before, want)
 			}
 			counts = append(counts, reqs-before)
 		}
@@ -94,7 +94,7 @@ func TestColourLabelChecked(t *testing.T) {
 		}
 	}
 	s, err := New(Config{URL: "http://127.0.0.1:9"})
-	if err != nil || s.QueryCount() != 18 {
+	if err != nil || s.QueryCount() != 19 {
 		t.Fatalf("without colour label: %d queries, %v", s.QueryCount(), err)
 	}
 }

@@ -56,10 +56,10 @@ func TestCombinedFailureNamesTheFigure(t *testing.T) {
 		t.Errorf("error %q does not carry Prometheus' reason", err)
 	}
 	wantValue(t, "rps beside a failing figure", part.Metrics["chat-backend"].RPS, 20)
-	// combined + its 15 figures alone + dep_up; the clock is pinned, so
+	// combined + its 16 figures alone + dep_up; the clock is pinned, so
 	// uptime and the history are the warm-up's
-	if reqs != 17 || comb != 1 {
-		t.Errorf("failing fetch sent %d requests (%d combined), want 17 (1)", reqs, comb)
+	if reqs != 18 || comb != 1 {
+		t.Errorf("failing fetch sent %d requests (%d combined), want 18 (1)", reqs, comb)
 	}
 
 	_, reqs, comb, err = fetchCounting(t, f, s)
@@ -96,16 +96,16 @@ func TestCombinationRefusedIsSwitchedOff(t *testing.T) {
 
 	clock = now.Add(2 * time.Second)
 	part, reqs, comb, err := fetchCounting(t, f, s)
-	if err != nil || reqs != 17 || comb != 1 {
-		t.Fatalf("refused combination: %d requests (%d combined), err %v; want 17 (1), no error (the history is the warm-up's)", reqs, comb, err)
+	if err != nil || reqs != 18 || comb != 1 {
+		t.Fatalf("refused combination: %d requests (%d combined), err %v; want 18 (1), no error (the history is the warm-up's)", reqs, comb, err)
 	}
 	wantValue(t, "rps asked alone", part.Metrics["chat-backend"].RPS, 20)
 	clock = now.Add(combineRetry - time.Second)
-	if _, reqs, comb, err = fetchCounting(t, f, s); err != nil || comb != 0 || reqs != 18 {
-		t.Fatalf("within %s: %d requests (%d combined), err %v; want 18: every figure alone, history", combineRetry, reqs, comb, err)
+	if _, reqs, comb, err = fetchCounting(t, f, s); err != nil || comb != 0 || reqs != 19 {
+		t.Fatalf("within %s: %d requests (%d combined), err %v; want 19: every figure alone, history", combineRetry, reqs, comb, err)
 	}
-	if s.QueryCount() != 18 {
-		t.Errorf("QueryCount %d while combining is off, want 18", s.QueryCount())
+	if s.QueryCount() != 19 {
+		t.Errorf("QueryCount %d while combining is off, want 19", s.QueryCount())
 	}
 	f.mu.Lock()
 	f.refuseCombined = false
@@ -128,8 +128,8 @@ func TestCombinedServerFailureIsNotAskedAgainAlone(t *testing.T) {
 	f.mu.Unlock()
 	_, reqs, comb, err := fetchCounting(t, f, s)
 	var perr *Error
-	if !errors.As(err, &perr) || len(perr.Failed) != 15 {
-		t.Fatalf("error %v, want the 15 combined figures failed (uptime is reused)", err)
+	if !errors.As(err, &perr) || len(perr.Failed) != 16 {
+		t.Fatalf("error %v, want the 16 combined figures failed (uptime is reused)", err)
 	}
 	if !strings.Contains(err.Error(), "timed out") {
 		t.Errorf("error %q does not say why", err)

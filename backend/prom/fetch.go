@@ -274,6 +274,7 @@ func (s *Source) assemble(results []model.Value) backend.Partial {
 			CPUPct:       get(keyCPU),
 			MemPct:       get(keyMemPct),
 			MemBytes:     get(keyMemBytes),
+			DiskBps:      get(keyDisk),
 		}
 		part.Uptime[name] = get(keyUptime)
 	}

@@ -6,7 +6,7 @@
 // range query, so a Fetch sends QueryCount() requests whatever the number
 // of services. Once each figure has answered, the instant-vector figures
 // travel together in one request (combine.go): a refresh of the default
-// queries is then three requests, not eighteen. They run concurrently, at
+// queries is then three requests, not nineteen. They run concurrently, at
 // most four at a time, under the caller's context.
 //
 // A figure a service is absent from, or that evaluates to NaN/±Inf, is

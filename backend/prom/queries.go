@@ -17,6 +17,7 @@ import (
 type Queries struct {
 	RPS, ErrorRatePct, P95Seconds, AvgLatencySeconds string
 	CPUPct, MemoryPct, MemoryBytes, Uptime           string
+	DiskBytesPerSecond                               string
 	P95Range                                         string // evaluated as a range query (sparklines, 24h chart)
 
 	DBUp, DBConnections, DBMaxConnections, DBAvgQuerySeconds, DBSlowQueries, DBCacheHitPct string
@@ -61,8 +62,11 @@ func DefaultQueries() Queries {
 		MemoryPct: cadvisor(`100 * sum by (container_label_com_docker_compose_service) (container_memory_working_set_bytes{name!=""})` +
 			` / sum by (container_label_com_docker_compose_service) (container_spec_memory_limit_bytes{name!=""} > 0)`),
 		MemoryBytes: cadvisor(`sum by (container_label_com_docker_compose_service) (container_memory_working_set_bytes{name!=""})`),
-		Uptime:      `100 * avg by ({{.Label}}) (avg_over_time(up[24h]))`,
-		P95Range:    p95,
+		// Block I/O read and written, as docker stats' BLOCK I/O.
+		DiskBytesPerSecond: cadvisor(`sum by (container_label_com_docker_compose_service) (rate(container_fs_reads_bytes_total{name!=""}[5m]))` +
+			` + sum by (container_label_com_docker_compose_service) (rate(container_fs_writes_bytes_total{name!=""}[5m]))`),
+		Uptime:   `100 * avg by ({{.Label}}) (avg_over_time(up[24h]))`,
+		P95Range: p95,
 
 		// pg_up and pg_settings_* carry no datname: they apply to every
 		// database of the (single) exporter. min() so that one exporter
@@ -124,6 +128,7 @@ const (
 	keyCPU        = "cpu_pct"
 	keyMemPct     = "memory_pct"
 	keyMemBytes   = "memory_bytes"
+	keyDisk       = "disk_bytes_per_second"
 	keyUptime     = "uptime_pct"
 	keyP95Range   = "p95_range"
 	keyDBUp       = "db_up"
@@ -161,6 +166,7 @@ func (q *Queries) fields() []struct {
 		{keyCPU, perService, &q.CPUPct},
 		{keyMemPct, perService, &q.MemoryPct},
 		{keyMemBytes, perService, &q.MemoryBytes},
+		{keyDisk, perService, &q.DiskBytesPerSecond},
 		{keyUptime, perService, &q.Uptime},
 		{keyP95Range, perService, &q.P95Range},
 		{keyDBUp, perDatabase, &q.DBUp},

@@ -70,14 +70,16 @@ func (s *service) metrics(sec float64, th backend.Thresholds) backend.Metrics {
 	mem = clamp(keepReach(mem, s.mem.level, th.MemoryPct.Down), 0, 100)
 	cpu := keepSide(s.cpu.at(sec), s.cpu.level, th.CPUPct.Warn)
 	cpu = keepReach(cpu, s.cpu.level, th.CPUPct.Down)
+	rps := math.Max(s.rps.at(sec), 0)
 	return backend.Metrics{
-		RPS:          backend.Some(math.Max(s.rps.at(sec), 0)),
+		RPS:          backend.Some(rps),
 		ErrorRatePct: backend.Some(math.Max(errPct, 0)),
 		AvgLatencyMS: backend.Some(p95 * s.avgRatio),
 		P95MS:        backend.Some(p95),
 		CPUPct:       backend.Some(math.Max(cpu, 0)),
 		MemPct:       backend.Some(mem),
 		MemBytes:     backend.Some(math.Round(mem / 100 * s.kind.memLimit)),
+		DiskBps:      backend.Some(rps * s.diskPerReq),
 	}
 }
 

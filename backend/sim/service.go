@@ -41,6 +41,7 @@ type service struct {
 
 	rps, errPct, p95, cpu, mem wave
 	avgRatio                   float64 // average latency as a share of p95
+	diskPerReq                 float64 // block I/O bytes per request
 	uptime                     float64
 
 	// Rollout: redeployed every period seconds at phase; replica r starts
@@ -76,6 +77,8 @@ func newService(seed int64, s backend.Service, p Profile) service {
 		cpu:      newWave(k.with("cpu"), cpu, 0.15*cpu, 0.08*cpu),
 		mem:      newWave(k.with("mem"), mem, 0.3, 0.1),
 		avgRatio: k.with("avg").between(0.45, 0.60),
+		// Logs, caches and uploads: a few KiB to tens of KiB a request.
+		diskPerReq: k.with("disk").between(2<<10, 24<<10),
 	}
 	switch u := k.with("uptime"); {
 	case p.Down:
