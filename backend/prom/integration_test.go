@@ -80,11 +80,14 @@ func expectedP95(lat float64) float64 {
 }
 
 // scrapedUpFor reports whether Prometheus scraped svc's fleet target up at
-// every scrape of the last window (5 s interval, one scrape of slack), asked
-// of Prometheus itself rather than guessed from when the bed came up.
+// every scrape of the last window (5 s interval, one scrape of slack) and
+// its request counter never restarted in it (a container re-created between
+// two scrapes leaves no gap in up), asked of Prometheus itself rather than
+// guessed from when the bed came up.
 func scrapedUpFor(t *testing.T, promURL, svc string, window time.Duration) bool {
 	t.Helper()
-	q := fmt.Sprintf(`count_over_time((up{job="fleet",service=%q} == 1)[%ds:])`, svc, int(window.Seconds()))
+	q := fmt.Sprintf(`count_over_time((up{job="fleet",service=%[1]q} == 1)[%[2]ds:]) and on() (sum(resets(http_requests_total{job="fleet",service=%[1]q}[%[2]ds])) == 0)`,
+		svc, int(window.Seconds()))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, promURL+"/api/v1/query?query="+url.QueryEscape(q), nil)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -127,5 +128,27 @@ func TestBackfillPrometheusText(t *testing.T) {
 		if p != o[:j+1]+o[j+1:]+"000" {
 			t.Fatalf("line %d: %q, want %q in milliseconds", i, p, o)
 		}
+	}
+}
+
+// A ticker drops the ticks its reader is too slow for; the traffic of the
+// time they covered must still be counted.
+func TestDroppedTicksStillCountTheirTime(t *testing.T) {
+	f := newFleet(settings{RPS: 10, LatencyMS: 40, Healthy: true})
+	start := time.Unix(1_000_000, 0)
+	ticks := make(chan time.Time)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.record(ctx, start, ticks, nil); close(done) }()
+	// Ten seconds pass, but only four ticks reach the reader.
+	for _, at := range []time.Duration{100 * time.Millisecond, 3 * time.Second, 7 * time.Second, 10 * time.Second} {
+		ticks <- start.Add(at)
+	}
+	cancel()
+	<-done
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.count != 100 {
+		t.Fatalf("count %d after 10 s at 10 rps with dropped ticks, want 100", f.count)
 	}
 }
