@@ -12,8 +12,9 @@ import (
 
 // silencedRowRE is the alerts screen's row of picture-backend's memory
 // alert while a silence mutes it: the summary says until when, the state
-// says silenced.
-var silencedRowRE = regexp.MustCompile(`picture-backend\s+until \d\d:\d\d · High Memory.*silenced`)
+// says silenced. A silence that ends on another day names it ("until
+// 12-03 01:46": CI ran this at 23:46).
+var silencedRowRE = regexp.MustCompile(`picture-backend\s+until (\d\d-\d\d )?\d\d:\d\d · High Memory.*silenced`)
 
 // A silence does what was asked and no more: its plan states every
 // matcher, the duration and the comment; the alert it matches stays on
