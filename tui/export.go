@@ -2,17 +2,22 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/atomicfile"
+	"github.com/manacore/opsdeck/backend/audit"
+	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/backend/report"
 	"github.com/manacore/opsdeck/views/kit"
 	"github.com/manacore/opsdeck/views/theme"
@@ -112,7 +117,18 @@ func (m *Model) startExport() tea.Cmd {
 // goroutine, each atomically (a reader sees the old file or the new one,
 // never half), and names both by their absolute paths. Files already
 // there are replaced only when w.overwrite says so; otherwise it asks.
-func exportCmd(s backend.Snapshot, w exportWrite) tea.Cmd {
+//
+// The report is the dashboard's: with the blue/green projects as the
+// deployments screen evaluates them (their history read from the audit
+// log, in the Cmd) and the open incident's timeline.
+func (m *Model) exportCmd(w exportWrite) tea.Cmd {
+	s, specs, pairsOf, ctx := m.snap, m.opts.Deployments, m.opts.Deps.AuditPairs, m.ctx
+	var open *incident.Incident
+	if inc := m.board.Incident; inc != nil && inc.Resolved.IsZero() {
+		c := *inc
+		c.Timeline = slices.Clone(inc.Timeline) // the Cmd reads it off the UI goroutine
+		open = &c
+	}
 	return func() tea.Msg {
 		if w.path == "" {
 			return kit.NoticeMsg{Level: kit.LevelWarn, Text: "export: no file name given"}
@@ -129,7 +145,17 @@ func exportCmd(s backend.Snapshot, w exportWrite) tea.Cmd {
 				}
 			}
 		}
-		rep := report.FromSnapshot(s)
+		var pairs []audit.Pair
+		if pairsOf != nil && len(specs) > 0 {
+			actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			var err error
+			pairs, err = pairsOf(actx)
+			cancel()
+			if err != nil {
+				return kit.NoticeMsg{Level: kit.LevelError, Text: "export: the deployments' history: " + err.Error()}
+			}
+		}
+		rep := report.FromSnapshot(s).WithDeployments(specs, s, pairs).WithIncident(open)
 		var md bytes.Buffer
 		if err := rep.WriteMarkdown(&md); err != nil {
 			return kit.NoticeMsg{Level: kit.LevelError, Text: "export: " + err.Error()}

@@ -30,7 +30,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if m.export.open {
 		cmd, write := m.export.update(msg)
 		if write != nil {
-			return tea.Batch(cmd, exportCmd(m.snap, *write))
+			return tea.Batch(cmd, m.exportCmd(*write))
 		}
 		return cmd
 	}

@@ -65,6 +65,30 @@ func (r Status) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "| %s | %v | %s | %s | %s |\n", md(d.Name), d.Up, val(d.LatencyMS, "%.0f ms"),
 			val(scale(d.SuccessRatio, 100), "%.1f%%"), tstamp(d.CheckedAt))
 	}
+	if len(r.Deployments) > 0 {
+		b.WriteString("\n## Deployments (blue/green)\n\n| project | colour | version | up | traffic | error % | p95 | live since | verdict |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+		for _, d := range r.Deployments {
+			verdict := strings.ToUpper(d.Verdict)
+			if d.Reason != "" {
+				verdict += ": " + md(d.Reason)
+			}
+			for i, c := range d.Colours {
+				project, v := "", ""
+				if i == 0 {
+					project, v = md(d.Project), verdict
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %d/%d | %s | %s | %s | %s | %s |\n", project, c.Colour, md(deref(c.Version)), c.Up, c.Total,
+					val(c.TrafficPct, "%.0f%%"), val(c.ErrorRate, "%.2f"), val(c.P95MS, "%.0f ms"), tstamp(c.LiveSince), v)
+			}
+		}
+	}
+	if inc := r.incident; inc != nil {
+		fmt.Fprintf(&b, "\n## Open incident: %s\n\nStatus %s since %s.\n\n| time | who | what |\n| --- | --- | --- |\n",
+			md(backend.Printable(inc.Title)), inc.Status.Word(), inc.Started.UTC().Format(time.RFC3339))
+		for _, e := range inc.Timeline {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", e.At.UTC().Format("15:04:05"), md(backend.Printable(e.Actor)), md(backend.Printable(e.Text)))
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

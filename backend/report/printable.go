@@ -52,5 +52,14 @@ func (r Status) printable() Status {
 	for i := range r.Dependencies {
 		r.Dependencies[i].Name = p(r.Dependencies[i].Name)
 	}
+	r.Deployments = append([]Deployment(nil), r.Deployments...)
+	for i := range r.Deployments {
+		d := &r.Deployments[i]
+		d.Project, d.Service, d.Reason = p(d.Project), p(d.Service), p(d.Reason)
+		d.Colours = append([]Colour(nil), d.Colours...)
+		for j := range d.Colours {
+			d.Colours[j].Colour, d.Colours[j].Version = p(d.Colours[j].Colour), ptr(d.Colours[j].Version)
+		}
+	}
 	return r
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/incident"
 )
 
 // SchemaVersion is the version of the JSON documents of `opsdeck status`
@@ -30,6 +31,9 @@ type Status struct {
 	Alerts        []Alert      `json:"alerts"`
 	Databases     []Database   `json:"databases"`
 	Dependencies  []Dependency `json:"dependencies"`
+	Deployments   []Deployment `json:"deployments"`
+
+	incident *incident.Incident // the open one, for the markdown report
 }
 
 // Source is one backend's health.
@@ -126,6 +130,7 @@ func FromSnapshot(s backend.Snapshot) Status {
 		Alerts:        []Alert{},
 		Databases:     []Database{},
 		Dependencies:  []Dependency{},
+		Deployments:   []Deployment{},
 	}
 	for _, src := range s.Sources {
 		r.Sources = append(r.Sources, Source{

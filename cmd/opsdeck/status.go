@@ -54,7 +54,10 @@ or the dashboard as markdown (--format markdown, to attach to an incident).
 			ctx, cancel := context.WithTimeout(cmd.Context(), app.maxTimeout()+5*time.Second)
 			defer cancel()
 			app.start(ctx)
-			rep := report.FromSnapshot(app.poller.Once(ctx))
+			snap := app.poller.Once(ctx)
+			// status never reads the state directory: the deployments'
+			// traffic split is Prometheus' alone (or unknown) here.
+			rep := report.FromSnapshot(snap).WithDeployments(app.cfg.Deployments, snap, nil)
 			if err := write(cmd.OutOrStdout(), rep); err != nil {
 				return err
 			}

@@ -108,3 +108,34 @@ func TestExportAsksBeforeOverwriting(t *testing.T) {
 		})
 	})
 }
+
+// The exported report holds what the dashboard shows, the incident desk
+// included: the tiles, the resources, the blue/green deployments as the
+// deployments screen evaluates them, and the open incident's timeline.
+func TestExportHoldsTheWholeDashboard(t *testing.T) {
+	t.Parallel()
+	c := tuitest.StartConsole(t, opsdeck, tuitest.Options{Width: 120, Height: 40})
+	c.WaitFor("SYSTEM HEALTH OVERVIEW")
+	openIncident(t, c, 0, "Service crash")
+	c.Keys("e")
+	stem := c.WaitMatch(exportPromptRE)[1]
+	c.Keys("enter")
+	var md []byte
+	testbed.Eventually(t, tuitest.ConsoleWait, "the markdown report written", func() (bool, string) {
+		var err error
+		md, err = os.ReadFile(filepath.Join(c.Dir(), stem+".md"))
+		return err == nil && len(md) > 0, fmt.Sprint(err)
+	})
+	s := string(md)
+	for _, want := range []string{
+		"## System health overview", "| 14 / 15 healthy (UP) |",
+		"## Resource utilization",
+		"## Deployments (blue/green)", "| chat | blue |", "|  | green |", "PROMOTE: green",
+		"## Open incident: Service crash", "Status INVESTIGATING since", "| root | Incident opened: Incident under investigation |",
+		"What failed?: Service crash",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the report lacks %q:\n%s", want, s)
+		}
+	}
+}
