@@ -137,6 +137,33 @@ func (inc *Incident) RTOMet(now time.Time) (met, hasTarget bool) {
 	return inc.Elapsed(now) <= inc.RTO, true
 }
 
+// Clock is a duration as a stopwatch shows it, to the second: "2:50",
+// "1:02:05". The RTO clock needs the seconds: at 2m50s of a 2-minute
+// RTO, "2m" read as if the target were still met.
+func Clock(d time.Duration) string {
+	d = max(0, d).Truncate(time.Second)
+	h, m, s := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%d:%02d", m, s)
+}
+
+// RTOClock is the incident's time against its RTO for the wizard's
+// header: "2:50 of RTO 2 min, 0:50 over" or "1:10 of RTO 2 min, 0:50
+// left" ("resolved in" wording is the caller's); met is false once the
+// RTO has passed. Without an RTO it is the elapsed time alone.
+func (inc *Incident) RTOClock(now time.Time) (text string, met bool) {
+	took := inc.Elapsed(now)
+	if inc.RTO <= 0 {
+		return Clock(took), true
+	}
+	if took <= inc.RTO {
+		return fmt.Sprintf("%s of RTO %s, %s left", Clock(took), Human(inc.RTO), Clock(inc.RTO-took)), true
+	}
+	return fmt.Sprintf("%s of RTO %s, %s over", Clock(took), Human(inc.RTO), Clock(took-inc.RTO)), false
+}
+
 // Verdict is a target check worded for the screen.
 type Verdict struct {
 	Text string // "RPO at stake: 3h12m (target < 24h)"

@@ -199,3 +199,27 @@ func TestTargets(t *testing.T) {
 		}
 	}
 }
+
+// The RTO clock counts seconds: at 2m50s of a 2-minute RTO it says how
+// far over, never "2m" as if still within it.
+func TestRTOClock(t *testing.T) {
+	inc := &Incident{Started: t0, RTO: 2 * time.Minute}
+	for _, c := range []struct {
+		at   time.Duration
+		want string
+		met  bool
+	}{
+		{0, "0:00 of RTO 2 min, 2:00 left", true},
+		{70 * time.Second, "1:10 of RTO 2 min, 0:50 left", true},
+		{2 * time.Minute, "2:00 of RTO 2 min, 0:00 left", true},
+		{170*time.Second + 900*time.Millisecond, "2:50 of RTO 2 min, 0:50 over", false},
+		{time.Hour + 2*time.Minute + 5*time.Second, "1:02:05 of RTO 2 min, 1:00:05 over", false},
+	} {
+		if got, met := inc.RTOClock(t0.Add(c.at)); got != c.want || met != c.met {
+			t.Errorf("at %s: %q (met %v), want %q (met %v)", c.at, got, met, c.want, c.met)
+		}
+	}
+	if got, met := (&Incident{Started: t0}).RTOClock(t0.Add(95 * time.Second)); got != "1:35" || !met {
+		t.Errorf("no RTO: %q %v", got, met)
+	}
+}

@@ -83,7 +83,6 @@ func TestDeploymentsAreEvaluatedAsOnScreen(t *testing.T) {
 	}
 }
 
-
 // The open incident's timeline is in the markdown report, its text made
 // safe for a table cell; the JSON document stays the fleet's.
 func TestOpenIncidentInTheMarkdown(t *testing.T) {

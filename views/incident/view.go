@@ -73,15 +73,14 @@ func (w *Wizard) viewHeader() []string {
 		status = t.Warn.Render("⇢ HANDED OVER")
 	}
 	head := kit.Spread(t.Title.Render("INCIDENT ")+t.Bold.Render(kit.Sanitize(inc.Title)), status, w.width)
-	clock := fmt.Sprintf("started %s · %s", inc.Started.UTC().Format("15:04 UTC"), incident.Short(inc.Elapsed(now)))
-	if inc.RTO > 0 {
-		met, _ := inc.RTOMet(now)
-		rto := fmt.Sprintf(" of RTO %s", incident.Human(inc.RTO))
-		if met {
-			clock += t.OK.Render(rto + " ✔")
-		} else {
-			clock += t.Down.Render(rto + " exceeded")
-		}
+	clock := "started " + inc.Started.UTC().Format("15:04 UTC") + " · "
+	switch rto, met := inc.RTOClock(now); {
+	case inc.RTO <= 0:
+		clock += rto
+	case met:
+		clock += t.OK.Render(rto + " ✔")
+	default:
+		clock += t.Down.Render(rto + " ✖ RTO exceeded")
 	}
 	out := []string{head, clock + w.rpoText()}
 	if b := w.branch(); b != nil {
