@@ -281,6 +281,12 @@ func TestSecurityBreach(t *testing.T) {
 		t.Fatalf("escalation %v", k.w.Escalation())
 	}
 	k.complete()
+	// Then containment, the seed's calls being only the start of it.
+	k.at("sb_contain")
+	if n := k.w.Current(); len(n.Items) != 4 || !strings.Contains(n.Items[1], "Preserve evidence") {
+		t.Fatalf("containment steps %q", n.Items)
+	}
+	k.complete()
 	if !k.w.Finished() {
 		t.Fatalf("not finished at %s", k.w.Current().ID)
 	}

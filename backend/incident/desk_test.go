@@ -177,7 +177,7 @@ func TestDeskServiceCrash(t *testing.T) {
 	sameLines(t, "timeline", timeline(inc), []string{
 		"status|ana|Incident opened: Incident under investigation",
 		"answer|ana|What failed?: Service crash",
-		"note|ana|service: chat-backend",
+		"answer|ana|service: chat-backend",
 		"answer|ana|Health check failing?: yes (live: chat-backend-2 is unhealthy)",
 		"action|ana|restart chat-backend: ok",
 		"step|ana|Restart container: ok",
@@ -285,9 +285,9 @@ func TestDeskDatabaseCorruption(t *testing.T) {
 	}
 	sameLines(t, "timeline", timeline(inc)[1:], []string{
 		"answer|ana|What failed?: Database corruption",
-		"note|ana|database: chat",
+		"answer|ana|database: chat",
 		"answer|ana|Verify scope of corruption: yes",
-		"note|ana|service: chat-backend",
+		"answer|ana|service: chat-backend",
 		"action|ana|stop chat-backend: ok",
 		"step|ana|Stop affected services: ok",
 		"step|ana|Download backup: done",
@@ -392,8 +392,16 @@ func TestDeskSecurityBreachIsHandedOver(t *testing.T) {
 	at(t, d, "sb_escalate")
 	must(t, d.Tick(ana, "sb_escalate", 0))
 	must(t, d.Tick(ana, "sb_escalate", 1))
-	clock.Add(2 * time.Minute)
 	must(t, d.Complete(ana, "sb_escalate"))
+	at(t, d, "sb_contain")
+	if err := d.Complete(ana, "sb_contain"); err == nil {
+		t.Fatal("containment done with nothing ticked")
+	}
+	for i := range 4 {
+		must(t, d.Tick(ana, "sb_contain", i))
+	}
+	clock.Add(2 * time.Minute)
+	must(t, d.Complete(ana, "sb_contain"))
 	inc := at(t, d, "sb_handed_over").Incident
 	if inc.Open() || inc.Status != StatusHandedOver || inc.HandedTo != "Security team" || !inc.Resolved.Equal(t0.Add(2*time.Minute)) {
 		t.Fatalf("incident after the hand-over: status %q to %q at %v", inc.Status, inc.HandedTo, inc.Resolved)

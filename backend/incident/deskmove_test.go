@@ -80,6 +80,10 @@ func TestDeskRefusesViewers(t *testing.T) {
 	must(t, d.Tick(ana, "sb_escalate", 0))
 	must(t, d.Tick(ana, "sb_escalate", 1))
 	must(t, d.Complete(ana, "sb_escalate"))
+	for i := range 4 {
+		must(t, d.Tick(ana, "sb_contain", i))
+	}
+	must(t, d.Complete(ana, "sb_contain"))
 	if d.Board().Incident.Open() {
 		t.Fatal("not resolved")
 	}
@@ -133,9 +137,9 @@ func TestDeskRefusesAStaleNode(t *testing.T) {
 	inc := at(t, a, "sc_health_failing").Incident
 	sameLines(t, "timeline", timeline(inc)[1:], []string{
 		"answer|ana|What failed?: Service crash",
-		"note|ana|service: chat-backend",
+		"answer|ana|service: chat-backend",
 		"answer|ana|Health check failing?: yes (live: c1 is exited)",
-		"note|ana|Undid the last step, back at: Health check failing?",
+		"step|ana|Undid the last step, back at: Health check failing?",
 	})
 }
 
@@ -190,7 +194,7 @@ func TestDeskMoves(t *testing.T) {
 	inc := d.Board().Incident
 	sameLines(t, "timeline", timeline(inc)[1:], []string{
 		"answer|ana|What failed?: Service crash",
-		"note|ana|service: chat-backend",
+		"answer|ana|service: chat-backend",
 		"answer|ana|Health check failing?: yes",
 		"step|ana|Restart container: failed (marked failed)",
 		"step|ana|Restart container again (second attempt): ok (done by hand)",

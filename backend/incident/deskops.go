@@ -58,14 +58,14 @@ func (d *Desk) AnswerLive(actor backend.Actor, node string, s backend.Snapshot) 
 	})
 }
 
-// SetVar sets a variable of the walk (service, database), noted on the
-// timeline as "name: value".
+// SetVar sets a variable of the walk (service, database), on the
+// timeline as the answer "name: value" (a note is the engineer's own text).
 func (d *Desk) SetVar(actor backend.Actor, name, value string) error {
 	return d.walk(actor, func(inc *Incident, w *drtree.Walker) error {
 		if err := w.SetVar(name, value); err != nil {
 			return err
 		}
-		inc.Timeline = append(inc.Timeline, Event{At: d.now(), Actor: actor.String(), Kind: EventNote, Text: fmt.Sprintf("%s: %s", name, value)})
+		inc.Timeline = append(inc.Timeline, Event{At: d.now(), Actor: actor.String(), Kind: EventAnswer, Text: fmt.Sprintf("%s: %s", name, value)})
 		storeWalk(inc, w)
 		return nil
 	})
@@ -126,7 +126,7 @@ func (d *Desk) Undo(actor backend.Actor) error {
 		if err := w.Back(); err != nil {
 			return err
 		}
-		inc.Timeline = append(inc.Timeline, Event{At: d.now(), Actor: actor.String(), Kind: EventNote, Text: "Undid the last step, back at: " + w.Title()})
+		inc.Timeline = append(inc.Timeline, Event{At: d.now(), Actor: actor.String(), Kind: EventStep, Text: "Undid the last step, back at: " + w.Title()})
 		storeWalk(inc, w)
 		return nil
 	})

@@ -38,6 +38,9 @@ const (
 	EventStep   EventKind = "step"   // a manual step was done
 	EventNote   EventKind = "note"   // free text from the engineer
 	EventStatus EventKind = "status" // the incident was opened or resolved
+	// EventEscalation: the engineer called the branch's escalation
+	// contacts, whom and how as the wizard advised.
+	EventEscalation EventKind = "escalation"
 )
 
 // Event is one line of the timeline.
@@ -46,6 +49,24 @@ type Event struct {
 	Actor string    `json:"actor,omitempty"` // operator, "live", or "opsdeck"
 	Kind  EventKind `json:"kind"`
 	Text  string    `json:"text"`
+}
+
+// Call is an escalation made: the branch whose contacts were called, when
+// and by whom.
+type Call struct {
+	Branch string    `json:"branch"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+}
+
+// CallOf is the call made for the branch, nil while none was.
+func (inc *Incident) CallOf(branch string) *Call {
+	for i := range inc.Called {
+		if inc.Called[i].Branch == branch {
+			return &inc.Called[i]
+		}
+	}
+	return nil
 }
 
 // Item is a checklist entry.
@@ -98,6 +119,9 @@ type Incident struct {
 	ActionItems   []string `json:"action_items,omitempty"`
 	// Escalations are who was called and why: "DevOps lead (2+ restarts fail)".
 	Escalations []string `json:"escalations,omitempty"`
+	// Called are the escalations the engineers said they made, one per
+	// branch: until then the wizard keeps the escalation in front.
+	Called []Call `json:"called,omitempty"`
 
 	Timeline     []Event      `json:"timeline,omitempty"`
 	Walk         drtree.State `json:"walk"`

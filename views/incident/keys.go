@@ -5,7 +5,7 @@ import "charm.land/bubbles/v2/key"
 // wizardKeys are the wizard's own keys. They avoid the global ones (q, c,
 // e, digits, ?, :) so the shell keeps working inside the wizard.
 type wizardKeys struct {
-	New, Do, Yes, No, Live, ByHand, Failed, Tick, Undo, Note, Report key.Binding
+	New, Do, Yes, No, Live, ByHand, Failed, Tick, Undo, Note, Called, Report key.Binding
 }
 
 func newWizardKeys() wizardKeys {
@@ -23,6 +23,7 @@ func newWizardKeys() wizardKeys {
 		Tick:   b("tick item", "space"),
 		Undo:   b("undo last step", "u"),
 		Note:   b("add a note", "t"),
+		Called: b("I called the escalation", "p"),
 		Report: b("write the report", "w"),
 	}
 }
@@ -32,7 +33,7 @@ func (w *Wizard) ShortHelp() []key.Binding {
 	if !w.open() {
 		return []key.Binding{k.New, k.Report, k.Tick}
 	}
-	return []key.Binding{k.Do, k.Yes, k.No, k.Live, k.Tick, k.ByHand, k.Failed, k.Undo, k.Note}
+	return []key.Binding{k.Do, k.Yes, k.No, k.Live, k.Tick, k.ByHand, k.Failed, k.Undo, k.Note, k.Called}
 }
 
 func (w *Wizard) FullHelp() [][]key.Binding { return [][]key.Binding{w.ShortHelp()} }

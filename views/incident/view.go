@@ -150,7 +150,7 @@ func (w *Wizard) viewStep() []string {
 	n := walk.Current()
 	out := []string{t.Title.Render("▶ "+kit.Sanitize(walk.Title())) + t.Subtle.Render("  ["+string(n.Kind)+"]")}
 	if text := walk.Text(); text != "" {
-		out = append(out, "  "+kit.Sanitize(text))
+		out = append(out, indent("  ", kit.Wrap(kit.Sanitize(text), w.width-2))...)
 	}
 	if need := walk.NeedVars(); len(need) > 0 {
 		out = append(out, t.Warn.Render("  needs "+strings.Join(need, ", ")+": press enter to type it"))
@@ -193,22 +193,27 @@ func (w *Wizard) viewStep() []string {
 			if walk.Ticked(i) {
 				box = t.OK.Render("[x]")
 			}
-			out = append(out, w.row(i, box+" "+kit.Sanitize(walk.Render(it))))
+			// A step is read whole: wrapped under its box, never cut.
+			lines := kit.Wrap(kit.Sanitize(walk.Render(it)), w.width-8)
+			out = append(out, w.row(i, box+" "+lines[0]))
+			out = append(out, indent("       ", lines[1:])...)
 		}
 		out = append(out, t.Subtle.Render("  space tick · enter done when all are ticked"))
 	case drtree.KindWait:
 		left := walk.WaitLeft(w.now())
 		out = append(out, fmt.Sprintf("  waiting %s more · enter skip", left.Round(time.Second)))
 	}
-	if esc := walk.Escalation(); esc != nil {
-		line := "escalation: " + kit.Sanitize(esc.When) + " → " + kit.Sanitize(esc.String())
-		if walk.EscalationDue() {
-			out = append(out, "", t.Down.Render("☎ ESCALATE NOW: "+kit.Sanitize(esc.String())))
-		} else {
-			out = append(out, t.Subtle.Render(line))
-		}
-	}
+	out = append(out, w.viewEscalation()...)
 	return append(out, "")
+}
+
+// indent prefixes each line.
+func indent(prefix string, lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = prefix + l
+	}
+	return out
 }
 
 func (w *Wizard) row(i int, text string) string {
@@ -266,7 +271,16 @@ func (w *Wizard) viewTimeline(h int) []string {
 		if e.Actor != "" {
 			who = t.Subtle.Render(" · " + kit.Sanitize(e.Actor))
 		}
-		out = append(out, t.Subtle.Render(e.At.UTC().Format("15:04:05")+" ")+kit.Sanitize(e.Text)+who)
+		text := kit.Sanitize(e.Text)
+		// An engineer's note and an escalation made stand out from what
+		// the walk and the runner recorded, by a mark as well as colour.
+		switch e.Kind {
+		case incident.EventNote:
+			text = t.Bold.Render("✎ " + text)
+		case incident.EventEscalation:
+			text = t.Warn.Render("☎ " + text)
+		}
+		out = append(out, t.Subtle.Render(e.At.UTC().Format("15:04:05")+" ")+text+who)
 	}
 	return out
 }

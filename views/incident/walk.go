@@ -40,6 +40,12 @@ func (w *Wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 		return w.change(func(d *incident.Desk, a backend.Actor) error { return d.Undo(a) })
 	case key.Matches(msg, k.Note):
 		return w.ask("note", "")
+	case key.Matches(msg, k.Called):
+		var advice []string
+		if esc := incident.EscalationPending(inc, walk); esc != nil {
+			advice = w.advice(esc) // what the screen told them to do
+		}
+		return w.change(func(d *incident.Desk, a backend.Actor) error { return d.Escalated(a, node, advice) })
 	}
 	if need := walk.NeedVars(); len(need) > 0 && key.Matches(msg, k.Do) {
 		return w.ask("var:"+need[0], "")

@@ -1,8 +1,11 @@
 package kit
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manacore/opsdeck/backend"
 )
@@ -41,5 +44,21 @@ func TestSpreadDropsRightWhenTooNarrow(t *testing.T) {
 	}
 	if got := Spread("left", "right", 9); got != "left" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+func TestWrapKeepsEveryWord(t *testing.T) {
+	s := "Preserve evidence: snapshot the disks, copy the logs and docker inspect output off the hosts"
+	got := Wrap(s, 30)
+	for _, l := range got {
+		if ansi.StringWidth(l) > 30 {
+			t.Errorf("line %q is wider than 30", l)
+		}
+	}
+	if strings.Join(strings.Fields(strings.Join(got, " ")), " ") != s {
+		t.Errorf("wrapped %q lost words: %q", s, got)
+	}
+	if got := Wrap("/var/backups/postgres/chat-2026-12-03T02:00:00Z.dump", 20); len(got) != 3 || strings.Join(got, "") != "/var/backups/postgres/chat-2026-12-03T02:00:00Z.dump" {
+		t.Errorf("a long path is cut across lines, whole: %q", got)
 	}
 }

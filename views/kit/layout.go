@@ -23,3 +23,14 @@ func Spread(left, right string, w int) string {
 	}
 	return left + strings.Repeat(" ", w-lw-rw) + right
 }
+
+// Wrap breaks plain text into lines of at most w cells, at spaces where it
+// can (a word longer than w is cut across lines, never dropped). Text that
+// must be read whole (a prompt, an escalation, a checklist step) is
+// wrapped, never truncated with FitLine.
+func Wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}

@@ -178,6 +178,8 @@ func TestWizardSecurityBreach(t *testing.T) {
 		waitStep(t, c, "Call Security team + Legal", "manual")
 		c.WaitFor("☎ ESCALATE NOW: Security team + Legal")
 		tickAll(t, c, "Call Security team + Legal", 2)
+		waitStep(t, c, "Contain the breach, as the Security team directs", "manual")
+		tickAll(t, c, "Contain the breach, as the Security team directs", 4)
 		waitResolved(t, c, "Handed over to Security team after")
 
 		report := writeReport(t, c, "breach-report.md")
@@ -198,6 +200,7 @@ func TestWizardSecurityBreachSaysHandedOver(t *testing.T) {
 	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
 		openIncident(t, c, 3, "Security breach")
 		tickAll(t, c, "Call Security team + Legal", 2)
+		tickAll(t, c, "Contain the breach, as the Security team directs", 4)
 		c.WaitFor("POST-INCIDENT ACTIONS")
 		if s := c.Screen(); !strings.Contains(s, "HANDED OVER") || !strings.Contains(s, "The Security team leads from here.") {
 			t.Errorf("the walk ended in the tree's node HANDED OVER (sb_handed_over: The Security team leads from here.), but the wizard does not say so:\n%s", s)
