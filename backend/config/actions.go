@@ -68,6 +68,10 @@ func (b *builder) actions(r *rawConfig, c *Config) Actions {
 		a.HealthTimeout = b.duration(*ra.HealthTimeout, "health_timeout", path(ap, "health_timeout")...)
 	}
 	sshHost := func(h string, where []any, what string) {
+		if h == "" {
+			b.fail(b.at(where...), "%s needs host: the sources.ssh.hosts name it runs on", what)
+			return
+		}
 		if c.Sources.SSH == nil {
 			b.fail(b.at(where...), "%s runs over SSH on %q, but sources.ssh is not configured", what, h)
 			return
@@ -92,7 +96,11 @@ func (b *builder) actions(r *rawConfig, c *Config) Actions {
 		if len(rc.Argv) == 0 || strings.TrimSpace(rc.Argv[0]) == "" {
 			b.fail(b.at(cp...), "command %q needs argv: the program and its arguments as a list, e.g. [./scripts/rollback.sh, \"{project}\", \"{version}\"]", rc.Name)
 		}
-		sshHost(rc.Host, path(cp, "host"), "command "+rc.Name)
+		// On the simulator alone (the demo) a command runs on the
+		// simulated fleet: it needs no SSH host.
+		if c.Sources.Simulator == nil || c.Sources.SSH != nil || rc.Host != "" {
+			sshHost(rc.Host, path(cp, "host"), "command "+rc.Name)
+		}
 		a.Commands = append(a.Commands, cmd)
 	}
 	services := map[string]bool{}

@@ -61,7 +61,8 @@ actions:
 	if !reflect.DeepEqual(d.Backups, want) || !reflect.DeepEqual(d.Services, []string{"chat-backend", "chat-web"}) {
 		t.Fatalf("database %+v %+v", d, d.Backups)
 	}
-	if def := Default().Actions; def.HealthTimeout != DefaultHealthTimeout || len(def.Commands) != 0 {
+	// The demo's commands are its blue/green steps, run on the simulator.
+	if def := Default().Actions; def.HealthTimeout != DefaultHealthTimeout || len(def.Commands) != 3 || def.Commands[0].Host != "" {
 		t.Fatalf("default actions %+v", def)
 	}
 }

@@ -38,21 +38,42 @@ func (s *service) bgContainers(t time.Time) []backend.Container {
 	return []backend.Container{mk("blue", k-1, prevStart), mk("green", k, start)}
 }
 
+// withTraffic lays an operator's decommission over the colours: the
+// retired colour's container is exited.
+func (s *service) withTraffic(cs []backend.Container, o ops, t time.Time) []backend.Container {
+	if r := s.retired(o, t); r != "" {
+		for i := range cs {
+			if cs[i].Colour == r {
+				cs[i].State, cs[i].Health = backend.StateExited, backend.HealthNone
+			}
+		}
+	}
+	return cs
+}
+
 // canaryErrors is how much more often the canary fails than the service
-// as a whole: new code tends to, and the demo's gates still pass.
+// as a whole at the demo's 10 %: new code tends to, and the demo's gates
+// still pass. As the canary takes more of the traffic its figures become
+// the service's.
 const canaryErrors = 1.5
 
-// colourMetrics splits the service's requests 90/10 between blue and
-// green, each colour with figures of its own: the canary fails a little
-// more often and runs a little slower, as new code tends to, and stays
-// inside the gates so the demo's verdict is "promote". The colours' error
-// rates weigh back to the service's own (what the overview shows), so the
-// deployments screen and the services screen never disagree.
-func colourMetrics(m backend.Metrics) map[string]backend.Metrics {
+// colourMetrics splits the service's requests between blue and green,
+// green taking the share green (0 to 1; the seed's 10 % unless an
+// operator's command moved it), each colour with figures of its own: the
+// canary fails a little more often and runs a little slower, as new code
+// tends to, and stays inside the gates so the demo's verdict is
+// "promote". The colours' error rates weigh back to the service's own
+// (what the overview shows), so the deployments screen and the services
+// screen never disagree. A colour without traffic has no error rate or
+// p95 (nothing was measured), not zero.
+func colourMetrics(m backend.Metrics, green float64) map[string]backend.Metrics {
 	part := func(share, errors, slower float64) backend.Metrics {
 		out := backend.Metrics{}
 		if m.RPS.Valid {
 			out.RPS = backend.Some(m.RPS.V * share)
+		}
+		if share == 0 {
+			return out
 		}
 		if m.ErrorRatePct.Valid {
 			out.ErrorRatePct = backend.Some(m.ErrorRatePct.V * errors)
@@ -62,7 +83,34 @@ func colourMetrics(m backend.Metrics) map[string]backend.Metrics {
 		}
 		return out
 	}
-	// share·green + (1-share)·blue = 1: blue's factor from green's.
-	blueErrors := (1 - canaryShare*canaryErrors) / (1 - canaryShare)
-	return map[string]backend.Metrics{"blue": part(1-canaryShare, blueErrors, 1), "green": part(canaryShare, canaryErrors, 1.08)}
+	switch {
+	case green <= 0:
+		return map[string]backend.Metrics{"blue": part(1, 1, 1), "green": part(0, 0, 0)}
+	case green >= 1:
+		return map[string]backend.Metrics{"blue": part(0, 0, 0), "green": part(1, 1, 1)}
+	}
+	// green·g + (1-green)·b = 1, g falling from 1.5 at 10 % to 1 at all
+	// of it, so b stays positive whatever the split.
+	g := 1 + (canaryErrors-1)*(1-green)/(1-canaryShare)
+	b := (1 - green*g) / (1 - green)
+	return map[string]backend.Metrics{"blue": part(1-green, b, 1), "green": part(green, g, 1.08)}
+}
+
+// greenShare is green's share of the requests of service s now: the one
+// an operator's command set during the current deploy, else the canary's.
+// A new deploy starts a new canary.
+func (s *service) greenShare(o ops, t time.Time) float64 {
+	if k, _ := s.epoch(0, t.Unix()); o.traffic.set && o.traffic.deploy == k {
+		return o.traffic.green
+	}
+	return canaryShare
+}
+
+// retired is the colour an operator decommissioned during the current
+// deploy ("" none): its containers are exited.
+func (s *service) retired(o ops, t time.Time) string {
+	if k, _ := s.epoch(0, t.Unix()); o.traffic.deploy == k {
+		return o.traffic.retired
+	}
+	return ""
 }

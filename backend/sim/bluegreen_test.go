@@ -53,3 +53,77 @@ func TestBlueGreenCanary(t *testing.T) {
 		t.Fatalf("only %s reports per colour, got %d services", bg, len(tel.ColourMetrics))
 	}
 }
+
+// The deployment steps move the simulated requests as a load balancer
+// would, the colours' error rates always weighing back to the service's;
+// a decommissioned colour is exited; the next deploy starts a new canary.
+func TestDeployStepsMoveTheTraffic(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	svcs := Generate(3, 1)
+	bg := svcs[0].Name
+	f := New(Config{Seed: 5, Clock: func() time.Time { return now }, Services: svcs, Thresholds: backend.DefaultThresholds(), BlueGreen: []string{bg}})
+	src := f.Sources()
+	fetch := func() (map[string]backend.Metrics, backend.Metrics, []backend.Container) {
+		t.Helper()
+		inv, err := src[0].Fetch(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tel, err := src[1].Fetch(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range inv.Services {
+			if s.Name == bg {
+				return tel.ColourMetrics[bg], tel.Metrics[bg], s.Containers
+			}
+		}
+		t.Fatalf("no %s", bg)
+		return nil, backend.Metrics{}, nil
+	}
+	share := func(step, colour, weight string, wantGreen float64) {
+		t.Helper()
+		if err := f.deployStep(bg, step, colour, weight, now); err != nil {
+			t.Fatal(err)
+		}
+		cm, m, _ := fetch()
+		if got := cm["green"].RPS.V / m.RPS.V; math.Abs(got-wantGreen) > 1e-9 {
+			t.Fatalf("%s %s %s: green has %v of the requests, want %v", step, colour, weight, got, wantGreen)
+		}
+		var errs float64
+		for _, c := range cm {
+			errs += c.RPS.V * c.ErrorRatePct.Or(0)
+		}
+		if math.Abs(errs/m.RPS.V-m.ErrorRatePct.V) > 1e-9 {
+			t.Fatalf("%s: the colours' error rates weigh to %v, the service's is %v", step, errs/m.RPS.V, m.ErrorRatePct.V)
+		}
+		for colour, c := range cm {
+			if c.RPS.V == 0 && (c.ErrorRatePct.Valid || c.P95MS.Valid) {
+				t.Fatalf("%s: %s takes no requests but has figures %+v", step, colour, c)
+			}
+		}
+	}
+	share("shift", "green", "50", 0.5)
+	share("shift", "blue", "75", 0.25)
+	share("promote", "green", "100", 1)
+	if err := f.deployStep(bg, "decommission", "blue", "", now); err != nil {
+		t.Fatal(err)
+	}
+	_, _, cs := fetch()
+	if cs[0].Colour != "blue" || cs[0].State != backend.StateExited || cs[1].State != backend.StateRunning {
+		t.Fatalf("after decommissioning blue: %+v", cs)
+	}
+	if err := f.deployStep(bg, "shift", "green", "150", now); err == nil {
+		t.Fatal("a 150 % shift was taken")
+	}
+	if err := f.deployStep(bg, "shift", "purple", "10", now); err == nil {
+		t.Fatal("a shift to purple was taken")
+	}
+
+	// The next deploy: a new canary at 10 %, both colours running.
+	now = now.Add(30 * 24 * time.Hour)
+	cm, m, cs := fetch()
+	if math.Abs(cm["green"].RPS.V/m.RPS.V-canaryShare) > 1e-9 || cs[0].State != backend.StateRunning {
+		t.Fatalf("a deploy later: green %v of %v, containers %+v", cm["green"].RPS, m.RPS, cs)
+	}
+}

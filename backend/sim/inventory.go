@@ -27,7 +27,7 @@ func (f *Fleet) inventory(t time.Time) backend.Partial {
 // names the containers the screen shows.
 func (s *service) shown(t time.Time, o ops) []backend.Container {
 	if s.blueGreen && !s.crashing(o) {
-		return s.withOps(s.bgContainers(t), o, t)
+		return s.withOps(s.withTraffic(s.bgContainers(t), o, t), o, t)
 	}
 	return s.withOps(s.containers(t, o), o, t)
 }

@@ -25,7 +25,8 @@ func (f *Fleet) telemetry(t time.Time) backend.Partial {
 		s := &f.services[i]
 		name := s.skel.Name
 		p.Uptime[name] = backend.Some(s.uptime)
-		if !s.running(f.opsOf(name)) {
+		o := f.opsOf(name)
+		if !s.running(o) {
 			// Prometheus cannot scrape a dead target: its figures are
 			// missing, not zero (a zero error rate would read as healthy).
 			continue
@@ -35,7 +36,7 @@ func (f *Fleet) telemetry(t time.Time) backend.Partial {
 			if p.ColourMetrics == nil {
 				p.ColourMetrics = map[string]map[string]backend.Metrics{}
 			}
-			p.ColourMetrics[name] = colourMetrics(p.Metrics[name])
+			p.ColourMetrics[name] = colourMetrics(p.Metrics[name], s.greenShare(o, t))
 		}
 		p.P95History[name] = s.history(t, grid[i], f.th)
 	}

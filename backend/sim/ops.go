@@ -19,6 +19,18 @@ type ops struct {
 	// the containers run the release before it.
 	rolledBack    bool
 	rolledBackDep int64
+	// traffic is what the deployment commands did to a blue/green
+	// service during one deploy.
+	traffic traffic
+}
+
+// traffic is the blue/green split and decommission an operator's
+// commands set during deploy (the epoch index they were run in).
+type traffic struct {
+	deploy  int64
+	set     bool    // green was given a share
+	green   float64 // green's share, 0 to 1
+	retired string  // the colour decommissioned, "" none
 }
 
 // crashing reports whether the service crash-loops now: profiled down and

@@ -146,6 +146,20 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 			ex[k] = sa
 		}
 		a.ui.Deps.Silences, backups = sa, sa
+		if cmds := cfg.Actions.Commands; len(cmds) > 0 && cfg.Sources.SSH == nil {
+			// The demo's commands (its blue/green steps) are planned and
+			// quoted by the runbook executor, run by a simulated shell,
+			// and change the simulated fleet's traffic.
+			cx := &runbook.CommandExecutor{Runner: sim.Shell{Fleet: a.fleet, Step: sa.Step}, Hosts: map[string]ssh.Host{}}
+			for _, c := range cmds {
+				cx.Hosts[c.Host] = ssh.Host{Name: c.Host, Addr: "simulated"}
+				cx.Specs = append(cx.Specs, runbook.CommandSpec{Name: c.Name, Host: c.Host, Argv: c.Argv, Timeout: c.Timeout, Destructive: c.Destructive})
+			}
+			if err := cx.Validate(); err != nil {
+				return nil, nil, fmt.Errorf("actions.commands: %w", err)
+			}
+			ex[backend.ActKindCommand] = sim.Deploys{Commands: cx, Fleet: a.fleet}
+		}
 	}
 	if len(a.engines) > 0 {
 		dx, err := actions.New(a.engines, actions.Options{HealthTimeout: cfg.Actions.HealthTimeout,
@@ -170,12 +184,15 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 			}
 		})
 	}
-	restores, err := a.sshExecutors(ex)
-	if err != nil {
-		return nil, nil, err
-	}
-	if restores != nil {
-		backups = restores
+	// The simulator alone has nothing real to reach over SSH.
+	if a.fleet == nil || len(a.engines) > 0 || cfg.Sources.SSH != nil {
+		restores, err := a.sshExecutors(ex)
+		if err != nil {
+			return nil, nil, err
+		}
+		if restores != nil {
+			backups = restores
+		}
 	}
 	if rb := ex[backend.ActKindRollback]; rb != nil && a.fleet == nil {
 		// A rollback is done when the service answers its health check.
