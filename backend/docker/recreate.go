@@ -12,6 +12,7 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
 )
@@ -224,4 +225,31 @@ func endpoints(in container.InspectResponse) (*network.NetworkingConfig, map[str
 		}
 	}
 	return primary, others
+}
+
+// ImageTag is a tagged image on the engine.
+type ImageTag struct {
+	Ref     string // "manacore/chat-backend:v1.5.2"
+	ID      string
+	Created time.Time
+}
+
+// Tags lists the engine's images tagged in repository repo (the part of a
+// reference before its tag), newest first: what a rollback can re-create
+// from without a pull.
+func (e *Engine) Tags(ctx context.Context, repo string) ([]ImageTag, error) {
+	imgs, err := e.cli.ImageList(ctx, image.ListOptions{Filters: filters.NewArgs(filters.Arg("reference", repo+":*"))})
+	if err != nil {
+		return nil, e.wrap("list images of "+repo, "", err)
+	}
+	var out []ImageTag
+	for _, img := range imgs {
+		for _, ref := range img.RepoTags {
+			if tag, ok := strings.CutPrefix(ref, repo+":"); ok && tag != "" && !strings.ContainsAny(tag, ":/") {
+				out = append(out, ImageTag{Ref: ref, ID: img.ID, Created: time.Unix(img.Created, 0).UTC()})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b ImageTag) int { return b.Created.Compare(a.Created) })
+	return out, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"strings"
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
@@ -42,6 +44,15 @@ type CommandExecutor struct {
 	Specs     []CommandSpec
 	Rollbacks map[string]string // service → name of its rollback CommandSpec
 	Fallback  backend.ActionExecutor
+	// Versions lists the versions a rollback of a service can go to,
+	// newest first (param "version"; the Docker executor's history),
+	// offered in the confirmation with the first as the default; nil or
+	// empty: {version} must be given.
+	Versions func(service string) []backend.ParamOption
+	// Projects names each service's project, for a rollback command's
+	// {project} (the seed's "rollback.sh chat v1.5.2"): the key asks
+	// for the service alone.
+	Projects map[string]string
 }
 
 // Validate checks the configuration: every spec has a unique plain name,
@@ -147,7 +158,22 @@ func (c *CommandExecutor) resolve(a backend.Action) (resolved, error) {
 		return resolved{}, err
 	}
 	h, _ := lookupHost(c.Hosts, s.Host)
-	argv, err := fill(s.Argv, values(a))
+	var options []backend.ParamOption
+	if a.Kind == backend.ActKindRollback && c.Versions != nil && usesPlaceholder(s.Argv, PhVersion) {
+		options = c.Versions(a.Target)
+		if len(options) > 0 && a.Params[PhVersion] == "" {
+			a.Params = maps.Clone(a.Params)
+			if a.Params == nil {
+				a.Params = map[string]string{}
+			}
+			a.Params[PhVersion] = options[0].Value // the one before, unless another is chosen
+		}
+	}
+	vals := values(a)
+	if p := c.Projects[a.Target]; a.Kind == backend.ActKindRollback && vals[PhProject] == "" && p != "" {
+		vals[PhProject] = p
+	}
+	argv, err := fill(s.Argv, vals)
 	if err != nil {
 		return resolved{}, fmt.Errorf("%s %s: command %s %w", a.Kind, a.Target, s.Name, err)
 	}
@@ -157,11 +183,12 @@ func (c *CommandExecutor) resolve(a backend.Action) (resolved, error) {
 		Action:  a,
 		Steps:   []string{fmt.Sprintf("%s: %s (timeout %s)", label, ssh.QuoteArgv(argv), timeout)},
 		Timeout: timeout + planSlack,
+		Options: options,
 	}
 	if s.Destructive {
 		p.Destructive = true
 		p.Confirm = s.Name
-		if svc := values(a)[PhService]; svc != "" {
+		if svc := vals[PhService]; svc != "" {
 			p.Confirm = svc
 		}
 	}
@@ -214,6 +241,16 @@ func (c *CommandExecutor) Execute(ctx context.Context, p backend.Plan, out func(
 	}
 	info(out, "%s: exit 0 after %s", r.spec.Name, res.Duration.Round(time.Millisecond))
 	return nil
+}
+
+// usesPlaceholder reports whether a word of argv holds {name}.
+func usesPlaceholder(argv []string, name string) bool {
+	for _, w := range argv {
+		if strings.Contains(w, "{"+name+"}") {
+			return true
+		}
+	}
+	return false
 }
 
 // timeout is the spec's timeout with the default applied.

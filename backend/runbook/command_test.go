@@ -287,3 +287,37 @@ func TestRollbackWithoutCommandGoesToFallback(t *testing.T) {
 		t.Fatalf("fallback planned %d executed %d, ssh ran %d", fb.planned, fb.executed, len(f.calls))
 	}
 }
+
+// R asks for the service alone: a rollback command gets its {project}
+// from the config and its {version} from the versions seen before,
+// offered in the confirmation with the one before as the default; a
+// version chosen there is the one run.
+func TestRollbackCommandOffersTheVersionsSeen(t *testing.T) {
+	f := &fakeRunner{}
+	c := seedCommands(f)
+	c.Projects = map[string]string{"chat-backend": "chat"}
+	c.Versions = func(service string) []backend.ParamOption {
+		if service != "chat-backend" {
+			return nil
+		}
+		return []backend.ParamOption{{Param: "version", Value: "v1.5.2", Label: "v1.5.2 · ran until …"}, {Param: "version", Value: "v1.5.1"}}
+	}
+	a := backend.Action{Kind: backend.ActKindRollback, Target: "chat-backend", Actor: operator()}
+	p, err := c.Plan(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "steps", p.Steps, []string{"tb-app (deploy@127.0.0.1:2222): ./scripts/rollback.sh chat v1.5.2 (timeout 5m0s)"})
+	if len(p.Options) != 2 || p.Action.Params["version"] != "v1.5.2" || a.Params != nil {
+		t.Fatalf("options %+v, params %v (the caller's %v)", p.Options, p.Action.Params, a.Params)
+	}
+	a.Params = map[string]string{"version": "v1.5.1"}
+	p, err = c.Plan(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Execute(context.Background(), p, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, "argv", f.argvs()[0], []string{"./scripts/rollback.sh", "chat", "v1.5.1"})
+}

@@ -96,13 +96,21 @@ func (x *Actions) Plan(_ context.Context, a backend.Action) (backend.Plan, error
 	sim := " (simulated)"
 	switch a.Kind {
 	case backend.ActKindRestart, backend.ActKindRollback, backend.ActKindStop, backend.ActKindStart:
+		to := ""
+		if a.Kind == backend.ActKindRollback {
+			var err error
+			if p.Options, to, err = x.rollbackTo(a); err != nil {
+				return p, err
+			}
+			to = " to " + to
+		}
 		for _, t := range targets(a) {
 			cs, ok := x.containers(t)
 			if !ok {
 				return p, fmt.Errorf("%s: no such service in the fleet", t)
 			}
 			for _, c := range cs {
-				p.Steps = append(p.Steps, fmt.Sprintf("docker@%s: %s %s%s", c.Host, a.Kind, c.Name, sim))
+				p.Steps = append(p.Steps, fmt.Sprintf("docker@%s: %s %s%s%s", c.Host, a.Kind, c.Name, to, sim))
 			}
 		}
 		p.Destructive = a.Kind != backend.ActKindStart
@@ -201,7 +209,7 @@ func (x *Actions) lifecycle(p backend.Plan, say func(string), line func(stream, 
 		if err := wait(); err != nil {
 			return err
 		}
-		if err := x.Fleet.simulate(p.Action.Kind, stepTarget(s, ts), x.Fleet.now()); err != nil {
+		if err := x.Fleet.simulate(p.Action, stepTarget(s, ts), x.Fleet.now()); err != nil {
 			line("stderr", "  "+err.Error())
 			if rest := len(p.Steps) - i - 1; rest > 0 {
 				return fmt.Errorf("%w; %d more container(s) not touched", err, rest)

@@ -214,3 +214,38 @@ func TestSilenceHonoursMatchers(t *testing.T) {
 		t.Fatalf("expiring an expired silence: %v", err)
 	}
 }
+
+// A rollback offers the releases the service ran before, newest first,
+// goes to the one chosen (the one before by default), names it in every
+// step, and refuses a version the service never ran.
+func TestRollbackToANamedVersion(t *testing.T) {
+	c := &clock{t: testNow}
+	f := New(seedConfig(1, c.now))
+	x := &Actions{Fleet: f, Step: time.Millisecond}
+	s := f.services[2] // chat-web
+	k, _ := s.epoch(0, c.now().Unix())
+	a := backend.Action{Kind: backend.ActKindRollback, Target: "chat-web", Actor: operator}
+	p, err := x.Plan(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Options) != rollbackReleases || p.Options[0].Value != s.tag(k-1) || p.Options[1].Value != s.tag(k-2) ||
+		p.Options[0].Param != "version" || !strings.HasPrefix(p.Options[0].Label, s.tag(k-1)+" · deployed ") {
+		t.Fatalf("options %+v, want %s, %s, … newest first", p.Options, s.tag(k-1), s.tag(k-2))
+	}
+	if !strings.Contains(p.Steps[0], "rollback chat-web-1 to "+s.tag(k-1)+" (simulated)") {
+		t.Fatalf("steps %q", p.Steps)
+	}
+	a.Params = map[string]string{"version": s.tag(k - 3)}
+	if _, err := run(t, x, a); err != nil {
+		t.Fatal(err)
+	}
+	svc, _ := inspect(t, f, "chat-web")
+	if v := svc.Containers[0].Version; v != s.tag(k-3) {
+		t.Fatalf("after the rollback to %s it runs %s", s.tag(k-3), v)
+	}
+	a.Params = map[string]string{"version": "v9.9.9"}
+	if _, err := x.Plan(context.Background(), a); err == nil || !strings.Contains(err.Error(), `version "v9.9.9" is not one it ran before`) {
+		t.Fatalf("unknown version: %v", err)
+	}
+}

@@ -15,9 +15,9 @@ type ops struct {
 	stopped bool      // stopped by an action: exited until started
 	fixed   bool      // a crash-looping service rolled back: it runs
 	started time.Time // when an action last (re)started it; zero: never
-	// rolledBack is the deploy a rollback undid: until the next deploy
-	// the containers run the release before it.
-	rolledBack    bool
+	// rolledBackTo is the release a rollback went to during deploy
+	// rolledBackDep: until the next deploy the containers run it.
+	rolledBackTo  string
 	rolledBackDep int64
 	// traffic is what the deployment commands did to a blue/green
 	// service during one deploy.
@@ -86,8 +86,8 @@ func (s *service) withOps(cs []backend.Container, o ops, t time.Time) []backend.
 	k, _ := s.epoch(0, t.Unix())
 	for i := range cs {
 		c := &cs[i]
-		if o.rolledBack && o.rolledBackDep == k {
-			c.Version = s.tag(k - 1)
+		if o.rolledBackTo != "" && o.rolledBackDep == k {
+			c.Version = o.rolledBackTo
 			c.Image = "manacore/" + s.skel.Name + ":" + c.Version
 		}
 		if !o.started.IsZero() && o.started.After(c.StartedAt) && !o.started.After(t) {
@@ -103,7 +103,8 @@ func (s *service) withOps(cs []backend.Container, o ops, t time.Time) []backend.
 // simulate applies a finished action's effect on service name and returns
 // why it failed, as Docker would report it, "" when it worked: restarting
 // or starting a crash-looping service brings it back only to crash again.
-func (f *Fleet) simulate(kind backend.ActionKind, name string, at time.Time) error {
+func (f *Fleet) simulate(a backend.Action, name string, at time.Time) error {
+	kind := a.Kind
 	s, ok := f.service(name)
 	if !ok {
 		return fmt.Errorf("%s: no such service in the fleet", name)
@@ -121,9 +122,13 @@ func (f *Fleet) simulate(kind backend.ActionKind, name string, at time.Time) err
 		f.changeOps(name, func(o *ops) { o.stopped, o.started = false, at })
 	case backend.ActKindRollback:
 		k, _ := s.epoch(0, at.Unix())
+		to := a.Params["version"]
+		if to == "" {
+			to = s.tag(k - 1)
+		}
 		f.changeOps(name, func(o *ops) {
 			o.stopped, o.fixed, o.started = false, true, at
-			o.rolledBack, o.rolledBackDep = true, k
+			o.rolledBackTo, o.rolledBackDep = to, k
 		})
 	}
 	return nil

@@ -238,8 +238,17 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) (*r
 	}
 	if len(cfg.Actions.Commands) > 0 {
 		cx := &runbook.CommandExecutor{Runner: cl, Hosts: hosts, Rollbacks: map[string]string{}, Fallback: ex[backend.ActKindRollback]}
+		if dx, ok := ex[backend.ActKindRollback].(*actions.Executor); ok {
+			cx.Versions = dx.Versions // a rollback command's {version}: the ones seen running before
+		}
 		for _, c := range cfg.Actions.Commands {
 			cx.Specs = append(cx.Specs, runbook.CommandSpec{Name: c.Name, Host: c.Host, Argv: c.Argv, Timeout: c.Timeout, Destructive: c.Destructive})
+		}
+		cx.Projects = map[string]string{}
+		for _, p := range cfg.Projects {
+			for _, s := range p.Services {
+				cx.Projects[s.Name] = p.Name
+			}
 		}
 		for _, s := range cfg.Services() {
 			if sp, ok := serviceSpec(cfg, s.Name); ok && sp.RollbackCommand != "" {

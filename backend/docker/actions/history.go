@@ -164,6 +164,13 @@ func (h *History) Previous(service string, current []string) (ImageSeen, bool) {
 	return ImageSeen{}, false
 }
 
+// Current is what the service ran at the last observation.
+func (h *History) Current(service string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.current[service])
+}
+
 // Seen returns a copy of the service's history, oldest first.
 func (h *History) Seen(service string) []ImageSeen {
 	h.mu.Lock()

@@ -118,7 +118,6 @@ func TestPlanErrorsAgainstEngine(t *testing.T) {
 		want string
 	}{
 		{act(backend.ActKindRestart, b.service("nope"), nil), "unknown service " + b.service("nope") + ": no container of it on docker@acttest"},
-		{act(backend.ActKindRollback, svc, nil), "no previous version seen for " + svc + " (it runs " + imageV2},
 		{act(backend.ActKindRollback, svc, map[string]string{"image": "opsdeck-fleetsvc:v9.9.9"}), "image opsdeck-fleetsvc:v9.9.9 is not on docker@acttest"},
 		{act(backend.ActKindRollback, svc, map[string]string{"image": imageV2}), "every container runs " + imageV2 + " already"},
 	} {
@@ -127,9 +126,22 @@ func TestPlanErrorsAgainstEngine(t *testing.T) {
 			t.Errorf("%s %v: err = %v, want %q", c.a.Kind, c.a.Params, err, c.want)
 		}
 	}
+	// Never seen running another version: the rollback offers the other
+	// tags of its repository on the engine, newest first, and goes to the
+	// first unless another is chosen; the image it runs is not offered.
+	p, err := x.Plan(context.Background(), act(backend.ActKindRollback, svc, nil))
+	if err != nil {
+		t.Fatalf("rollback with only the engine's tags: %v", err)
+	}
+	i := slices.IndexFunc(p.Options, func(o backend.ParamOption) bool { return o.Value == imageV1 })
+	if i < 0 || p.Options[i].Param != "image" || !strings.Contains(p.Options[i].Label, imageV1+" · on docker@acttest, built ") ||
+		slices.ContainsFunc(p.Options, func(o backend.ParamOption) bool { return o.Value == imageV2 }) ||
+		!strings.Contains(p.Steps[0], "from "+p.Options[0].Value) {
+		t.Errorf("rollback options %+v, steps %q", p.Options, p.Steps)
+	}
 	// A leftover backup from an interrupted rollback blocks the next one.
 	b.run("other", "api-1"+backupSuffix, imageV1)
-	_, err := x.Plan(context.Background(), act(backend.ActKindRollback, svc, map[string]string{"image": imageV1}))
+	_, err = x.Plan(context.Background(), act(backend.ActKindRollback, svc, map[string]string{"image": imageV1}))
 	if err == nil || !strings.Contains(err.Error(), "leftover container "+b.Project+"-api-1"+backupSuffix) {
 		t.Errorf("leftover backup: err = %v", err)
 	}
@@ -177,6 +189,10 @@ func TestRollbackToPreviousVersion(t *testing.T) {
 	p := b.plan(x, act(backend.ActKindRollback, svc, nil), hasSteps(1))
 	if !p.Destructive || p.Confirm != svc || !strings.Contains(p.Steps[0], "from "+imageV1) || !strings.Contains(p.Steps[0], "instead of "+imageV2) {
 		t.Fatalf("rollback plan %+v", p)
+	}
+	// The version seen running before is offered first, as what it is.
+	if len(p.Options) == 0 || p.Options[0].Value != imageV1 || !strings.Contains(p.Options[0].Label, imageV1+" · ran until ") {
+		t.Fatalf("rollback options %+v", p.Options)
 	}
 	before := b.Inspect(name).ID
 	t0 := time.Now()

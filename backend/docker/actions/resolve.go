@@ -33,6 +33,7 @@ type plan struct {
 	confirm     string
 	waits       bool   // each target has a health wait
 	image       string // rollback: the reference to re-create from
+	options     []backend.ParamOption
 }
 
 // public is the plan as the confirmation shows it.
@@ -51,6 +52,7 @@ func (p plan) public(a backend.Action, o Options) backend.Plan {
 		Steps:       steps,
 		Destructive: p.destructive,
 		Confirm:     p.confirm,
+		Options:     p.options,
 		Timeout:     time.Duration(max(1, len(p.targets))) * per,
 	}
 }

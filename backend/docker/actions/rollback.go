@@ -42,16 +42,21 @@ func (x *Executor) planRollback(ctx context.Context, a backend.Action) (plan, er
 			current = append(current, t.c.ImageRef)
 		}
 	}
+	options := x.versionOptions(ctx, a.Target, current, ts)
 	var seen ImageSeen
 	if !explicit {
 		var ok bool
-		if seen, ok = x.hist.Previous(a.Target, current); !ok {
-			return plan{}, fmt.Errorf("rollback %s: no previous version seen for %s (it runs %s; seen: %s)",
+		switch seen, ok = x.hist.Previous(a.Target, current); {
+		case ok:
+			ref = seen.Ref
+		case len(options) > 0:
+			ref = options[0].Value // never seen running: the newest tag on the engine
+		default:
+			return plan{}, fmt.Errorf("rollback %s: no previous version seen for %s and no other tag of it on the engine (it runs %s; seen: %s)",
 				a.Target, a.Target, strings.Join(current, ", "), seenList(x.hist.Seen(a.Target)))
 		}
-		ref = seen.Ref
 	}
-	p := plan{notes: notes, destructive: true, confirm: a.Target, waits: true, image: ref}
+	p := plan{notes: notes, destructive: true, confirm: a.Target, waits: true, image: ref, options: options}
 	ids := map[string]string{} // engine → image ID
 	for _, t := range ts {
 		id, ok := ids[t.where()]

@@ -16,10 +16,11 @@ import (
 type serviceAction struct {
 	key, kind   string
 	destructive bool
+	to          string // what the step adds after the container
 }
 
 var serviceActions = []serviceAction{
-	{"r", "restart", true}, {"R", "rollback", true}, {"s", "stop", true}, {"S", "start", false},
+	{"r", "restart", true, ""}, {"R", "rollback", true, " to v"}, {"s", "stop", true, ""}, {"S", "start", false, ""},
 }
 
 // confirmAndCancel presses each service action's key on the selected row
@@ -30,7 +31,11 @@ func confirmAndCancel(t *testing.T, c *tuitest.Console, under string) {
 	_, h := c.Size()
 	for _, a := range serviceActions {
 		c.Keys(a.key)
-		waitPlan(t, c, strings.ToUpper(a.kind)+" chat-backend", "docker@prod-1: "+a.kind+" chat-backend-blue-1 (simulated)")
+		step := "docker@prod-1: " + a.kind + " chat-backend-blue-1 (simulated)"
+		if a.to != "" {
+			step = "docker@prod-1: " + a.kind + " chat-backend-blue-1" + a.to // the version, named
+		}
+		waitPlan(t, c, strings.ToUpper(a.kind)+" chat-backend", step)
 		if a.destructive {
 			c.WaitFor("Type chat-backend and press enter to confirm:")
 		} else {
