@@ -130,8 +130,8 @@ func (c *cli) configValidate(w io.Writer, file string) error {
 			}
 		}
 	}
-	for _, p := range problems {
-		fmt.Fprintln(c.stderr, p)
+	if len(problems) > 0 {
+		fmt.Fprintln(c.stderr, config.Problems(problems)) // at most config.MaxProblems of them
 	}
 	for _, err := range more {
 		fmt.Fprintln(c.stderr, err)
