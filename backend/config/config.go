@@ -4,7 +4,7 @@
 //
 // Every problem is reported as an *Error "file:line:col: message" pointing
 // at the offending node, so a tired on-call engineer can jump straight to
-// it. Decoding is strict: an unknown key is an error, never ignored, since
+// it, and every problem of a file is reported at once (Problems). Decoding is strict: an unknown key is an error, never ignored, since
 // a misspelt key silently taking its default is how configs rot.
 //
 // Without a config file opsdeck runs on Default(), the embedded demo fleet
@@ -225,22 +225,13 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data)
 }
 
-// Parse parses and validates a config; file names it in errors. Every
-// error is an *Error; it is the first problem of the file (Check lists
-// them all).
+// Parse parses and validates a config; file names it in errors. The error
+// is Problems: every problem of the file, in file order (see Check), so
+// that the console's start says all that `opsdeck config validate` says.
 func Parse(file string, data []byte) (*Config, error) {
-	root, perr := parseRoot(file, data)
-	if perr != nil {
-		return nil, perr
-	}
-	var raw rawConfig
-	if err := decodeYAML(root, &raw, true); err != nil {
-		return nil, fromYAML(file, root, err)
-	}
-	b := &builder{file: file, root: root}
-	c := b.build(&raw)
-	if err := b.first(); err != nil {
-		return nil, err
+	c, problems := Check(file, data)
+	if len(problems) > 0 {
+		return nil, Problems(problems)
 	}
 	return c, nil
 }
@@ -268,15 +259,17 @@ func parseRoot(file string, data []byte) (ast.Node, *Error) {
 
 // parseYAML and decodeYAML are where goccy/go-yaml parses and decodes. A panic
 // inside the library is turned into an error: a bad config must never take
-// the console down with a stack trace.
+// the console down with a stack trace. Both let a key appear twice in a
+// mapping: goccy's parser would stop there as at a syntax error, and
+// duplicateKeys reports each one, with everything else in the file.
 func parseYAML(data []byte) (f *ast.File, err error) {
 	defer recoverYAML(&err)
-	return parser.ParseBytes(data, 0)
+	return parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 }
 
 func decodeYAML(root ast.Node, raw *rawConfig, strict bool) (err error) {
 	defer recoverYAML(&err)
-	var opts []yaml.DecodeOption
+	opts := []yaml.DecodeOption{yaml.AllowDuplicateMapKey()}
 	if strict {
 		opts = append(opts, yaml.DisallowUnknownField())
 	}

@@ -41,9 +41,15 @@ var tokenPos = yamlpos.TokenPos
 // that are valid there, because "cannot unmarshal string into Go struct
 // field rawSimulator.Seed of type int64" means nothing to the reader.
 func fromYAML(file string, root ast.Node, err error) *Error {
+	e, _ := decodeError(file, root, err)
+	return e
+}
+
+// decodeError is fromYAML that also says where in root the error is.
+func decodeError(file string, root ast.Node, err error) (*Error, located) {
 	var ye yaml.Error
 	if !errors.As(err, &ye) {
-		return &Error{File: file, Msg: err.Error()}
+		return &Error{File: file, Msg: err.Error()}, located{}
 	}
 	tk := ye.GetToken()
 	at := lookup(root, reflect.TypeFor[rawConfig](), tk, "")
@@ -80,7 +86,7 @@ func fromYAML(file string, root ast.Node, err error) *Error {
 	case errors.As(err, &overflow) && at.node != nil:
 		e.Msg = fmt.Sprintf("%s: %s is too large a number", pathOr(at.path), overflow.SrcNum)
 	}
-	return e
+	return e, at
 }
 
 func pathOr(p string) string {

@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// FuzzParse: whatever the bytes, Parse returns a config or an *Error, never
-// panics; a config it accepts holds the invariants the rest of opsdeck
-// relies on.
+// FuzzParse: whatever the bytes, Parse returns a config or Problems, each
+// a proper *Error, never panics; a config it accepts holds the invariants
+// the rest of opsdeck relies on.
 func FuzzParse(f *testing.F) {
 	f.Add(defaultYAML)
 	if example, err := os.ReadFile("../../testdata/manacore.yaml"); err == nil {
@@ -22,12 +22,17 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("fuzz.yaml", data)
 		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) || e.Line < 0 || e.Col < 0 || e.Msg == "" || e.File != "fuzz.yaml" {
-				t.Fatalf("not a proper *Error: %#v", err)
+			var ps Problems
+			if !errors.As(err, &ps) || len(ps) == 0 {
+				t.Fatalf("not Problems: %#v", err)
 			}
-			if strings.Contains(e.Msg, panicMsg) {
-				t.Fatalf("goccy/go-yaml panicked (recovered): %v", err)
+			for _, e := range ps {
+				if e.Line < 0 || e.Col < 0 || e.Msg == "" || e.File != "fuzz.yaml" {
+					t.Fatalf("not a proper *Error: %#v", e)
+				}
+				if strings.Contains(e.Msg, panicMsg) {
+					t.Fatalf("goccy/go-yaml panicked (recovered): %v", e)
+				}
 			}
 			return
 		}

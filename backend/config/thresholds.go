@@ -2,6 +2,7 @@ package config
 
 import (
 	"math"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -53,7 +54,7 @@ func (b *builder) thresholds(r rawThresholds) backend.Thresholds {
 // levels reads thresholds.<key>: a number (short makes both levels of
 // it) or a mapping setting one or both levels, the other keeping its
 // default. Levels are numbers of 0 or more (0 turns a level off; a quoted
-// "80" is text, not a number), and down is no milder than warn; less says
+// "80" is text, not a number, and is refused), and down is no milder than warn; less says
 // lower figures are worse (a success rate).
 func (b *builder) levels(key string, r rawLevels, def backend.Limit, short func(float64) backend.Limit, less bool) backend.Limit {
 	if isNull(r.node) {
@@ -150,7 +151,11 @@ func (b *builder) number(n ast.Node, key string) (float64, bool) {
 	case *ast.NanNode:
 		v = math.NaN()
 	default:
-		b.fail(posOf(n), "thresholds.%s: expected a number or {warn: …, down: …}, got %s", key, describe(n))
+		if msg, q := quoted(x, reflect.Float64, "thresholds."+key); q {
+			b.fail(posOf(n), "%s", msg)
+		} else {
+			b.fail(posOf(n), "thresholds.%s: expected a number or {warn: …, down: …}, got %s", key, describe(n))
+		}
 		return 0, false
 	}
 	if !finiteNonNegative(v) {
@@ -167,9 +172,8 @@ func (b *builder) durationNode(n ast.Node, key string) (time.Duration, bool) {
 		b.fail(posOf(n), "thresholds.%s: expected a duration such as 500ms or {warn: 500ms, down: 1s}, got %s", key, describe(n))
 		return 0, false
 	}
-	before := len(b.errs)
-	d := b.durationAt(s.Value, key, posOf(n))
-	if len(b.errs) > before {
+	d, ok := b.durationAt(s.Value, key, posOf(n))
+	if !ok {
 		return 0, false
 	}
 	if d < 0 {

@@ -41,8 +41,9 @@ projects:`, 1)
 func TestThresholdMistakesAreLocated(t *testing.T) {
 	for name, c := range map[string]struct{ yaml, want string }{
 		"down below warn":  {"  db_pool_pct: {warn: 90, down: 80}", `t.yaml:2:16: thresholds.db_pool_pct: down 80 is below warn 90`},
-		"quoted number":    {`  memory_pct: "80"`, `t.yaml:2:15: thresholds.memory_pct: expected a number or {warn: …, down: …}, got "80"`},
-		"quoted level":     {`  memory_pct: {warn: "80"}`, `t.yaml:2:22: thresholds.memory_pct.warn: expected a number or {warn: …, down: …}, got "80"`},
+		"quoted number":    {`  memory_pct: "80"`, `t.yaml:2:15: thresholds.memory_pct: "80" is a string; write 80 without quotes`},
+		"quoted level":     {`  memory_pct: {warn: "80"}`, `t.yaml:2:22: thresholds.memory_pct.warn: "80" is a string; write 80 without quotes`},
+		"quoted word":      {`  memory_pct: "high"`, `t.yaml:2:15: thresholds.memory_pct: expected a number or {warn: …, down: …}, got "high"`},
 		"unknown level":    {"  cpu_pct: {warm: 70}", `t.yaml:2:13: thresholds.cpu_pct: unknown key "warm"; a threshold has warn and down; did you mean "warn"?`},
 		"negative level":   {"  cpu_pct: {down: -1}", `t.yaml:2:19: cpu_pct.down must be a number of 0 or more`},
 		"list":             {"  cpu_pct: [1, 2]", `t.yaml:2:12: thresholds.cpu_pct: expected a number or {warn: …, down: …}, got a list`},
@@ -72,7 +73,7 @@ func TestCheckTakesThresholdLevels(t *testing.T) {
 	}
 	want := []string{
 		`t.yaml:2:13: thresholds.cpu_pct: unknown key "warm"; a threshold has warn and down; did you mean "warn"?`,
-		`t.yaml:3:15: thresholds.memory_pct: expected a number or {warn: …, down: …}, got "80"`,
+		`t.yaml:3:15: thresholds.memory_pct: "80" is a string; write 80 without quotes`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -30,32 +30,52 @@ var composeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
 // Hosts are ssh/docker targets: host names, IPv4 or IPv6 addresses.
 var hostRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$`)
 
-// builder turns the raw config into a Config, collecting every problem; the
-// one earliest in the file is reported, so fixes go top to bottom.
+// builder turns the raw config into a Config, collecting every problem.
 type builder struct {
 	file string
 	root ast.Node
 	errs []*Error
+	// hidden are the nulls the shape walk put in place of values of the
+	// wrong kind: the builder sees them as not given, and what it would
+	// say about that (required, empty) only repeats the walk's problem.
+	hidden map[ast.Node]bool
 }
 
+// hiddenLine is the line at() gives a problem about a hidden value, which
+// fail drops. Real lines are never negative.
+const hiddenLine = -1
+
 func (b *builder) fail(p Pos, format string, args ...any) {
+	if p.Line == hiddenLine {
+		return
+	}
 	b.errs = append(b.errs, &Error{File: b.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (b *builder) first() error {
-	if len(b.errs) == 0 {
-		return nil
+// at and keyAt are the free functions' positions, or hiddenLine when path
+// runs through a hidden value.
+func (b *builder) at(path ...any) Pos {
+	if b.throughHidden(path) {
+		return Pos{Line: hiddenLine}
 	}
-	return slices.MinFunc(b.errs, func(x, y *Error) int {
-		if x.Line != y.Line {
-			return x.Line - y.Line
-		}
-		return x.Col - y.Col
-	})
+	return at(b.root, path...)
 }
 
-func (b *builder) at(path ...any) Pos    { return at(b.root, path...) }
-func (b *builder) keyAt(path ...any) Pos { return keyAt(b.root, path...) }
+func (b *builder) keyAt(path ...any) Pos {
+	if b.throughHidden(path) {
+		return Pos{Line: hiddenLine}
+	}
+	return keyAt(b.root, path...)
+}
+
+func (b *builder) throughHidden(path []any) bool {
+	for _, s := range walk(b.root, path) {
+		if b.hidden[s.value] {
+			return true
+		}
+	}
+	return false
+}
 
 // node is the value at path, or nil when the path does not exist.
 func (b *builder) node(path ...any) ast.Node {
@@ -92,16 +112,19 @@ func finiteNonNegative(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }
 
 // duration parses a Go duration string such as 500ms or 2s.
 func (b *builder) duration(s, key string, where ...any) time.Duration {
-	return b.durationAt(s, key, b.at(where...))
+	d, _ := b.durationAt(s, key, b.at(where...))
+	return d
 }
 
-// durationAt is duration reported at p.
-func (b *builder) durationAt(s, key string, p Pos) time.Duration {
+// durationAt is duration reported at p; false when s is not a duration,
+// so that a caller checking its range does not report it twice.
+func (b *builder) durationAt(s, key string, p Pos) (time.Duration, bool) {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
 		b.fail(p, "%s: %q is not a duration; write a number with a unit, e.g. 500ms, 2s or 1m", key, s)
+		return 0, false
 	}
-	return d
+	return d, true
 }
 
 func (b *builder) projects(rs []rawProject) []Project {
@@ -273,15 +296,18 @@ func (b *builder) sources(r rawSources, c *Config) Sources {
 func (b *builder) schedule(interval, timeout *string, defInterval, defTimeout time.Duration, sp []any) Schedule {
 	s := Schedule{Interval: defInterval}
 	if interval != nil {
-		s.Interval = b.duration(*interval, "interval", path(sp, "interval")...)
-		if s.Interval <= 0 {
+		var ok bool
+		s.Interval, ok = b.durationAt(*interval, "interval", b.at(path(sp, "interval")...))
+		if ok && s.Interval <= 0 {
 			b.fail(b.at(path(sp, "interval")...), "interval must be longer than 0, e.g. 2s")
 		}
 	}
 	s.Timeout = min(defTimeout, s.Interval)
 	if timeout != nil {
-		s.Timeout = b.duration(*timeout, "timeout", path(sp, "timeout")...)
+		var ok bool
+		s.Timeout, ok = b.durationAt(*timeout, "timeout", b.at(path(sp, "timeout")...))
 		switch {
+		case !ok:
 		case s.Timeout <= 0:
 			b.fail(b.at(path(sp, "timeout")...), "timeout must be longer than 0, e.g. 1s")
 		case s.Timeout > s.Interval && s.Interval > 0:
@@ -300,8 +326,9 @@ func (b *builder) simulator(r *rawSimulator, c *Config) *Simulator {
 	sp := []any{"sources", "simulator"}
 	s := &Simulator{Seed: 1, Profiles: r.Profiles, ActionStep: DefaultActionStep}
 	if r.ActionStep != nil {
-		s.ActionStep = b.duration(*r.ActionStep, "action_step", path(sp, "action_step")...)
-		if s.ActionStep <= 0 || s.ActionStep > time.Minute {
+		var ok bool
+		s.ActionStep, ok = b.durationAt(*r.ActionStep, "action_step", b.at(path(sp, "action_step")...))
+		if ok && (s.ActionStep <= 0 || s.ActionStep > time.Minute) {
 			b.fail(b.at(path(sp, "action_step")...), "action_step must be longer than 0 and at most 1m, e.g. 300ms")
 		}
 	}

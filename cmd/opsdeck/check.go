@@ -30,6 +30,9 @@ answer at all (connection refused, timed out, a name that does not resolve:
 this wins over 1).`),
 		Args: c.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := positiveDuration(cmd, "timeout", timeout); err != nil {
+				return err
+			}
 			if schema {
 				_, err := cmd.OutOrStdout().Write(report.SchemaJSON(report.CheckSchema()))
 				return err
@@ -62,7 +65,7 @@ this wins over 1).`),
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (docs/status-json.md)")
-	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "timeout of each check")
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "timeout of each check (more than 0)")
 	cmd.Flags().BoolVar(&schema, "json-schema", false, "print the JSON Schema of --json and exit")
 	return cmd
 }

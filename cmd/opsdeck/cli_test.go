@@ -169,6 +169,18 @@ func TestConfigValidate(t *testing.T) {
 	if code != exitUsage || errOut != conflict+`: keys: key "q" is bound to both quit and restart`+"\n"+conflict+": 1 problem\n" {
 		t.Fatalf("key conflict: exit %d, stderr %q", code, errOut)
 	}
+	// Past 20 problems, how many more there are; the count is of all.
+	many := goodConfig
+	for i := range 25 {
+		many += fmt.Sprintf("unknown%d: 1\n", i)
+	}
+	manyPath := writeConfig(t, many)
+	code, _, errOut = runCLI(t, home, "config", "validate", manyPath)
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	if code != exitUsage || len(lines) != 22 || !strings.HasPrefix(lines[19], manyPath+":27:1: unknown key \"unknown19\"") ||
+		lines[20] != "… and 5 more problems" || lines[21] != manyPath+": 25 problems" {
+		t.Fatalf("25 problems: exit %d, stderr:\n%s", code, errOut)
+	}
 	// Nothing to validate, or a file that is not there: exit 2.
 	if code, _, errOut := runCLI(t, home, "config", "validate"); code != exitUsage || !strings.Contains(errOut, "no config file to check") {
 		t.Errorf("no file: exit %d, %q", code, errOut)

@@ -30,9 +30,11 @@ func (c *cli) configCommand() *cobra.Command {
 			Use:   "validate [FILE]",
 			Short: "Check a config file and list every problem as file:line:col",
 			Long: prose(`Check FILE (default: the config opsdeck would load) as opsdeck loads it, and
-list every problem, one per line as file:line:col: message, on stderr: unknown
-keys, wrong types, bad values, references to things not configured, key
-rebindings the keymap refuses, and a replacement DR tree that does not load.
+list every problem in file order, one per line as file:line:col: message, on
+stderr (at most 20, then how many more): unknown keys, keys given twice, wrong
+types (a quoted "80" or "true" where a number or a boolean belongs), bad
+values, references to things not configured, key rebindings the keymap
+refuses, and a replacement DR tree that does not load.
 
 Exit status: 0 the config loads; 2 it does not, or there is no file to check.`),
 			Args: func(cmd *cobra.Command, args []string) error {
@@ -130,8 +132,8 @@ func (c *cli) configValidate(w io.Writer, file string) error {
 			}
 		}
 	}
-	for _, p := range problems {
-		fmt.Fprintln(c.stderr, p)
+	if len(problems) > 0 {
+		fmt.Fprintln(c.stderr, config.Problems(problems)) // at most config.MaxProblems of them
 	}
 	for _, err := range more {
 		fmt.Fprintln(c.stderr, err)

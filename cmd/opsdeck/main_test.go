@@ -108,6 +108,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"status", "--format", "yaml"}, `--format "yaml": use table, json or markdown`},
 		{[]string{"status", "--log-level", "loud"}, `--log-level "loud": use debug, info, warn, error`},
 		{[]string{"serve", "--max-sessions", "0"}, "--max-sessions must be at least 1"},
+		{[]string{"serve", "--idle-timeout", "-1s"}, "--idle-timeout -1s: must be 0 (never) or more"},
+		{[]string{"check", "--timeout", "0s"}, "--timeout 0s: must be more than 0"},
+		{[]string{"check", "--timeout", "-1s", "--json"}, "--timeout -1s: must be more than 0"},
+		{[]string{"status", "--json", "--format", "table"}, "--json and --format table: choose one"},
+		{[]string{"status", "--format", "markdown", "--json"}, "--json and --format markdown: choose one"},
 		{[]string{"xyzzy"}, `unknown command "xyzzy" for "opsdeck"` + "\n"},
 	}
 	for _, c := range cases {

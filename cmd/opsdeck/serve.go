@@ -60,6 +60,9 @@ func (c *cli) serveCommand() *cobra.Command {
 			if sf.maxSessions < 1 {
 				return usageError{cmd: cmd.CommandPath(), msg: "--max-sessions must be at least 1"}
 			}
+			if sf.idleTimeout < 0 { // 0 is "never"; a negative one meant the same without saying so
+				return usageError{cmd: cmd.CommandPath(), msg: fmt.Sprintf("--idle-timeout %v: must be 0 (never) or more", sf.idleTimeout)}
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGINT)
 			defer stop()
 			return c.serveUntil(ctx, sf)

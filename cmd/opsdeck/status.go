@@ -36,6 +36,9 @@ or the dashboard as markdown (--format markdown, to attach to an incident).
 				_, err := cmd.OutOrStdout().Write(report.SchemaJSON(report.StatusSchema()))
 				return err
 			}
+			if err := jsonOrFormat(cmd, asJSON, format); err != nil {
+				return err
+			}
 			if asJSON {
 				format = "json"
 			}
@@ -64,7 +67,7 @@ or the dashboard as markdown (--format markdown, to attach to an incident).
 			return exitWith(rep.ExitCode())
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (same as --format json)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (same as --format json; not with another --format)")
 	cmd.Flags().StringVar(&format, "format", "table", "table, json or markdown")
 	cmd.Flags().BoolVar(&schema, "json-schema", false, "print the JSON Schema of --json and exit")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))

@@ -8,21 +8,26 @@ import (
 	"github.com/manacore/opsdeck/backend/report"
 )
 
+// --json, alone or with --format json (which says the same), prints the
+// JSON document.
 func TestStatusJSONOnDemoFleet(t *testing.T) {
-	code, out, errOut := runCLI(t, env(map[string]string{"HOME": t.TempDir()}), "status", "--json", "--clock", "2026-11-26T12:34:56Z")
-	// The demo fleet has a firing warning alert (picture-backend memory).
-	if code != report.ExitDegraded {
-		t.Fatalf("exit %d, want 1 (stderr %q)", code, errOut)
-	}
-	var rep report.Status
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, out)
-	}
-	if !rep.Demo || rep.Environment != "production" || len(rep.Services) != 15 || len(rep.Alerts) != 2 {
-		t.Fatalf("report: demo=%v env=%q services=%d alerts=%d", rep.Demo, rep.Environment, len(rep.Services), len(rep.Alerts))
-	}
-	if rep.GeneratedAt.Format("15:04:05") != "12:34:56" {
-		t.Fatalf("generated_at %v ignores --clock", rep.GeneratedAt)
+	for _, args := range [][]string{{"--json"}, {"--json", "--format", "json"}} {
+		args = append([]string{"status", "--clock", "2026-11-26T12:34:56Z"}, args...)
+		code, out, errOut := runCLI(t, env(map[string]string{"HOME": t.TempDir()}), args...)
+		// The demo fleet has a firing warning alert (picture-backend memory).
+		if code != report.ExitDegraded {
+			t.Fatalf("%v: exit %d, want 1 (stderr %q)", args, code, errOut)
+		}
+		var rep report.Status
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v: not JSON: %v\n%s", args, err, out)
+		}
+		if !rep.Demo || rep.Environment != "production" || len(rep.Services) != 15 || len(rep.Alerts) != 2 {
+			t.Fatalf("report: demo=%v env=%q services=%d alerts=%d", rep.Demo, rep.Environment, len(rep.Services), len(rep.Alerts))
+		}
+		if rep.GeneratedAt.Format("15:04:05") != "12:34:56" {
+			t.Fatalf("generated_at %v ignores --clock", rep.GeneratedAt)
+		}
 	}
 }
 
