@@ -23,6 +23,13 @@ func (m *Model) header() string {
 		left += " " + t.Subtle.Render("[read-only]")
 	}
 	right := t.Subtle.Render(m.now.UTC().Format("15:04:05") + " UTC")
+	if why := m.opts.DemoWhy; m.snap.Demo && why != "" {
+		// Why the demo and not the fleet in front of it, where it fits
+		// beside the sources; :status and `opsdeck status` say it too.
+		if wide := left + t.Subtle.Render(" · "+why); ansi.StringWidth(wide)+ansi.StringWidth(right)+4+m.sourcesWidth() <= m.width {
+			left = wide
+		}
+	}
 	// An open incident is on every screen but its own, so a console
 	// started mid-incident says so on its first screen.
 	if full, short := m.incidentBadge(); full != "" {
@@ -51,6 +58,19 @@ func (m *Model) header() string {
 		mid = strings.Join(compact, " ")
 	}
 	return joinLine(left, mid, right, m.width)
+}
+
+// sourcesWidth is the width of the sources with their names, as the
+// header shows them when there is room.
+func (m *Model) sourcesWidth() int {
+	w := 0
+	for i, s := range m.snap.Sources {
+		if i > 0 {
+			w += 2
+		}
+		w += 2 + ansi.StringWidth(s.Name)
+	}
+	return w
 }
 
 // joinLine lays out left, middle and right parts on one line of width w,

@@ -29,6 +29,9 @@ type Options struct {
 	Theme    *theme.Theme   // nil: theme.Default()
 	Clock    func() time.Time
 	ReadOnly bool
+	// DemoWhy says why the demo fleet is shown when it was not asked for
+	// ("no config, no Docker engine found"); beside DEMO when it fits.
+	DemoWhy string
 	// NoTick stops the header clock from ticking (tests pin the clock).
 	NoTick bool
 	// Actor is who this console acts as (the local user, or an SSH

@@ -135,8 +135,22 @@ type Schedule struct {
 // Docker is one Docker engine.
 type Docker struct {
 	Name string // shown as docker@<name>, and as the host of its services
-	Host string // unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host
+	Host string // unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host; "" with Context
+	// Context names a docker context (docker context ls) whose endpoint
+	// and TLS files are used instead of Host; read when opsdeck starts.
+	Context string
+	TLS     *DockerTLS // tcp:// with TLS; nil otherwise
+	// Found says how an engine opsdeck found itself was found (no config:
+	// "DOCKER_HOST", "context colima (docker context use)", "default
+	// socket"); shown beside its name. Never read from a file.
+	Found string
 	Schedule
+}
+
+// DockerTLS are the PEM files that verify a tcp:// engine and identify
+// opsdeck to it, as `docker --tlsverify --tlscacert --tlscert --tlskey`.
+type DockerTLS struct {
+	CAFile, CertFile, KeyFile string
 }
 
 // Prometheus is the metrics source.

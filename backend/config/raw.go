@@ -100,10 +100,18 @@ type rawSources struct {
 }
 
 type rawDocker struct {
-	Name     string  `yaml:"name"`
-	Host     string  `yaml:"host"`
-	Interval *string `yaml:"interval"`
-	Timeout  *string `yaml:"timeout"`
+	Name     string        `yaml:"name"`
+	Host     string        `yaml:"host"`
+	Context  string        `yaml:"context"`
+	TLS      *rawDockerTLS `yaml:"tls"`
+	Interval *string       `yaml:"interval"`
+	Timeout  *string       `yaml:"timeout"`
+}
+
+type rawDockerTLS struct {
+	CAFile   string `yaml:"ca_file"`
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
 }
 
 type rawPrometheus struct {

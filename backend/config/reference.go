@@ -41,7 +41,7 @@ func Reference() []Field {
 		{Path: "thresholds.dependency_success_pct.warn", Type: "number", Default: "the figure's default", Doc: "Below it is a warning."},
 		{Path: "thresholds.dependency_success_pct.down", Type: "number", Default: "the figure's default", Doc: "Below it is down."},
 
-		{Path: "projects", Type: "list", Required: true, Default: "at least one", Doc: "Projects, in the order the services table shows them."},
+		{Path: "projects", Type: "list", Default: "the engines' compose projects", Doc: "Projects, in the order the services table shows them. At least one, unless `sources.docker` is configured: then the engines' compose projects (`com.docker.compose.project`) are the projects, as lazydocker shows them."},
 		{Path: "projects[].name", Type: "name", Required: true, Doc: "Project name, unique."},
 		{Path: "projects[].services", Type: "list", Required: true, Default: "at least one", Doc: "The project's services."},
 		{Path: "projects[].services[].component", Type: "`backend`, `web` or `landing`", Required: true, Doc: "Column of the services table."},
@@ -96,6 +96,11 @@ func Reference() []Field {
 		{Path: "sources.docker", Type: "list", Default: "none", Doc: "Docker engines. Their containers are found by their compose labels (`com.docker.compose.project` / `.service`); state follows the events stream. Container CPU and memory (where Prometheus has none) come every 15 s from at most 48 one-shot stats samples, least recently sampled containers first."},
 		{Path: "sources.docker[].name", Type: "name", Default: "`local`", Doc: "Shown as `docker@<name>` and in the host column of its services; unique."},
 		{Path: "sources.docker[].host", Type: "URL", Default: "`unix:///var/run/docker.sock`", Doc: "`unix://`, `tcp://` or `ssh://user@host` (ssh needs `sources.ssh`; the host may be a `sources.ssh.hosts` name)."},
+		{Path: "sources.docker[].context", Type: "name", Default: "none", Doc: "A docker context (`docker context ls`, e.g. `colima`, `orbstack`, `desktop-linux`) instead of `host`: its endpoint and TLS files are read from `~/.docker/contexts` (or `$DOCKER_CONFIG`) when opsdeck starts; the name defaults to it."},
+		{Path: "sources.docker[].tls", Type: "mapping", Default: "none", Doc: "For a `tcp://` host: verify the engine and identify opsdeck, as `docker --tlsverify`."},
+		{Path: "sources.docker[].tls.ca_file", Type: "path", Default: "the system's roots", Doc: "CA certificate (PEM) the engine's certificate must chain to."},
+		{Path: "sources.docker[].tls.cert_file", Type: "path", Default: "none", Doc: "Client certificate (PEM), with `key_file`."},
+		{Path: "sources.docker[].tls.key_file", Type: "path", Default: "none", Doc: "Client key (PEM), with `cert_file`."},
 		{Path: "sources.docker[].interval", Type: "duration", Default: "`2s`", Doc: "Time between inventory snapshots."},
 		{Path: "sources.docker[].timeout", Type: "duration", Default: "`2s`", Doc: "A fetch gives up after this long; no more than `interval`."},
 

@@ -18,6 +18,12 @@ var PromQueryNames = []string{
 	"colour_rps", "colour_error_rate_pct", "colour_p95_seconds",
 }
 
+// contextNameRE is a docker context name, as the docker CLI accepts one.
+var contextNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$`)
+
+// engineNameRE is a context name that can name its engine as it is.
+var engineNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+
 // labelRE is a Prometheus label name.
 var labelRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
@@ -26,17 +32,40 @@ func (b *builder) docker(rs []rawDocker, ssh *SSH) []Docker {
 	seen := map[string]Pos{}
 	for i, r := range rs {
 		dp := []any{"sources", "docker", i}
-		d := Docker{Name: r.Name, Host: strings.TrimSpace(r.Host)}
+		d := Docker{Name: r.Name, Host: strings.TrimSpace(r.Host), Context: strings.TrimSpace(r.Context)}
 		if d.Name == "" {
 			d.Name = "local"
+			if n := strings.ToLower(d.Context); engineNameRE.MatchString(n) {
+				d.Name = n // docker@colima; a context named otherwise stays local
+			}
 		}
 		if b.name("docker engine", d.Name, path(dp, "name")) {
 			b.unique(seen, "docker engine", d.Name, b.at(path(dp, "name")...))
 		}
-		if d.Host == "" {
+		switch {
+		case d.Context != "" && d.Host != "":
+			b.fail(b.at(path(dp, "context")...), "docker engine %s names both host and context: give one", d.Name)
+		case d.Context != "":
+			if !contextNameRE.MatchString(d.Context) {
+				b.fail(b.at(path(dp, "context")...), "context %q is not a docker context name (docker context ls)", d.Context)
+			}
+		case d.Host == "":
 			d.Host = "unix:///var/run/docker.sock"
+			fallthrough
+		default:
+			b.dockerHost(d.Host, ssh, path(dp, "host"))
 		}
-		b.dockerHost(d.Host, ssh, path(dp, "host"))
+		if t := r.TLS; t != nil {
+			d.TLS = &DockerTLS{CAFile: strings.TrimSpace(t.CAFile), CertFile: strings.TrimSpace(t.CertFile), KeyFile: strings.TrimSpace(t.KeyFile)}
+			switch {
+			case d.Context != "":
+				b.fail(b.at(path(dp, "tls")...), "docker engine %s: a context brings its own TLS files; drop tls", d.Name)
+			case !strings.HasPrefix(d.Host, "tcp://"):
+				b.fail(b.at(path(dp, "tls")...), "docker engine %s: tls is for tcp:// hosts, not %q", d.Name, d.Host)
+			case (d.TLS.CertFile == "") != (d.TLS.KeyFile == ""):
+				b.fail(b.at(path(dp, "tls")...), "docker engine %s: tls needs cert_file and key_file together", d.Name)
+			}
+		}
 		d.Schedule = b.schedule(r.Interval, r.Timeout, 2*time.Second, 2*time.Second, dp)
 		out = append(out, d)
 	}

@@ -96,7 +96,7 @@ func (b *builder) build(r *rawConfig) *Config {
 		b.fail(b.at("environment"), "environment is required: the name shown in the header, e.g. production")
 	}
 	c.Thresholds = b.thresholds(r.Thresholds)
-	c.Projects = b.projects(r.Projects)
+	c.Projects = b.projects(r.Projects, len(r.Sources.Docker) > 0)
 	c.Databases = b.databases(r.Databases)
 	c.Dependencies = b.dependencies(r.Dependencies)
 	c.Sources = b.sources(r.Sources, c)
@@ -127,9 +127,12 @@ func (b *builder) durationAt(s, key string, p Pos) (time.Duration, bool) {
 	return d, true
 }
 
-func (b *builder) projects(rs []rawProject) []Project {
-	if len(rs) == 0 {
-		b.fail(b.at("projects"), "projects: list at least one project, e.g.  - name: chat")
+// projects checks the projects. None is fine with a Docker engine: its
+// compose projects are the projects (as lazydocker and ctop show a local
+// engine with no config at all); without one nothing would name a service.
+func (b *builder) projects(rs []rawProject, docker bool) []Project {
+	if len(rs) == 0 && !docker {
+		b.fail(b.at("projects"), "projects: list at least one project, e.g.  - name: chat (with sources.docker, the engine's compose projects are the projects)")
 	}
 	var out []Project
 	seenProject := map[string]Pos{}

@@ -52,6 +52,9 @@ type Config struct {
 	// ColourLabels are the container labels naming a blue/green colour,
 	// first present wins; default DefaultColourLabel.
 	ColourLabels []string
+	// TLS, for a tcp:// host, verifies the engine (and presents a client
+	// certificate) as `docker --tlsverify` does.
+	TLS *TLSFiles
 }
 
 // DefaultColourLabel is the container label read as the blue/green colour.
@@ -145,6 +148,12 @@ func clientOpts(cfg Config) ([]client.Opt, error) {
 		opts = append(opts, client.WithHost("unix://"+addr))
 	default:
 		return nil, fmt.Errorf("docker host %q: scheme must be unix, tcp or ssh", cfg.Host)
+	}
+	if cfg.TLS != nil {
+		if u.Scheme != "tcp" {
+			return nil, fmt.Errorf("docker host %q: TLS is for tcp:// hosts", cfg.Host)
+		}
+		opts = append(opts, client.WithTLSClientConfig(cfg.TLS.CA, cfg.TLS.Cert, cfg.TLS.Key))
 	}
 	if cfg.Dialer != nil {
 		dial := cfg.Dialer

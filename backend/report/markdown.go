@@ -19,6 +19,9 @@ func (r Status) WriteMarkdown(w io.Writer) error {
 	demo := ""
 	if r.Demo {
 		demo = " (DEMO: simulated fleet)"
+		if r.DemoReason != nil {
+			demo = " (DEMO: simulated fleet; " + *r.DemoReason + ")"
+		}
 	}
 	fmt.Fprintf(&b, "# opsdeck status · %s%s\n\nGenerated %s.\n\n", r.Environment, demo, r.GeneratedAt.Format(time.RFC3339))
 	sum := r.Summary

@@ -22,6 +22,7 @@ func (r Status) printable() Status {
 		return &v
 	}
 	r.Environment = p(r.Environment)
+	r.DemoReason = ptr(r.DemoReason)
 	r.Summary.WorstP95Service = ptr(r.Summary.WorstP95Service)
 	r.Sources = append([]Source(nil), r.Sources...)
 	for i := range r.Sources {

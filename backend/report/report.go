@@ -24,6 +24,7 @@ type Status struct {
 	SchemaVersion int          `json:"schema_version"`
 	Environment   string       `json:"environment"`
 	Demo          bool         `json:"demo"`
+	DemoReason    *string      `json:"demo_reason" jsonschema:"nullable"`
 	GeneratedAt   time.Time    `json:"generated_at"`
 	Sources       []Source     `json:"sources"`
 	Summary       Summary      `json:"summary"`

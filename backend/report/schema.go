@@ -29,6 +29,7 @@ func StatusFields() []Field {
 		{"schema_version", fmt.Sprintf("Version of the document's shape, now %d. It changes only when a field changes meaning or goes away; fields are added without it.", SchemaVersion)},
 		{"environment", "The config's `environment`."},
 		{"demo", "True on the simulated fleet."},
+		{"demo_reason", "Why the simulated fleet when it was not asked for (no config, and no Docker engine found or answering); null otherwise."},
 		{"generated_at", "When the snapshot was taken (RFC 3339, UTC)."},
 		{"sources", "Every source polled once."},
 		{"sources[].name", "e.g. `docker@local`, `prometheus`."},

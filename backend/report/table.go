@@ -19,6 +19,9 @@ func (r Status) WriteTable(w io.Writer) error {
 	demo := ""
 	if r.Demo {
 		demo = " (DEMO: simulated fleet)"
+		if r.DemoReason != nil {
+			demo = " (DEMO: simulated fleet; " + *r.DemoReason + ")"
+		}
 	}
 	fmt.Fprintf(tw, "opsdeck status · %s%s · %s\n", r.Environment, demo, r.GeneratedAt.Format(time.RFC3339))
 	sum := r.Summary

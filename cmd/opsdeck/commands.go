@@ -74,7 +74,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	})
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&c.f.config, "config", "", "config file (env OPSDECK_CONFIG; default $XDG_CONFIG_HOME/opsdeck/config.yaml, else the demo fleet)")
+	pf.StringVar(&c.f.config, "config", "", "config file (env OPSDECK_CONFIG; default $XDG_CONFIG_HOME/opsdeck/config.yaml, else the Docker engine the docker CLI would use, else the demo fleet)")
+	pf.BoolVar(&c.f.demo, "demo", false, "the embedded demo fleet, even where a config or a Docker engine would be found (env OPSDECK_DEMO, any value; --config outranks the env)")
 	pf.Int64Var(&c.f.seed, "seed", 0, "simulator seed (overrides sources.simulator.seed)")
 	pf.StringVar(&c.f.clock, "clock", "", "freeze the clock at this RFC 3339 time (reproducible demo screens)")
 	pf.StringVar(&c.logLevel, "log-level", or(c.getenv("OPSDECK_LOG_LEVEL"), "info"), "log level: debug, info, warn or error; debug logs every fetch and its timing (env OPSDECK_LOG_LEVEL)")

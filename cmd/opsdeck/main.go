@@ -54,6 +54,7 @@ type flags struct {
 	clock    string
 	readOnly bool
 	noColor  bool
+	demo     bool // the embedded demo fleet, whatever config or engine is found
 	// log gets what the sources log (each fetch at debug level); it is not
 	// a flag but what --log-level made. nil: nothing is logged.
 	log *slog.Logger

@@ -17,8 +17,16 @@ import (
 	"github.com/charmbracelet/colorprofile"
 )
 
+// env is a getenv of vars. Without a config a test opens the demo fleet,
+// not a Docker engine the machine happens to run: OPSDECK_DEMO is set
+// unless vars says otherwise.
 func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
+	return func(k string) string {
+		if v, ok := vars[k]; ok || k != "OPSDECK_DEMO" {
+			return v
+		}
+		return "1"
+	}
 }
 
 func runCLI(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
@@ -324,4 +332,26 @@ func TestConsoleProcs(t *testing.T) {
 		t.Errorf("GOMAXPROCS=2 in the environment, console on %d Ps", got)
 	}
 	restore()
+}
+
+// --demo opens the demo whatever is found, and is a usage error beside a
+// config named on the command line; $OPSDECK_DEMO yields to a named one.
+func TestDemoFlag(t *testing.T) {
+	path := writeConfig(t, goodConfig)
+	code, _, errOut := runCLI(t, env(nil), "status", "--demo", "--config", path)
+	if code != 2 || !strings.Contains(errOut, "--demo and --config: choose one") {
+		t.Fatalf("--demo --config: exit %d, %q", code, errOut)
+	}
+	f, _ := parseFlags([]string{"--demo"}, &bytes.Buffer{})
+	a, err := build(f, env(map[string]string{"OPSDECK_DEMO": "", "OPSDECK_CONFIG": path}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.cfg.Environment != "production" || a.cfg.Sources.Simulator == nil {
+		t.Fatalf("--demo loaded %q from %q", a.cfg.Environment, a.cfg.File)
+	}
+	f, _ = parseFlags(nil, &bytes.Buffer{})
+	if a, err = build(f, env(map[string]string{"OPSDECK_DEMO": "1", "OPSDECK_CONFIG": path})); err != nil || a.cfg.Environment != "staging" {
+		t.Fatalf("OPSDECK_DEMO beside OPSDECK_CONFIG: %v %q", err, a.cfg.Environment)
+	}
 }

@@ -17,6 +17,8 @@ const (
 3: status: a source could not be reached; check: a health check got no answer at all. The picture is incomplete, and this wins over 1.`
 
 	manEnvironment = `OPSDECK_CONFIG: the config file when --config is not given.
+OPSDECK_DEMO: any value opens the demo fleet, as --demo does, unless a config is named.
+DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONTEXT, DOCKER_CONFIG: with no config, the Docker engine is found as the docker CLI finds it.
 OPSDECK_LOG_LEVEL: the default of --log-level.
 OPSDECK_CPUPROFILE, OPSDECK_MEMPROFILE: the defaults of --cpuprofile and --memprofile.
 XDG_CONFIG_HOME: where the config and serve's authorized keys are (default ~/.config).

@@ -35,8 +35,23 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 	for _, d := range s.Docker {
 		dc := docker.Config{Name: d.Name, Host: d.Host, HostLabel: d.Name, StatsConcurrency: 8, Resolve: composeOverrides(cfg),
 			ColourLabels: colourLabels(cfg)}
-		if strings.HasPrefix(d.Host, "ssh://") {
-			dial, err := a.sshDialer(cfg, d.Host)
+		if t := d.TLS; t != nil {
+			dc.TLS = &docker.TLSFiles{CA: t.CAFile, Cert: t.CertFile, Key: t.KeyFile}
+		}
+		found := d.Found
+		if d.Context != "" {
+			ep, err := docker.Context(docker.Env{Getenv: a.getenv, Home: a.getenv("HOME")}, d.Context, "sources.docker")
+			if err != nil {
+				return fmt.Errorf("docker engine %q: %w", d.Name, err)
+			}
+			dc.Host, dc.TLS, found = ep.Host, ep.TLS, "context"
+		}
+		if found != "" {
+			// Which engine was picked and why, in the header and status.
+			dc.Name = d.Name + " (" + found + ")"
+		}
+		if strings.HasPrefix(dc.Host, "ssh://") {
+			dial, err := a.sshDialer(cfg, dc.Host)
 			if err != nil {
 				return fmt.Errorf("docker engine %q: %w", d.Name, err)
 			}

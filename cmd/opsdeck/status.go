@@ -61,6 +61,9 @@ or the dashboard as markdown (--format markdown, to attach to an incident).
 			// status never reads the state directory: the deployments'
 			// traffic split is Prometheus' alone (or unknown) here.
 			rep := report.FromSnapshot(snap).WithDeployments(app.cfg.Deployments, snap, nil)
+			if why := app.ui.DemoWhy; why != "" && rep.Demo {
+				rep.DemoReason = &why
+			}
 			if err := write(cmd.OutOrStdout(), rep); err != nil {
 				return err
 			}

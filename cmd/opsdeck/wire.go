@@ -34,6 +34,7 @@ type app struct {
 	engines []*docker.Engine
 	ssh     *ssh.Client
 	fleet   *sim.Fleet // the simulator, when configured
+	getenv  func(string) string
 	// auditPath is the audit log of this console (set by enableActions).
 	auditPath string
 	// interrupted are the actions a killed opsdeck left unfinished,
@@ -63,20 +64,36 @@ func (a *app) maxTimeout() time.Duration {
 	return d
 }
 
-// loadConfig finds and loads the config, or the embedded demo fleet.
-func loadConfig(flagPath string, getenv func(string) string) (*config.Config, error) {
-	path, err := config.Locate(flagPath, getenv)
+// loadConfig finds and loads the config. Without one it opens the Docker
+// engine found as the docker CLI finds it, or else the embedded demo fleet
+// and why (zeroConfig); --demo (or $OPSDECK_DEMO, which a config named by
+// --config or $OPSDECK_CONFIG outranks) opens the demo without looking.
+func loadConfig(f flags, getenv func(string) string) (cfg *config.Config, demoWhy string, err error) {
+	if f.demo {
+		if f.config != "" {
+			return nil, "", usageError{cmd: "opsdeck", msg: "--demo and --config: choose one (--demo opens the embedded demo fleet)"}
+		}
+		return config.Default(), "", nil
+	}
+	if getenv("OPSDECK_DEMO") != "" && f.config == "" && getenv("OPSDECK_CONFIG") == "" {
+		return config.Default(), "", nil
+	}
+	path, err := config.Locate(f.config, getenv)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if path == "" {
-		return config.Default(), nil
+	if path != "" {
+		cfg, err := config.Load(path)
+		return cfg, "", err
 	}
-	return config.Load(path)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*zeroConfigWait)
+	defer cancel()
+	cfg, demoWhy = zeroConfig(ctx, getenv)
+	return cfg, demoWhy, nil
 }
 
 func build(f flags, getenv func(string) string) (*app, error) {
-	cfg, err := loadConfig(f.config, getenv)
+	cfg, demoWhy, err := loadConfig(f, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +106,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 		return nil, err
 	}
 
-	a := &app{cfg: cfg}
+	a := &app{cfg: cfg, getenv: getenv}
 	pc := poll.Config{
 		Environment: cfg.Environment,
 		Thresholds:  cfg.Thresholds,
@@ -134,7 +151,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	a.poller = poll.New(pc)
 	a.jobs = pc.Jobs
 	// A frozen clock never changes the header: no point waking every second.
-	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly,
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly, DemoWhy: demoWhy,
 		Actor: localActor(f.readOnly, getenv), Contacts: cfg.Contacts, Deps: kit.Deps{Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet), Rules: a.rules(fleet)}}
 	return a, nil
 }

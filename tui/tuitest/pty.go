@@ -141,6 +141,10 @@ func childEnv(parent []string, tmp, stateHome string, extra []string) []string {
 		}
 	}
 	env = append(env,
+		// The demo fleet, not a Docker engine the machine happens to
+		// run: a test names its config (--config outranks this) or
+		// clears it (OPSDECK_DEMO=) to start without one.
+		"OPSDECK_DEMO=1",
 		"XDG_STATE_HOME="+stateHome,
 		"XDG_CONFIG_HOME="+filepath.Join(tmp, "config"),
 		"TERM=xterm-256color",

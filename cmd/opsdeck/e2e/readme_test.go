@@ -18,7 +18,7 @@ func TestReadmeCaptureIsTheDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const intro = "`go run ./cmd/opsdeck --clock\n2026-11-26T12:34:56Z`; colour dropped):\n\n```\n"
+	const intro = "`go run ./cmd/opsdeck --demo --clock\n2026-11-26T12:34:56Z`; colour dropped):\n\n```\n"
 	_, rest, ok := strings.Cut(string(data), intro)
 	capture, _, closed := strings.Cut(rest, "```\n")
 	if !ok || !closed {
@@ -26,7 +26,7 @@ func TestReadmeCaptureIsTheDemo(t *testing.T) {
 	}
 	want := strings.Split(strings.TrimRight(capture, "\n"), "\n")
 
-	c := tuitest.StartConsole(t, opsdeck, tuitest.Options{Width: 80, Height: 24, Args: []string{"--clock", "2026-11-26T12:34:56Z"}})
+	c := tuitest.StartConsole(t, opsdeck, tuitest.Options{Width: 80, Height: 24, Args: []string{"--demo", "--clock", "2026-11-26T12:34:56Z"}})
 	var got []string
 	c.Until("the capture of the README", tuitest.ConsoleWait, func(screen string) bool {
 		got = strings.Split(strings.TrimRight(screen, "\n"), "\n")
