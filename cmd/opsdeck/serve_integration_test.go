@@ -102,7 +102,7 @@ func (b *bed) serve(idle string) *server {
 	t.Cleanup(cancel)
 	cmd := exec.CommandContext(ctx, b.bin, "serve", "--listen", "127.0.0.1:0", "--host-key", hostKey,
 		"--authorized-keys", b.authKeys, "--idle-timeout", idle, "--max-sessions", "4")
-	cmd.Env = []string{"HOME=" + b.dir, "PATH=" + os.Getenv("PATH")} // no OPSDECK_CONFIG: the demo fleet
+	cmd.Env = []string{"HOME=" + b.dir, "PATH=" + os.Getenv("PATH"), "OPSDECK_DEMO=1"} // the demo fleet, whatever engine the machine runs
 	s := &server{cmd: cmd, out: &lockedBuffer{}, exited: make(chan error, 1)}
 	cmd.Stderr = s.out
 	stdout, err := cmd.StdoutPipe()
