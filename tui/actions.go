@@ -117,11 +117,16 @@ func (m *Model) planned(msg planMsg) tea.Cmd {
 		m.confirm.close()
 		return notify(kit.LevelError, about(fmt.Sprintf("%s %s", m.confirm.action.Kind, m.confirm.action.Target), msg.err))
 	}
-	return m.confirm.planned(msg.plan)
+	cmd := m.confirm.planned(msg.plan)
+	w, h := m.bodySize()
+	m.confirm.fit(m.opts.Theme, w, h) // a plan that fits is read as it shows
+	return cmd
 }
 
 // confirmKey routes a key to the open dialog.
 func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
+	w, h := m.bodySize()
+	m.confirm.fit(m.opts.Theme, w, h) // the terminal may have changed size
 	cmd, res := m.confirm.update(msg)
 	switch res {
 	case confirmPlan:

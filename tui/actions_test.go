@@ -1,6 +1,8 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
+
 	"context"
 	"strings"
 	"sync"
@@ -238,4 +240,35 @@ func TestUnconfiguredActionSaysSo(t *testing.T) {
 	c := actionConsole(t, &fakeRunner{})
 	c.Send(kit.ActionMsg{Kind: backend.ActKindRollback, Target: "chat-backend"})
 	c.WaitFor("rollback chat-backend: not configured")
+}
+
+// The grace is for a dialog that just opened: once another dump is chosen
+// (the plan made again for it), the name typed next is taken at once.
+func TestGraceOnlyWhenTheDialogOpens(t *testing.T) {
+	clock := newManualClock(time.Unix(1000, 0))
+	d := newConfirmDialog()
+	d.now = clock.now
+	a := backend.Action{ID: "x1", Kind: backend.ActKindRestore, Target: "chat"}
+	d.ask(a, nil)
+	opts := []backend.ParamOption{{Param: "dump", Value: "/d/1.dump", Label: "1"}, {Param: "dump", Value: "/d/2.dump", Label: "2"}}
+	d.planned(backend.Plan{Action: a, Destructive: true, Confirm: "chat", Options: opts})
+	d.seenAll = true
+	clock.add(confirmGrace)
+	if _, res := d.update(tea.KeyPressMsg{Code: tea.KeyDown}); res != confirmPlan {
+		t.Fatalf("down on the dumps: %v, want a new plan", res)
+	}
+	d.planned(backend.Plan{Action: d.action, Destructive: true, Confirm: "chat", Options: opts})
+	d.seenAll = true
+	d.update(tea.KeyPressMsg{Code: 'c', Text: "c"})
+	if got := d.typed.Value(); got != "c" {
+		t.Fatalf("typed right after choosing another dump: %q, want c", got)
+	}
+	// A new action's dialog has its grace again.
+	b := backend.Action{ID: "x2", Kind: backend.ActKindRestore, Target: "chat"}
+	d.ask(b, nil)
+	d.planned(backend.Plan{Action: b, Destructive: true, Confirm: "chat"})
+	d.update(tea.KeyPressMsg{Code: 'c', Text: "c"})
+	if got := d.typed.Value(); got != "" {
+		t.Fatalf("typed inside a new dialog's grace: %q", got)
+	}
 }

@@ -56,6 +56,14 @@ type confirmDialog struct {
 	openedAt time.Time
 	grace    time.Duration
 	now      func() time.Time // the real clock: grace is about human reaction time
+	// The layout (confirmscroll.go): the body it was last fitted to, the
+	// first line shown, whether every line of the plan has been on
+	// screen, and why a confirm key was not taken.
+	w, h    int
+	theme   *theme.Theme
+	scroll  int
+	seenAll bool
+	hint    string
 }
 
 func newConfirmDialog() confirmDialog {
@@ -98,7 +106,14 @@ func (d *confirmDialog) focusField() tea.Cmd {
 
 // planned shows a plan for confirmation and restarts the grace period.
 func (d *confirmDialog) planned(p backend.Plan) tea.Cmd {
-	d.plan, d.stage, d.openedAt = p, stageConfirm, d.now()
+	// The grace is for a dialog that just opened; a plan redone for
+	// another option (a dump, a version) is read already, and the keys
+	// typed next are meant for it.
+	if d.plan.Action.ID != p.Action.ID {
+		d.openedAt = d.now()
+	}
+	d.plan, d.stage = p, stageConfirm
+	d.scroll, d.seenAll, d.hint = 0, false, ""
 	d.option = 0
 	for i, o := range p.Options {
 		if p.Action.Params[o.Param] == o.Value {
@@ -179,6 +194,26 @@ func (d *confirmDialog) updateForm(msg tea.KeyPressMsg) (tea.Cmd, confirmResult)
 }
 
 func (d *confirmDialog) updateConfirm(msg tea.KeyPressMsg) (tea.Cmd, confirmResult) {
+	room := confirmRoom(d.h)
+	switch msg.String() {
+	case "pgdown", "ctrl+f":
+		d.scrollBy(d.theme, room-1)
+		return nil, confirmNothing
+	case "pgup", "ctrl+b":
+		d.scrollBy(d.theme, -(room - 1))
+		return nil, confirmNothing
+	case "ctrl+d":
+		d.scrollBy(d.theme, max(room/2, 1))
+		return nil, confirmNothing
+	case "ctrl+u":
+		d.scrollBy(d.theme, -max(room/2, 1))
+		return nil, confirmNothing
+	case "y", "Y", "enter":
+		if !d.seenAll {
+			d.hint = "read the whole plan first: pgdn"
+			return nil, confirmNothing
+		}
+	}
 	if n := len(d.plan.Options); n > 0 {
 		switch msg.String() {
 		case "up", "down", "ctrl+p", "ctrl+n":
@@ -256,7 +291,7 @@ func (d *confirmDialog) lines(t *theme.Theme, w int) []string {
 	case stageConfirm:
 		out = append(out, t.Bold.Render("This will:"))
 		for _, s := range d.plan.Steps {
-			out = append(out, "  • "+backend.Printable(s)) // steps quote container names
+			out = append(out, hanging("  • ", backend.Printable(s), w)...) // steps quote container names
 		}
 		if d.plan.Timeout > 0 {
 			out = append(out, t.Subtle.Render(fmt.Sprintf("  (gives up after %s)", d.plan.Timeout)))
@@ -265,18 +300,26 @@ func (d *confirmDialog) lines(t *theme.Theme, w int) []string {
 			out = append(out, "", t.Bold.Render("Choose ("+d.plan.Options[0].Param+", ↑/↓):"))
 			for i, o := range d.plan.Options {
 				label := backend.Printable(o.Label)
-				line := "    " + label
-				if i == d.option {
-					line = t.Selected.Render("  › " + label)
+				if i != d.option {
+					out = append(out, hanging("    ", label, w)...)
+					continue
 				}
-				out = append(out, line)
+				for _, l := range hanging("  › ", label, w) {
+					out = append(out, t.Selected.Render(l))
+				}
 			}
 		}
 		out = append(out, "")
 		if d.plan.Destructive {
-			out = append(out, t.Warn.Render("Type "+backend.Printable(d.plan.Confirm)+" and press enter to confirm:"), d.typed.View())
+			for _, l := range hanging("", "Type "+backend.Printable(d.plan.Confirm)+" and press enter to confirm:", w) {
+				out = append(out, t.Warn.Render(l))
+			}
+			out = append(out, d.typed.View())
 		} else {
 			out = append(out, t.Warn.Render("Proceed? y confirm · n/esc cancel"))
+		}
+		if d.hint != "" {
+			out = append(out, t.Down.Render("▲ "+d.hint))
 		}
 	}
 	return out

@@ -7,13 +7,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// dialogBox frames the confirm dialog for a body of width w.
-func (m *Model) dialogBox(w int) []string {
-	inner := min(max(w-8, 20), 100)
-	lines := m.confirm.lines(m.opts.Theme, inner)
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, inner, "…")
-	}
+// dialogBox frames the confirm dialog for a body of w×h: wrapped, and
+// scrolled when it does not fit (confirmscroll.go).
+func (m *Model) dialogBox(w, h int) []string {
+	inner := confirmInner(w)
+	lines := m.confirm.visible(m.opts.Theme, w, h)
 	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).
 		BorderForeground(m.opts.Theme.P.Warn).Padding(0, 1).Width(inner + 4).
 		Render(strings.Join(lines, "\n"))

@@ -36,7 +36,7 @@ func (m *Model) render() string {
 		body = overlayBottom(body, m.palette.suggestions(m.opts.Theme, w), h)
 	}
 	if m.confirm.open() {
-		body = overlayCenter(body, m.dialogBox(w), w)
+		body = overlayCenter(body, m.dialogBox(w, h), w)
 	}
 	status := m.statusLines()
 	body = overlayBottom(body, status[:len(status)-1], h)
