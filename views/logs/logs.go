@@ -177,6 +177,10 @@ func (v *Logs) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.scroll(-v.bodyHeight())
 	case key.Matches(msg, k.PageDown):
 		v.scroll(v.bodyHeight())
+	case key.Matches(msg, k.HalfPageUp):
+		v.scroll(-v.halfPage())
+	case key.Matches(msg, k.HalfPageDown):
+		v.scroll(v.halfPage())
 	case key.Matches(msg, k.Top):
 		v.setFollow(false)
 		v.offset = 0
@@ -224,6 +228,9 @@ func (v *Logs) find(i, dir int) {
 }
 
 func (v *Logs) bodyHeight() int { return max(v.height-2, 1) }
+
+// halfPage is how far ctrl+d and ctrl+u scroll.
+func (v *Logs) halfPage() int { return max(v.bodyHeight()/2, 1) }
 
 func (v *Logs) View() string {
 	if v.width <= 0 || v.height <= 0 {

@@ -152,3 +152,25 @@ type streamerFunc func(ctx context.Context, service string, tail int, out func(b
 func (f streamerFunc) StreamLogs(ctx context.Context, service string, tail int, out func(backend.LogLine)) error {
 	return f(ctx, service, tail, out)
 }
+
+// ctrl+u pauses and scrolls half the lines shown up, ctrl+d as far down,
+// never past the newest line.
+func TestLogsHalfPage(t *testing.T) {
+	c := kit.Common{Theme: theme.Default(), Keys: keymap.Default(), IDs: &kit.IDs{}}
+	v := New(c, "chat-backend")
+	v.SetSize(80, 12) // 10 lines of body: half a page is 5
+	var lines []backend.LogLine
+	for i := range 100 {
+		lines = append(lines, backend.LogLine{Text: fmt.Sprintf("line %03d", i)})
+	}
+	v.Update(logBatch{lines: lines})
+	for i, st := range []struct {
+		key    string
+		offset int
+	}{{"ctrl+u", 85}, {"ctrl+u", 80}, {"ctrl+d", 85}, {"ctrl+d", 90}, {"ctrl+d", 90}} {
+		v.Update(keytest.Press(st.key))
+		if v.follow || v.offset != st.offset {
+			t.Fatalf("step %d (%s): follow=%v offset %d, want paused at %d", i, st.key, v.follow, v.offset, st.offset)
+		}
+	}
+}
