@@ -67,8 +67,8 @@ func TestLogsViewSearchPauseAndBound(t *testing.T) {
 		v.Update(keytest.Press(string(r)))
 	}
 	v.Update(keytest.Press("enter"))
-	if v.follow || v.match < 0 || v.buf.at(v.match).Text != "line 00150" {
-		t.Fatalf("search did not pause at the match: follow=%v match=%d", v.follow, v.match)
+	if n, ok := v.hits.current(); v.follow || !ok || v.buf.at(n-v.buf.number(0)).Text != "line 00150" {
+		t.Fatalf("search did not pause at the match: follow=%v match=%d (%v)", v.follow, n, ok)
 	}
 	if out := ansi.Strip(v.View()); !strings.Contains(out, "line 00150") {
 		t.Fatalf("match not on screen:\n%s", out)
