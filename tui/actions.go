@@ -122,7 +122,13 @@ func (m *Model) planned(msg planMsg) tea.Cmd {
 
 // confirmKey routes a key to the open dialog.
 func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
-	cmd, res := m.confirm.update(msg)
+	var cmd tea.Cmd
+	res := confirmCancel
+	if m.closes(msg) && !m.confirm.typing() {
+		m.confirm.close() // q is esc here, but a letter in a field
+	} else {
+		cmd, res = m.confirm.update(msg)
+	}
 	switch res {
 	case confirmPlan:
 		return tea.Batch(cmd, m.planCmd(m.confirm.action))

@@ -133,7 +133,7 @@ func helpEntry(key, what string) *regexp.Regexp {
 }
 
 // helpHeading is the help's title line.
-const helpHeading = "KEY BINDINGS  (? or esc to close; remap under keys: in the config)"
+const helpHeading = "KEY BINDINGS  (?, esc or q to close; remap under keys: in the config)"
 
 // quitHelpRE is the global quit key's entry, in whichever column.
 var quitHelpRE = regexp.MustCompile(`q/ctrl\+c\s+quit`)
