@@ -238,9 +238,24 @@ func (k *KeyMap) IsDangerous(b *key.Binding) bool {
 	return false
 }
 
-// Navigation returns the navigation bindings for help.
+// Navigation returns the navigation bindings for help. The half pages
+// share one line: a line more would move Navigation out from under a
+// table screen's own keys into a third column, and at 80 columns that
+// pushes the global keys off the edge.
 func (k *KeyMap) Navigation() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfPageUp, k.HalfPageDown, k.Top, k.Bottom}
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, helpPair(k.HalfPageUp, k.HalfPageDown, "half page ↑/↓"), k.Top, k.Bottom}
+}
+
+// helpPair is one help line for two bindings ("ctrl+u/ctrl+d"), for help
+// only: matching keys against it is not what it is for.
+func helpPair(a, b key.Binding, desc string) key.Binding {
+	switch {
+	case !a.Enabled():
+		return b
+	case !b.Enabled():
+		return a
+	}
+	return key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp(a.Help().Key+"/"+b.Help().Key, desc))
 }
 
 // Global returns the global bindings for help, view switches included.
