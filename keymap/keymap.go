@@ -21,7 +21,7 @@ type KeyMap struct {
 	// Global.
 	Quit, Help, Palette, Refresh, Back key.Binding
 	// Navigation.
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Up, Down, PageUp, PageDown, HalfPageUp, HalfPageDown, Top, Bottom key.Binding
 	// Tables.
 	Open, Filter, Sort, Reverse key.Binding
 	// Service inspection.
@@ -62,8 +62,12 @@ func Default() *KeyMap {
 		Down:     bind("down", "j", "down"),
 		PageUp:   bind("page up", "pgup", "ctrl+b"),
 		PageDown: bind("page down", "pgdown", "ctrl+f"),
-		Top:      bind("top", "g", "home"),
-		Bottom:   bind("bottom", "G", "end"),
+		// ctrl+u and ctrl+d as in vim, less and k9s: moving, never acting,
+		// so a bare ctrl- key is safe here.
+		HalfPageUp:   bind("half page up", "ctrl+u"),
+		HalfPageDown: bind("half page down", "ctrl+d"),
+		Top:          bind("top", "g", "home"),
+		Bottom:       bind("bottom", "G", "end"),
 
 		Open:    bind("detail", "enter"),
 		Filter:  bind("filter", "/"),
@@ -119,6 +123,8 @@ func (k *KeyMap) Entries() []Entry {
 		{"down", "navigation", &k.Down, false},
 		{"page_up", "navigation", &k.PageUp, false},
 		{"page_down", "navigation", &k.PageDown, false},
+		{"half_page_up", "navigation", &k.HalfPageUp, false},
+		{"half_page_down", "navigation", &k.HalfPageDown, false},
 		{"top", "navigation", &k.Top, false},
 		{"bottom", "navigation", &k.Bottom, false},
 		{"open", "table", &k.Open, false},
@@ -232,9 +238,24 @@ func (k *KeyMap) IsDangerous(b *key.Binding) bool {
 	return false
 }
 
-// Navigation returns the navigation bindings for help.
+// Navigation returns the navigation bindings for help. The half pages
+// share one line: a line more would move Navigation out from under a
+// table screen's own keys into a third column, and at 80 columns that
+// pushes the global keys off the edge.
 func (k *KeyMap) Navigation() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, helpPair(k.HalfPageUp, k.HalfPageDown, "half page ↑/↓"), k.Top, k.Bottom}
+}
+
+// helpPair is one help line for two bindings ("ctrl+u/ctrl+d"), for help
+// only: matching keys against it is not what it is for.
+func helpPair(a, b key.Binding, desc string) key.Binding {
+	switch {
+	case !a.Enabled():
+		return b
+	case !b.Enabled():
+		return a
+	}
+	return key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp(a.Help().Key+"/"+b.Help().Key, desc))
 }
 
 // Global returns the global bindings for help, view switches included.

@@ -19,6 +19,7 @@ func TestDefaultsMatchRealKeyPresses(t *testing.T) {
 		{"q", k.Quit, "quit"}, {"ctrl+c", k.Quit, "quit"}, {"?", k.Help, "help"},
 		{":", k.Palette, "palette"}, {"/", k.Filter, "filter"}, {"esc", k.Back, "back"},
 		{"j", k.Down, "down"}, {"k", k.Up, "up"}, {"G", k.Bottom, "bottom"},
+		{"ctrl+d", k.HalfPageDown, "half page down"}, {"ctrl+u", k.HalfPageUp, "half page up"},
 		{"enter", k.Open, "open"}, {"l", k.Logs, "logs"}, {"r", k.Restart, "restart"},
 	}
 	for _, c := range cases {

@@ -127,7 +127,13 @@ func (m *Model) planned(msg planMsg) tea.Cmd {
 func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 	w, h := m.bodySize()
 	m.confirm.fit(m.opts.Theme, w, h) // the terminal may have changed size
-	cmd, res := m.confirm.update(msg)
+	var cmd tea.Cmd
+	res := confirmCancel
+	if m.closes(msg) && !m.confirm.typing() {
+		m.confirm.close() // q is esc here, but a letter in a field
+	} else {
+		cmd, res = m.confirm.update(msg)
+	}
 	switch res {
 	case confirmPlan:
 		return tea.Batch(cmd, m.planCmd(m.confirm.action))

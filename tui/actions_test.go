@@ -187,10 +187,12 @@ func TestCtrlCCancelsARunningActionInsteadOfQuitting(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the action never started")
 	}
-	c.Keys("q")
+	// q goes back from the action's screen, then from the project, as esc
+	// does; on the tab it would quit, and warns instead.
+	c.Keys("q", "q", "q")
 	c.WaitFor("still running")
 	c.Keys("ctrl+c")
-	c.WaitFor("✖ cancelled")
+	c.WaitFor("start mana-core-auth: context canceled")
 	if final := quit(c.Term); len(final.running) != 0 {
 		t.Fatalf("%d actions still running", len(final.running))
 	}

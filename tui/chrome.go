@@ -148,7 +148,10 @@ func (m *Model) statusLines() []string {
 	if m.export.open {
 		return []string{ansi.Truncate(m.export.view(t), m.width, "")}
 	}
-	hint := t.Key.Render("?") + t.KeyDesc.Render(" help  ") + t.Key.Render(":") + t.KeyDesc.Render(" command  ") + t.Key.Render("q") + t.KeyDesc.Render(" quit")
+	hint := t.Key.Render("?") + t.KeyDesc.Render(" help  ") + t.Key.Render(":") + t.KeyDesc.Render(" command")
+	if w := m.quitWord(); w != "" {
+		hint += t.KeyDesc.Render("  ") + t.Key.Render("q") + t.KeyDesc.Render(" "+w)
+	}
 	n, ok := m.notice.current()
 	if !ok {
 		return []string{joinLine(m.refreshText(), "", hint, m.width)}

@@ -74,6 +74,18 @@ func newConfirmDialog() confirmDialog {
 
 func (d *confirmDialog) open() bool { return d.stage != stageClosed }
 
+// typing says a text field has the keys (a form's free text, the name
+// typed to confirm): every printable key is a letter of it then.
+func (d *confirmDialog) typing() bool {
+	switch d.stage {
+	case stageForm:
+		return d.focus < len(d.fields) && d.fields[d.focus].choices == nil
+	case stageConfirm:
+		return d.plan.Destructive
+	}
+	return false
+}
+
 func (d *confirmDialog) close() {
 	d.stage = stageClosed
 	d.typed.Blur()

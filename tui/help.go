@@ -34,9 +34,9 @@ func (m *Model) helpView(w, h int) string {
 		struct {
 			title string
 			keys  []key.Binding
-		}{"Global", k.Global()},
+		}{"Global", m.globalHelp()},
 	)
-	title := t.Title.Render("KEY BINDINGS") + t.Subtle.Render("  (? or esc to close; remap under keys: in the config)")
+	title := t.Title.Render("KEY BINDINGS") + t.Subtle.Render("  (?, esc or q to close; remap under keys: in the config)")
 	seen := map[string]bool{}
 	var blocks [][]string
 	for _, g := range groups {
@@ -59,6 +59,38 @@ func (m *Model) helpView(w, h int) string {
 	}
 	// The title spans the width; the groups flow into columns below it.
 	return title + "\n\n" + flow(blocks, w, h-2)
+}
+
+// globalHelp is the global bindings as they act on the screen under the
+// help: on a detail the quit keys other than ctrl+c go back, as esc does
+// (see closes), and help lists them there.
+func (m *Model) globalHelp() []key.Binding {
+	k := m.opts.Keys
+	out := k.Global()
+	if len(m.stack) == 0 {
+		return out
+	}
+	back, quit := []string{k.Back.Help().Key}, []string{}
+	for _, s := range k.Quit.Keys() {
+		if s == "ctrl+c" {
+			quit = append(quit, s)
+		} else {
+			back = append(back, s)
+		}
+	}
+	for i, b := range out {
+		switch b.Help() {
+		case k.Back.Help():
+			out[i].SetHelp(strings.Join(back, "/"), b.Help().Desc)
+		case k.Quit.Help():
+			if len(quit) == 0 {
+				out[i].SetEnabled(false) // every quit key goes back here
+			} else {
+				out[i].SetHelp(strings.Join(quit, "/"), b.Help().Desc)
+			}
+		}
+	}
+	return out
 }
 
 // flow lays groups of lines out in columns of at most h rows, starting a

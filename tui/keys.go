@@ -39,7 +39,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return a.Update(msg)
 	}
 	if m.showHelp {
-		if key.Matches(msg, k.Help, k.Back) {
+		if key.Matches(msg, k.Help, k.Back) || m.closes(msg) {
 			m.showHelp = false
 		} else if key.Matches(msg, k.Quit) {
 			return m.quit()
@@ -56,6 +56,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
+		if m.closes(msg) && len(m.stack) > 0 {
+			m.back(a) // q on a detail is esc: it quits only from a tab
+			return nil
+		}
 		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
@@ -75,16 +79,51 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return m.switchTo(i)
 		}
 	}
-	// esc undoes the screen's own state first (an applied filter), then
-	// closes a detail.
 	if key.Matches(msg, k.Back) {
-		if b, ok := a.(kit.Backer); ok && b.Back() {
-			return nil
-		}
-		if len(m.stack) > 0 {
-			m.pop()
-		}
+		m.back(a)
 		return nil
 	}
 	return a.Update(msg)
+}
+
+// back is esc: it undoes the screen's own state first (an applied
+// filter, a search), then closes a detail.
+func (m *Model) back(a kit.Screen) {
+	if b, ok := a.(kit.Backer); ok && b.Back() {
+		return
+	}
+	if len(m.stack) > 0 {
+		m.pop()
+	}
+}
+
+// closes says msg is a quit key that closes before it quits: q, as in
+// less and vim, closes the help, a confirmation or a detail, and quits
+// only from a tab. ctrl+c is the way out from anywhere (once no action
+// runs) and always quits. Where text is typed, q never gets here.
+func (m *Model) closes(msg tea.KeyPressMsg) bool {
+	return msg.String() != "ctrl+c" && key.Matches(msg, m.opts.Keys.Quit)
+}
+
+// quitWord is what the status bar says q does now: close the help,
+// cancel a confirmation, go back from a detail, or quit; "" while it is a
+// letter of the text being typed.
+func (m *Model) quitWord() string {
+	a := m.active()
+	switch {
+	case m.confirm.open() && m.confirm.typing(), m.palette.open, m.export.open:
+		return ""
+	case m.confirm.open():
+		return "cancel"
+	}
+	if c, ok := a.(kit.Capturer); ok && c.Capturing() {
+		return ""
+	}
+	switch {
+	case m.showHelp:
+		return "close"
+	case len(m.stack) > 0:
+		return "back"
+	}
+	return "quit"
 }

@@ -96,9 +96,9 @@ func (b *builder) actions(r *rawConfig, c *Config) Actions {
 		if len(rc.Argv) == 0 || strings.TrimSpace(rc.Argv[0]) == "" {
 			b.fail(b.at(cp...), "command %q needs argv: the program and its arguments as a list, e.g. [./scripts/rollback.sh, \"{project}\", \"{version}\"]", rc.Name)
 		}
-		// On the simulator alone (the demo) a command runs on the
-		// simulated fleet: it needs no SSH host.
-		if c.Sources.Simulator == nil || c.Sources.SSH != nil || rc.Host != "" {
+		// On the simulated fleet (no Docker engine: the demo) a command
+		// runs simulated: it needs no SSH host.
+		if c.Sources.Simulator == nil || len(c.Sources.Docker) > 0 || rc.Host != "" {
 			sshHost(rc.Host, path(cp, "host"), "command "+rc.Name)
 		}
 		a.Commands = append(a.Commands, cmd)

@@ -135,7 +135,7 @@ func Reference() []Field {
 		{Path: "actions.dr_tree", Type: "path", Default: "built in", Doc: "A replacement disaster-recovery tree, with its contacts (format: `backend/drtree/default.yaml`)."},
 		{Path: "actions.commands", Type: "list", Default: "none", Doc: "Remote commands run over SSH: rollback scripts, traffic switches."},
 		{Path: "actions.commands[].name", Type: "name", Required: true, Doc: "The name `rollback_command` and `deployments[].commands` use, unique."},
-		{Path: "actions.commands[].host", Type: "name", Doc: "A `sources.ssh.hosts` name; required unless the simulator is the only source (the demo), where a command runs on the simulated fleet."},
+		{Path: "actions.commands[].host", Type: "name", Doc: "A `sources.ssh.hosts` name; required unless the fleet is simulated (the simulator with no `sources.docker`, as in the demo), where a command runs simulated."},
 		{Path: "actions.commands[].argv", Type: "list", Required: true, Doc: "The program and its arguments. Elements may hold `{service}`, `{version}`, `{project}`, `{database}`, `{colour}`, `{dump}` and `{weight}`, filled with checked, shell-quoted values."},
 		{Path: "actions.commands[].timeout", Type: "duration", Default: "`5m`", Doc: "The command is ended after this long."},
 		{Path: "actions.commands[].destructive", Type: "bool", Default: "`true`", Doc: "Confirmed by typing the name of what it acts on (`false`: by `y`)."},

@@ -146,7 +146,7 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 			ex[k] = sa
 		}
 		a.ui.Deps.Silences, backups = sa, sa
-		if cmds := cfg.Actions.Commands; len(cmds) > 0 && cfg.Sources.SSH == nil {
+		if cmds := cfg.Actions.Commands; len(cmds) > 0 {
 			// The demo's commands (its blue/green steps) are planned and
 			// quoted by the runbook executor, run by a simulated shell,
 			// and change the simulated fleet's traffic.
@@ -225,7 +225,12 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) (*r
 			dbs = append(dbs, spec)
 		}
 	}
-	if len(cfg.Actions.Commands) == 0 && len(dbs) == 0 {
+	// On the simulated fleet alone the commands run simulated (executors).
+	cmds := cfg.Actions.Commands
+	if a.fleet != nil && len(a.engines) == 0 {
+		cmds = nil
+	}
+	if len(cmds) == 0 && len(dbs) == 0 {
 		return nil, nil
 	}
 	cl, err := a.sshClient(cfg)
@@ -236,7 +241,7 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) (*r
 	for _, h := range cfg.Sources.SSH.Hosts {
 		hosts[h.Name] = sshHost(cfg.Sources.SSH, h.Name, "")
 	}
-	if len(cfg.Actions.Commands) > 0 {
+	if len(cmds) > 0 {
 		cx := &runbook.CommandExecutor{Runner: cl, Hosts: hosts, Rollbacks: map[string]string{}, Fallback: ex[backend.ActKindRollback]}
 		if dx, ok := ex[backend.ActKindRollback].(*actions.Executor); ok {
 			cx.Versions = dx.Versions // a rollback command's {version}: the ones seen running before

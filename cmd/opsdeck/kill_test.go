@@ -110,7 +110,9 @@ func TestKilledOpsdeckLosesNothing(t *testing.T) {
 	p2.Type("chat-backend")
 	p2.Keys("enter")
 	p2.WaitFor("✔ done in")
-	if err := p2.Quit(); err != nil { // from the action view: q quits once nothing runs
+	p2.Keys("q") // back from the action view to the incident's tab
+	p2.WaitGone("✔ done in")
+	if err := p2.Quit(); err != nil { // from the tab: q quits once nothing runs
 		t.Fatal(err)
 	}
 	// The killed restart was closed as interrupted when opsdeck started

@@ -80,7 +80,9 @@ func TestTwoSessionsStreamLogsAtOnce(t *testing.T) {
 	if n := logs.open.Load(); n != 2 {
 		t.Fatalf("%d streams open, want one per session", n)
 	}
-	a.send("q")
+	// ctrl+c quits from the logs (q would close them first, and their
+	// stream with them): the session's end must end its stream.
+	a.send("\x03")
 	if err := a.waitEnd(within); exitStatus(err) != 0 {
 		t.Fatalf("session a ended with %v", err)
 	}

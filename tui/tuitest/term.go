@@ -166,11 +166,13 @@ func (tt *Term) Type(s string) {
 	}
 }
 
-// Quit ends the program with q and returns the final model (the one
-// passed to Start).
+// Quit ends the program with ctrl+c, from whatever screen is open (q
+// would close a detail or the help first), and returns the final model
+// (the one passed to Start). With an action running, ctrl+c cancels it
+// instead: wait for its end first.
 func (tt *Term) Quit() tea.Model {
 	tt.t.Helper()
-	tt.TM.Send(keytest.Press("q"))
+	tt.TM.Send(keytest.Press("ctrl+c"))
 	return tt.Final()
 }
 

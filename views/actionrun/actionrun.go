@@ -87,6 +87,10 @@ func (v *ActionRun) Update(msg tea.Msg) tea.Cmd {
 		v.scroll = min(v.scroll+v.outputRows(), max(len(v.lines)-1, 0))
 	case key.Matches(kp, k.PageDown):
 		v.scroll = max(v.scroll-v.outputRows(), 0)
+	case key.Matches(kp, k.HalfPageUp):
+		v.scroll = min(v.scroll+max(v.outputRows()/2, 1), max(len(v.lines)-1, 0))
+	case key.Matches(kp, k.HalfPageDown):
+		v.scroll = max(v.scroll-max(v.outputRows()/2, 1), 0)
 	case key.Matches(kp, k.Top):
 		v.scroll = max(len(v.lines)-1, 0)
 	case key.Matches(kp, k.Bottom):

@@ -54,23 +54,26 @@ type Logs struct {
 	offset               int // first shown line when not following
 	search               textinput.Model
 	searching            bool
-	match                int // index in buf of the current match, -1 none
+	hits                 matches // of the search applied (enter)
 	status               string
 	keys                 logKeys
 	width, height        int
 }
 
-// logKeys are the screen's own keys.
-type logKeys struct{ pause, wrap, stamps, next, prev key.Binding }
+// logKeys are the screen's own keys. The help and the footer both list
+// them from these bindings, so they say each key in the same words.
+type logKeys struct{ search, pause, wrap, stamps, next, prev key.Binding }
 
 // New is the logs screen of service; the stream starts when it is opened.
 func New(c kit.Common, service string) *Logs {
-	return &Logs{c: c, id: c.NewID(), service: service, follow: true, stamps: true, search: newSearchInput(), match: -1,
+	return &Logs{c: c, id: c.NewID(), service: service, follow: true, stamps: true, search: newSearchInput(), hits: matches{cur: -1},
 		buf: newRing(LogBufferLines), status: "following", keys: logKeys{
+			// The filter key: here it searches (every line stays shown).
+			search: kit.WithHelp(c.Keys.Filter, "search"),
 			pause:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/follow")),
 			wrap:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wrap")),
 			stamps: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "timestamps")),
-			next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/previous match")),
+			next:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match")),
 			prev:   key.NewBinding(key.WithKeys("N")),
 		}}
 }
@@ -99,14 +102,23 @@ func (v *Logs) SetSize(w, h int) { v.width, v.height = w, h }
 func (v *Logs) Back() bool {
 	if v.search.Value() != "" {
 		v.search.SetValue("")
-		v.match = -1
+		v.hits.reset("", &v.buf)
 		return true
 	}
 	return false
 }
 
+// ShortHelp is the footer's keys and the help's: with a search applied,
+// esc clears it rather than going back.
 func (v *Logs) ShortHelp() []key.Binding {
-	return []key.Binding{v.c.Keys.Filter, v.keys.next, v.keys.pause, v.keys.wrap, v.keys.stamps, v.c.Keys.Back}
+	return []key.Binding{v.keys.search, v.keys.next, v.keys.pause, v.keys.wrap, v.keys.stamps, v.backKey()}
+}
+
+func (v *Logs) backKey() key.Binding {
+	if v.search.Value() != "" {
+		return kit.WithHelp(v.c.Keys.Back, "clear search")
+	}
+	return v.c.Keys.Back
 }
 
 func (v *Logs) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
@@ -118,9 +130,13 @@ func (v *Logs) Update(msg tea.Msg) tea.Cmd {
 		return v.next()
 	case logBatch:
 		for _, l := range msg.lines {
-			if dropped := v.buf.push(l); dropped && !v.follow && v.offset > 0 {
-				v.offset-- // keep the same lines on screen while paused
+			if dropped := v.buf.push(l); dropped {
+				v.hits.dropBefore(v.buf.number(0))
+				if !v.follow && v.offset > 0 {
+					v.offset-- // keep the same lines on screen while paused
+				}
 			}
+			v.hits.add(v.buf.number(v.buf.len()-1), l.Text)
 		}
 		if msg.done {
 			v.status = "stream ended"
@@ -142,11 +158,13 @@ func (v *Logs) key(msg tea.KeyPressMsg) tea.Cmd {
 		case "enter":
 			v.searching = false
 			v.search.Blur()
-			v.find(v.buf.len()-1, -1)
+			v.hits.reset(v.search.Value(), &v.buf)
+			return v.jump(-1)
 		case "esc":
 			v.searching = false
 			v.search.Blur()
 			v.search.SetValue("")
+			v.hits.reset("", &v.buf)
 		default:
 			var cmd tea.Cmd
 			v.search, cmd = v.search.Update(msg)
@@ -156,13 +174,13 @@ func (v *Logs) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	k := v.c.Keys
 	switch {
-	case key.Matches(msg, k.Filter):
+	case key.Matches(msg, v.keys.search):
 		v.searching = true
 		return v.search.Focus()
 	case key.Matches(msg, v.keys.next):
-		v.find(v.match-1, -1)
+		return v.jump(-1)
 	case key.Matches(msg, v.keys.prev):
-		v.find(v.match+1, 1)
+		return v.jump(1)
 	case key.Matches(msg, v.keys.pause):
 		v.setFollow(!v.follow)
 	case key.Matches(msg, v.keys.wrap):
@@ -177,6 +195,10 @@ func (v *Logs) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.scroll(-v.bodyHeight())
 	case key.Matches(msg, k.PageDown):
 		v.scroll(v.bodyHeight())
+	case key.Matches(msg, k.HalfPageUp):
+		v.scroll(-v.halfPage())
+	case key.Matches(msg, k.HalfPageDown):
+		v.scroll(v.halfPage())
 	case key.Matches(msg, k.Top):
 		v.setFollow(false)
 		v.offset = 0
@@ -203,27 +225,37 @@ func (v *Logs) scroll(n int) {
 	v.offset = min(max(v.offset+n, 0), max(v.buf.len()-v.bodyHeight(), 0))
 }
 
-// find moves to the next line containing the search text, walking from
-// index i in direction dir (-1: older, the default for n), and pauses
-// there so the match stays on screen.
-func (v *Logs) find(i, dir int) {
-	q := strings.ToLower(v.search.Value())
-	if q == "" {
-		return
-	}
-	for ; i >= 0 && i < v.buf.len(); i += dir {
-		if strings.Contains(strings.ToLower(v.buf.at(i).Text), q) {
-			v.match = i
-			v.follow = false
-			v.status = "paused at match"
-			v.offset = min(max(i-v.bodyHeight()/2, 0), max(v.buf.len()-v.bodyHeight(), 0))
-			return
+// jump moves to the next match in direction dir (-1 older, as n goes,
+// like less's ? from the newest line; +1 newer, N) and pauses there so it
+// stays on screen. Past the oldest or newest match it wraps around, and
+// the status bar says so, as vim does: the counter alone would not show
+// that the search went round.
+func (v *Logs) jump(dir int) tea.Cmd {
+	n, wrapped, ok := v.hits.step(dir)
+	if !ok {
+		if v.hits.term != "" {
+			v.status = fmt.Sprintf("no match for %q", v.search.Value())
 		}
+		return nil
 	}
-	v.status = fmt.Sprintf("no more matches for %q", v.search.Value())
+	i := n - v.buf.number(0)
+	v.follow = false
+	v.status = "paused at match"
+	v.offset = min(max(i-v.bodyHeight()/2, 0), max(v.buf.len()-v.bodyHeight(), 0))
+	if !wrapped {
+		return nil
+	}
+	to := "bottom" // n past the oldest: on to the newest
+	if dir > 0 {
+		to = "top"
+	}
+	return kit.Notify(kit.LevelInfo, "search wrapped to the "+to)
 }
 
 func (v *Logs) bodyHeight() int { return max(v.height-2, 1) }
+
+// halfPage is how far ctrl+d and ctrl+u scroll.
+func (v *Logs) halfPage() int { return max(v.bodyHeight()/2, 1) }
 
 func (v *Logs) View() string {
 	if v.width <= 0 || v.height <= 0 {
@@ -238,8 +270,9 @@ func (v *Logs) View() string {
 		start = max(v.buf.len()-v.bodyHeight(), 0)
 	}
 	q := strings.ToLower(v.search.Value())
+	cur, hasCur := v.hits.current()
 	for i := start; i < v.buf.len() && len(body) < v.bodyHeight(); i++ {
-		for _, l := range v.render(v.buf.at(i), q, i == v.match) {
+		for _, l := range v.render(v.buf.at(i), q, hasCur && v.buf.number(i) == cur) {
 			if len(body) < v.bodyHeight() {
 				body = append(body, l)
 			}
@@ -248,11 +281,15 @@ func (v *Logs) View() string {
 	for len(body) < v.bodyHeight() {
 		body = append(body, "")
 	}
-	foot := t.Subtle.Render("/ search · n/N matches · p pause · w wrap · t timestamps · esc back")
+	foot := kit.KeyLine(t, v.ShortHelp()...)
 	if v.searching {
 		foot = v.search.View()
 	} else if q != "" {
-		foot = t.Subtle.Render(fmt.Sprintf("search %q · n/N · esc clears", v.search.Value()))
+		// [current/total] as vim's search count: the current match's
+		// place among the buffer's matching lines, oldest first.
+		n, total := v.hits.count()
+		foot = t.Subtle.Render(fmt.Sprintf("search %q [%d/%d]  ", kit.Sanitize(v.search.Value()), n, total)) +
+			kit.KeyLine(t, v.keys.next, v.backKey())
 	}
 	return strings.Join(append(append([]string{head}, body...), kit.FitLine(foot, v.width)), "\n")
 }

@@ -67,8 +67,8 @@ func TestLogsViewSearchPauseAndBound(t *testing.T) {
 		v.Update(keytest.Press(string(r)))
 	}
 	v.Update(keytest.Press("enter"))
-	if v.follow || v.match < 0 || v.buf.at(v.match).Text != "line 00150" {
-		t.Fatalf("search did not pause at the match: follow=%v match=%d", v.follow, v.match)
+	if n, ok := v.hits.current(); v.follow || !ok || v.buf.at(n-v.buf.number(0)).Text != "line 00150" {
+		t.Fatalf("search did not pause at the match: follow=%v match=%d (%v)", v.follow, n, ok)
 	}
 	if out := ansi.Strip(v.View()); !strings.Contains(out, "line 00150") {
 		t.Fatalf("match not on screen:\n%s", out)
@@ -151,4 +151,26 @@ type streamerFunc func(ctx context.Context, service string, tail int, out func(b
 
 func (f streamerFunc) StreamLogs(ctx context.Context, service string, tail int, out func(backend.LogLine)) error {
 	return f(ctx, service, tail, out)
+}
+
+// ctrl+u pauses and scrolls half the lines shown up, ctrl+d as far down,
+// never past the newest line.
+func TestLogsHalfPage(t *testing.T) {
+	c := kit.Common{Theme: theme.Default(), Keys: keymap.Default(), IDs: &kit.IDs{}}
+	v := New(c, "chat-backend")
+	v.SetSize(80, 12) // 10 lines of body: half a page is 5
+	var lines []backend.LogLine
+	for i := range 100 {
+		lines = append(lines, backend.LogLine{Text: fmt.Sprintf("line %03d", i)})
+	}
+	v.Update(logBatch{lines: lines})
+	for i, st := range []struct {
+		key    string
+		offset int
+	}{{"ctrl+u", 85}, {"ctrl+u", 80}, {"ctrl+d", 85}, {"ctrl+d", 90}, {"ctrl+d", 90}} {
+		v.Update(keytest.Press(st.key))
+		if v.follow || v.offset != st.offset {
+			t.Fatalf("step %d (%s): follow=%v offset %d, want paused at %d", i, st.key, v.follow, v.offset, st.offset)
+		}
+	}
 }

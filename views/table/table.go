@@ -155,6 +155,10 @@ func (m *Model) Update(msg tea.Msg) (bool, tea.Cmd) {
 		m.move(m.bodyHeight())
 	case key.Matches(kp, k.PageUp):
 		m.move(-m.bodyHeight())
+	case key.Matches(kp, k.HalfPageDown):
+		m.halfPage(1)
+	case key.Matches(kp, k.HalfPageUp):
+		m.halfPage(-1)
 	case key.Matches(kp, k.Top):
 		m.move(-len(m.view))
 	case key.Matches(kp, k.Bottom):
@@ -212,6 +216,16 @@ func (m *Model) move(n int) {
 	if r, ok := m.Selected(); ok {
 		m.selectedKey = r.Key
 	}
+}
+
+// halfPage scrolls the view and the selection half the visible rows in
+// direction dir, as ctrl+d/ctrl+u do in vim: the selection keeps its
+// place on screen until the view reaches an end, then goes on to the
+// first or last row.
+func (m *Model) halfPage(dir int) {
+	n := max(m.bodyHeight()/2, 1)
+	m.offset += dir * n
+	m.move(dir * n)
 }
 
 // rebuild applies filter and sort, then finds the selected key again.

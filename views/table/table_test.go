@@ -122,6 +122,36 @@ func TestScrollKeepsCursorVisible(t *testing.T) {
 	}
 }
 
+// ctrl+d and ctrl+u move the view and the selection half a page (10
+// data rows here: 5), the selection staying on its line of the screen,
+// and stop at the ends.
+func TestHalfPageMovesViewAndSelection(t *testing.T) {
+	m := newTable(30, 11) // header + 10 rows
+	m.SetRows(fleet(23))
+	m.Update(keytest.Press("j"))
+	m.Update(keytest.Press("j"))
+	steps := []struct {
+		key, selected string
+		offset        int
+	}{
+		{"ctrl+d", "svc-07", 5}, {"ctrl+d", "svc-12", 10}, {"ctrl+d", "svc-17", 13},
+		{"ctrl+d", "svc-22", 13}, {"ctrl+d", "svc-22", 13},
+		{"ctrl+u", "svc-17", 8}, {"ctrl+u", "svc-12", 3}, {"ctrl+u", "svc-07", 0}, {"ctrl+u", "svc-02", 0}, {"ctrl+u", "svc-00", 0},
+	}
+	for i, st := range steps {
+		m.Update(keytest.Press(st.key))
+		if got := selected(t, m); got != st.selected || m.offset != st.offset {
+			t.Fatalf("step %d (%s): selected %s at offset %d, want %s at %d", i, st.key, got, m.offset, st.selected, st.offset)
+		}
+	}
+	// A table shorter than the page: the selection still moves.
+	m.SetRows(fleet(3))
+	m.Update(keytest.Press("ctrl+d"))
+	if got := selected(t, m); got != "svc-02" {
+		t.Fatalf("ctrl+d on 3 rows selected %s", got)
+	}
+}
+
 func TestLayoutDropsColumnsAndNeverOverflows(t *testing.T) {
 	cols := []Column{{Title: "A", Width: 10, Flex: true}, {Title: "B", Width: 10, Drop: 1}, {Title: "C", Width: 6}}
 	show, widths := layout(cols, 20)

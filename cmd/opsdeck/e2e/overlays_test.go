@@ -62,7 +62,7 @@ func TestOverlaysOpenAndClose(t *testing.T) {
 		waitHeading(t, c, "FLEET")
 		for _, closer := range []string{"esc", "?"} {
 			c.Keys("?")
-			waitHeading(t, c, "KEY BINDINGS  (? or esc to close; remap under keys: in the config)")
+			waitHeading(t, c, helpHeading)
 			c.Keys(closer)
 			waitHeading(t, c, "FLEET")
 		}

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -30,12 +31,14 @@ func TestQuitFromATabRestoresTheTerminal(t *testing.T) {
 	})
 }
 
-// q while an action runs does not quit: it warns that the action still
-// runs. Once it has ended, q quits.
+// q while an action runs does not quit: on the action screen q goes back
+// to the Fleet, as it does from any detail, and there, where it would
+// quit, it warns that the action still runs. Once it has ended, q quits.
 //
 // The simulated restart of chat-backend takes two steps, made 2 s each
 // here (sources.simulator.action_step): q is pressed as soon as the
-// action screen says it is running, and must land before the action ends.
+// action screen says it is running, and both must land before the action
+// ends.
 // With the demo's 300 ms steps a CI machine running the suite on two
 // cores pressed it after the action had ended, and the console quit, as
 // it should then. The test logs how soon the warning came.
@@ -53,9 +56,13 @@ func TestQuitWithAnActionRunningWarns(t *testing.T) {
 		c.WaitFor("● running")
 		running := time.Now()
 		c.Keys("q")
+		c.Until("q back to the Fleet", tuitest.ConsoleWait, func(s string) bool {
+			return hasHeading(s, "FLEET") && !strings.Contains(row(s, 1), "›")
+		})
+		c.Keys("q")
 		waitNotice(t, c, h, "1 action(s) still running: wait for them or ctrl+c to cancel")
 		t.Logf("warned %v after the action screen said running", time.Since(running).Round(time.Millisecond))
-		waitDone(t, c, "RESTART chat-backend")
+		waitNotice(t, c, h, "restart chat-backend: done")
 		quitRestored(t, c)
 	})
 }

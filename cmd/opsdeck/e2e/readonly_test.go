@@ -20,7 +20,7 @@ func TestReadOnlyHidesActionsAndRefusesTheIncident(t *testing.T) {
 		c.Keys("3")
 		waitHeading(t, c, "FLEET")
 		c.Keys("?")
-		waitHeading(t, c, "KEY BINDINGS  (? or esc to close; remap under keys: in the config)")
+		waitHeading(t, c, helpHeading)
 		c.WaitFor("logs")
 		for _, action := range []string{"restart", "rollback", "stop", "start"} {
 			if s := c.Screen(); strings.Contains(s, action) {

@@ -132,6 +132,9 @@ func helpEntry(key, what string) *regexp.Regexp {
 	return regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(key) + `\s+` + regexp.QuoteMeta(what) + `(\s|$)`)
 }
 
+// helpHeading is the help's title line.
+const helpHeading = "KEY BINDINGS  (?, esc or q to close; remap under keys: in the config)"
+
 // quitHelpRE is the global quit key's entry, in whichever column.
 var quitHelpRE = regexp.MustCompile(`q/ctrl\+c\s+quit`)
 
@@ -152,7 +155,7 @@ func TestHelpListsTheActiveScreensKeys(t *testing.T) {
 			c.Keys(sc.key)
 			waitHeading(t, c, sc.heading)
 			c.Keys("?")
-			waitHeading(t, c, "KEY BINDINGS  (? or esc to close; remap under keys: in the config)")
+			waitHeading(t, c, helpHeading)
 			c.Until("help for "+sc.group, tuitest.ConsoleWait, func(s string) bool {
 				// The screen's own group comes first, in the first column.
 				if !regexp.MustCompile(`(?m)^`+sc.group+`(\s|$)`).MatchString(s) || strings.Contains(s, sc.absent) {
