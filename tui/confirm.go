@@ -251,8 +251,14 @@ func (d *confirmDialog) updateConfirm(msg tea.KeyPressMsg) (tea.Cmd, confirmResu
 				d.close()
 				return nil, confirmExecute
 			}
+			// Say why nothing happened rather than sit there.
+			d.hint = fmt.Sprintf("%q does not match %s", backend.Printable(d.typed.Value()), backend.Printable(d.plan.Confirm))
+			if d.typed.Value() == "" {
+				d.hint = "type " + backend.Printable(d.plan.Confirm) + " to confirm, esc to cancel"
+			}
 			return nil, confirmNothing
 		}
+		d.hint = ""
 		var cmd tea.Cmd
 		d.typed, cmd = d.typed.Update(msg)
 		return cmd, confirmNothing

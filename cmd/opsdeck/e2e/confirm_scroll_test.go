@@ -62,3 +62,24 @@ func TestConfirmationWrapsAndScrolls(t *testing.T) {
 	c.Keys("enter")
 	waitDone(t, c, "RESTORE chat")
 }
+
+// A wrong name typed in a confirmation says it does not match, and
+// nothing is done.
+func TestWrongNameInAConfirmationSaysSo(t *testing.T) {
+	t.Parallel()
+	c := tuitest.StartConsole(t, opsdeck, tuitest.Options{Width: 80, Height: 24})
+	c.Keys("3")
+	waitHeading(t, c, "FLEET")
+	c.Keys("down") // chat-backend
+	c.Keys("r")
+	c.WaitFor("Type chat-backend and press enter to confirm:")
+	c.Pause(readPlan)
+	c.Keys("enter")
+	c.WaitFor("type chat-backend to confirm, esc to cancel")
+	c.Type("chat-backedn")
+	c.Keys("enter")
+	c.WaitFor(`"chat-backedn" does not match chat-backend`)
+	c.Keys("esc")
+	waitHeading(t, c, "FLEET")
+	noAudit(t, c)
+}
