@@ -99,15 +99,24 @@ func orText(s, def string) string {
 // are. When the titles do not fit, inactive tabs show only their key.
 func (m *Model) tabBar() string {
 	t := m.opts.Theme
-	render := func(short bool) string {
+	// Full titles where they fit, else short labels ("2 Svc"), else the
+	// keys alone; the active tab always has its full title.
+	const (
+		full = iota
+		abbreviated
+		keysOnly
+	)
+	render := func(level int) string {
 		var b strings.Builder
 		for i, spec := range m.specs {
 			k := keyLabel(m.opts.Keys.Views[spec.Name].Keys())
 			switch {
 			case i == m.tab:
 				b.WriteString(t.TabActive.Render(k + " " + m.tabs[i].Title()))
-			case short:
+			case level == keysOnly:
 				b.WriteString(t.Tab.Render(k))
+			case level == abbreviated:
+				b.WriteString(t.Tab.Render(k + " " + shortTitle(m.tabs[i].Title())))
 			default:
 				b.WriteString(t.Tab.Render(k + " " + m.tabs[i].Title()))
 			}
@@ -117,11 +126,43 @@ func (m *Model) tabBar() string {
 		}
 		return b.String()
 	}
-	line := render(false)
-	if ansi.StringWidth(line) > m.width {
-		line = render(true)
+	line := render(full)
+	for level := abbreviated; level <= keysOnly && ansi.StringWidth(line) > m.width; level++ {
+		line = render(level)
 	}
 	return ansi.Truncate(line, m.width, "…")
+}
+
+// shortTitle is a tab's label at 80 columns, where the full titles do not
+// fit: three letters a k9s user reads at a glance, else the title's first
+// three.
+func shortTitle(title string) string {
+	switch title {
+	case "Overview":
+		return "Ovw"
+	case "Services":
+		return "Svc"
+	case "Fleet":
+		return "Flt"
+	case "Latency":
+		return "Lat"
+	case "Alerts":
+		return "Alr"
+	case "DBs":
+		return "DB"
+	case "Deps":
+		return "Dep"
+	case "Resources":
+		return "Res"
+	case "Incident":
+		return "Inc"
+	case "Deploys":
+		return "Dpl"
+	}
+	if r := []rune(title); len(r) > 3 {
+		return string(r[:3])
+	}
+	return title
 }
 
 func keyLabel(keys []string) string {
