@@ -76,7 +76,7 @@ func Default() *KeyMap {
 
 		Logs:   bind("logs", "l"),
 		Check:  bind("run health checks", "c"),
-		Export: bind("export report (markdown + JSON)", "e"),
+		Export: bind("export report (.md + .json)", "e"),
 
 		Restart:  bind("restart", "r"),
 		Rollback: bind("rollback", "R"),

@@ -34,19 +34,27 @@ func (m *Model) helpView(w, h int) string {
 		struct {
 			title string
 			keys  []key.Binding
-		}{"Global", m.globalHelp()},
+		}{"Global", m.tabKeysInOne(m.globalHelp())},
 	)
 	title := t.Title.Render("KEY BINDINGS") + t.Subtle.Render("  (?, esc or q to close; remap under keys: in the config)")
 	seen := map[string]bool{}
 	var blocks [][]string
 	for _, g := range groups {
 		var rows []string
+		// Each group's keys are as wide as its widest: a fixed width
+		// pushed the global keys past 80 columns beside long ones.
+		keyW := 0
+		for _, b := range g.keys {
+			if b.Enabled() {
+				keyW = max(keyW, ansi.StringWidth(b.Help().Key))
+			}
+		}
 		for _, b := range g.keys {
 			if !b.Enabled() || seen[b.Help().Key+b.Help().Desc] {
 				continue
 			}
 			seen[b.Help().Key+b.Help().Desc] = true
-			rows = append(rows, "  "+t.Key.Render(padRight(b.Help().Key, 14))+t.KeyDesc.Render(b.Help().Desc))
+			rows = append(rows, "  "+t.Key.Render(padRight(b.Help().Key, keyW+2))+t.KeyDesc.Render(b.Help().Desc))
 		}
 		if len(rows) == 0 {
 			continue
@@ -59,6 +67,35 @@ func (m *Model) helpView(w, h int) string {
 	}
 	// The title spans the width; the groups flow into columns below it.
 	return title + "\n\n" + flow(blocks, w, h-2)
+}
+
+// tabKeysInOne folds the tab switch keys of bs into one line ("1 2 … 0
+// switch tab"): one line a tab took the global keys past 80 columns, and
+// the tab bar names each tab beside its key already.
+func (m *Model) tabKeysInOne(bs []key.Binding) []key.Binding {
+	var out []key.Binding
+	var keys []string
+	isTab := map[string]bool{}
+	for _, v := range m.opts.Keys.Views {
+		isTab[v.Help().Key+"\x00"+v.Help().Desc] = true
+	}
+	for _, b := range bs {
+		if isTab[b.Help().Key+"\x00"+b.Help().Desc] {
+			if b.Enabled() && len(b.Keys()) > 0 {
+				keys = append(keys, b.Keys()[0])
+			}
+			continue
+		}
+		out = append(out, b)
+	}
+	if len(keys) > 0 {
+		label := strings.Join(keys, " ")
+		if len(keys) > 3 {
+			label = keys[0] + "–" + keys[len(keys)-1] // as the tab bar numbers them
+		}
+		out = append(out, key.NewBinding(key.WithKeys(keys...), key.WithHelp(label, "switch tab")))
+	}
+	return out
 }
 
 // globalHelp is the global bindings as they act on the screen under the

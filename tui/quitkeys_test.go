@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -67,7 +68,7 @@ func TestQClosesHelpAndDetailsBeforeItQuits(t *testing.T) {
 	m.Update(kit.OpenMsg{Name: "logs", Arg: "chat-backend"})
 	hint("q back")
 	press(m, "?")
-	if !strings.Contains(ansi.Strip(m.render()), "esc/q         back") || !strings.Contains(ansi.Strip(m.render()), "ctrl+c        quit") {
+	if out := ansi.Strip(m.render()); !regexp.MustCompile(`esc/q\s+back`).MatchString(out) || !regexp.MustCompile(`ctrl\+c\s+quit`).MatchString(out) {
 		t.Fatalf("the help over a detail does not say q goes back:\n%s", ansi.Strip(m.render()))
 	}
 	press(m, "q")

@@ -30,6 +30,12 @@ func New(c kit.Common) kit.Screen {
 		}
 		return backend.Alert{}, false
 	}
+	// l, r, R, s and S act on the alert's service, as on the services'
+	// screens: the alert is where the engineer already is.
+	v.ServiceOf = func(row table.Row) string {
+		a, _ := find(v.Snap, row)
+		return a.Service
+	}
 	v.Open = func(s backend.Snapshot, row table.Row) tea.Cmd {
 		if a, ok := find(s, row); ok {
 			return kit.Push(newDetail(c, a))

@@ -28,6 +28,10 @@ type TableView struct {
 	// ServiceRows: rows are services (the row key is the service name),
 	// and logs and the fleet actions act on the selected one.
 	ServiceRows bool
+	// ServiceOf, when set, names the service a row is about (an alert's)
+	// for logs and the fleet actions; "" when it names none, which the
+	// keys then say instead of doing nothing.
+	ServiceOf func(table.Row) string
 	// RowKey, when set, handles the screen's own keys on the selected row
 	// (silence an alert, restore a database); help lists RowHelp.
 	RowKey  func(backend.Snapshot, table.Row, tea.KeyPressMsg) tea.Cmd
@@ -69,7 +73,7 @@ func (v *TableView) ShortHelp() []key.Binding {
 	if v.Open != nil {
 		out = append(out, k.Open)
 	}
-	if v.ServiceRows {
+	if v.ServiceRows || v.ServiceOf != nil {
 		out = append(append(out, k.Logs), k.Actions()...)
 	}
 	if v.RowHelp != nil {
@@ -116,6 +120,15 @@ func (v *TableView) Update(msg tea.Msg) tea.Cmd {
 	}
 	if v.ServiceRows {
 		if cmd, ok := ServiceAction(v.C.Keys, row.Key, kp); ok {
+			return cmd
+		}
+	}
+	if v.ServiceOf != nil {
+		svc := v.ServiceOf(row)
+		if cmd, ok := ServiceAction(v.C.Keys, svc, kp); ok {
+			if svc == "" {
+				return Notify(LevelWarn, "this row names no service to act on")
+			}
 			return cmd
 		}
 	}

@@ -35,6 +35,7 @@ func New(c kit.Common) *Latency {
 	l := &Latency{marked: map[string]bool{},
 		keyMark: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark for the chart"))}
 	l.TableView = newLatencyTable(c, l)
+	l.ServiceRows = true // l, r, R, s and S on the selected service
 	return l
 }
 

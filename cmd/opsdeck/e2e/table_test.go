@@ -149,7 +149,7 @@ func TestHelpListsTheActiveScreensKeys(t *testing.T) {
 			absent              string
 		}{
 			{"3", "FLEET", "Fleet", [][2]string{{"r", "restart"}, {"R", "rollback"}, {"l", "logs"}, {"/", "filter"}}, "new incident"},
-			{"5", "ACTIVE ALERTS", "Alerts", [][2]string{{"m", "silence alert"}, {"enter", "detail"}}, "restart"},
+			{"5", "ACTIVE ALERTS", "Alerts", [][2]string{{"m", "silence alert"}, {"enter", "detail"}, {"r", "restart"}}, "new incident"},
 			{"9", "DISASTER RECOVERY", "Incident", [][2]string{{"n", "new incident"}, {"w", "write the report"}}, "restart"},
 		} {
 			c.Keys(sc.key)
