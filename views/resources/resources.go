@@ -61,7 +61,7 @@ func New(c kit.Common) kit.Screen {
 		return rows
 	})
 	v.Table.SetSort(2, true) // the hogs first
-	v.ServiceRows = true // l, r, R, s and S on the selected service
+	v.ServiceRows = true     // l, r, R, s and S on the selected service
 	return v
 }
 
