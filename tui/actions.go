@@ -157,6 +157,7 @@ func (m *Model) execute(p backend.Plan) tea.Cmd {
 		out:    out,
 	}
 	m.running[p.Action.ID] = run
+	m.addJob(run.view)
 	r := m.opts.Actions
 	exec := func() tea.Msg {
 		err := r.Execute(ctx, p, func(l backend.OutputLine) {
@@ -219,6 +220,7 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 	result := resultWord(msg.err)
 	at := m.opts.Clock()
 	r.view.Finish(result, msg.err, at)
+	m.refreshJobs()
 	title := r.view.Title()
 	note := notify(kit.LevelInfo, title+": done")
 	if msg.err != nil {

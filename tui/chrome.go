@@ -22,6 +22,9 @@ func (m *Model) header() string {
 	if m.opts.ReadOnly {
 		left += " " + t.Subtle.Render("[read-only]")
 	}
+	if b := m.jobsBadge(); b != "" {
+		left += " " + b
+	}
 	right := t.Subtle.Render(m.now.UTC().Format("15:04:05") + " UTC")
 	if why := m.opts.DemoWhy; m.snap.Demo && why != "" {
 		// Why the demo and not the fleet in front of it, where it fits

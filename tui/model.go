@@ -12,6 +12,7 @@ import (
 	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/incident"
 	"github.com/manacore/opsdeck/keymap"
+	"github.com/manacore/opsdeck/views/actionrun"
 	"github.com/manacore/opsdeck/views/kit"
 	"github.com/manacore/opsdeck/views/theme"
 )
@@ -87,7 +88,8 @@ type Model struct {
 	palette       palette
 	export        exportPrompt
 	confirm       confirmDialog
-	running       map[string]*running // executing actions by ID
+	running       map[string]*running    // executing actions by ID
+	jobs          []*actionrun.ActionRun // :jobs: the running and recent actions, oldest first
 	serial        serialQueue
 	showHelp      bool
 	notice        notice
@@ -312,6 +314,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.actionOutput(msg)
 	case actionDoneMsg:
 		return m.actionDone(msg)
+	case jobOpenMsg:
+		return m.openJob(msg.id)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	}

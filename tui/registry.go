@@ -49,6 +49,7 @@ func (m *Model) paletteCommands() []command {
 	return append(out,
 		command{name: "help", help: "show key bindings", aliases: []string{"h"}},
 		command{name: "export", help: "write the snapshot as markdown and JSON"},
+		command{name: "jobs", help: "the running and recent actions (enter reopens one)", aliases: []string{"actions", "bg"}},
 		command{name: "refresh", help: "fetch every source now"},
 		command{name: "quit", help: "leave opsdeck", aliases: []string{"q", "q!"}},
 	)
@@ -75,6 +76,8 @@ func (m *Model) run(line string) tea.Cmd {
 		return nil
 	case "export":
 		return m.startExport()
+	case "jobs":
+		return m.push(m.newJobsScreen())
 	case "refresh":
 		hub := m.opts.Hub
 		return func() tea.Msg { hub.Refresh(); return nil }

@@ -61,6 +61,15 @@ func (v *ActionRun) Append(lines []backend.OutputLine) {
 	}
 }
 
+// Action is the action this screen runs.
+func (v *ActionRun) Action() backend.Action { return v.plan.Action }
+
+// Started is when it started.
+func (v *ActionRun) Started() time.Time { return v.started }
+
+// Ended is when it ended and with what result word; zero while running.
+func (v *ActionRun) Ended() (time.Time, string) { return v.ended, v.result }
+
 // Finish records how the action ended; result is the audit result word.
 func (v *ActionRun) Finish(result string, err error, at time.Time) {
 	v.done, v.result, v.err, v.ended = true, result, err, at
@@ -106,7 +115,7 @@ func (v *ActionRun) status() string {
 	switch {
 	case !v.done:
 		return t.Warn.Render(fmt.Sprintf("● running %s", roundDur(now.Sub(v.started)))) +
-			t.Subtle.Render("  ctrl+c cancels")
+			t.Subtle.Render("  ctrl+c cancels · esc: run in background (:jobs reopens it)")
 	case v.err == nil:
 		return t.OK.Render(fmt.Sprintf("✔ done in %s", roundDur(v.ended.Sub(v.started))))
 	}
@@ -137,7 +146,14 @@ func (v *ActionRun) header() []string {
 		v.status(),
 	}
 	for _, s := range v.plan.Steps {
-		out = append(out, t.Subtle.Render("  · ")+kit.Sanitize(s))
+		// What runs is read whole: wrapped under its mark, never cut.
+		for i, l := range kit.Wrap(kit.Sanitize(s), max(v.width-4, 20)) {
+			lead := "    "
+			if i == 0 {
+				lead = t.Subtle.Render("  · ")
+			}
+			out = append(out, lead+l)
+		}
 	}
 	return append(out, "")
 }
