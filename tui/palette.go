@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -24,6 +25,8 @@ type palette struct {
 	input    textinput.Model
 	commands []command
 	matches  []string
+	sel      int  // the selected match: tab/shift+tab and ↑/↓ move it
+	cycling  bool // a tab put a candidate in the line: the next tab moves on
 }
 
 const maxSuggestions = 6
@@ -55,11 +58,25 @@ func (p *palette) update(msg tea.KeyPressMsg) (tea.Cmd, string) {
 	case "esc":
 		p.close()
 		return nil, ""
-	case "tab":
-		if len(p.matches) > 0 {
-			p.input.SetValue(p.matches[0])
-			p.input.CursorEnd()
-			p.refilter()
+	case "tab", "shift+tab", "down", "up", "ctrl+n", "ctrl+p":
+		// tab cycles the candidates into the line, as a shell's
+		// completion menu does; the arrows only move the selection.
+		if n := len(p.matches); n > 0 {
+			key := msg.String()
+			completing := key == "tab" || key == "shift+tab"
+			if !completing || p.cycling {
+				step := 1
+				if key == "shift+tab" || key == "up" || key == "ctrl+p" {
+					step = n - 1
+				}
+				p.sel = (p.sel + step) % n
+			}
+			if completing {
+				// The first tab completes the selected one.
+				p.input.SetValue(p.matches[p.sel])
+				p.input.CursorEnd()
+				p.cycling = true
+			}
 		}
 		return nil, ""
 	case "enter":
@@ -69,7 +86,7 @@ func (p *palette) update(msg tea.KeyPressMsg) (tea.Cmd, string) {
 		if c, ok := p.lookup(name); ok {
 			run = c.name
 		} else if len(p.matches) > 0 && name != "" {
-			run = p.matches[0]
+			run = p.matches[min(p.sel, len(p.matches)-1)]
 		}
 		p.close()
 		if run == "" {
@@ -103,7 +120,7 @@ func (p *palette) lookup(name string) (command, bool) {
 // refilter ranks commands against the input; an empty input lists all.
 func (p *palette) refilter() {
 	q, _, _ := strings.Cut(strings.TrimSpace(p.input.Value()), " ")
-	p.matches = p.matches[:0]
+	p.matches, p.sel, p.cycling = p.matches[:0], 0, false
 	if q == "" {
 		for _, c := range p.commands {
 			p.matches = append(p.matches, c.name)
@@ -133,26 +150,42 @@ func contains(xs []string, s string) bool {
 
 func (p *palette) view() string { return p.input.View() }
 
-// suggestions are drawn above the status line while the palette is open.
+// suggestions are drawn above the status line while the palette is open:
+// names and aliases in one aligned column, then what each does; the
+// selected one marked (and kept in view as the selection moves).
 func (p *palette) suggestions(t *theme.Theme, w int) []string {
-	var out []string
-	for i, name := range p.matches {
-		if i == maxSuggestions {
-			break
-		}
+	if len(p.matches) == 0 {
+		return []string{t.Subtle.Render("  no matching command")}
+	}
+	first := max(0, p.sel-maxSuggestions+1)
+	shown := p.matches[first:min(len(p.matches), first+maxSuggestions)]
+	label := func(name string) string {
 		c, _ := p.lookup(name)
-		line := "  " + name
 		if len(c.aliases) > 0 {
-			line += " (" + strings.Join(c.aliases, ", ") + ")"
+			return name + " (" + strings.Join(c.aliases, ", ") + ")"
 		}
-		line = line + "  " + t.Subtle.Render(c.help)
-		if i == 0 {
+		return name
+	}
+	width := 0
+	for _, name := range shown {
+		width = max(width, ansi.StringWidth(label(name)))
+	}
+	var out []string
+	for i, name := range shown {
+		c, _ := p.lookup(name)
+		l := label(name)
+		mark := "  "
+		if first+i == p.sel {
+			mark = "› "
+		}
+		line := mark + l + strings.Repeat(" ", width-ansi.StringWidth(l)) + "  " + t.Subtle.Render(c.help)
+		if first+i == p.sel {
 			line = t.Selected.Render(ansi.Truncate(ansi.Strip(line), w, "…"))
 		}
 		out = append(out, ansi.Truncate(line, w, "…"))
 	}
-	if len(out) == 0 {
-		out = append(out, t.Subtle.Render("  no matching command"))
+	if rest := len(p.matches) - first - len(shown); rest > 0 {
+		out = append(out, t.Subtle.Render(fmt.Sprintf("  … %d more (tab, ↓)", rest)))
 	}
 	return out
 }

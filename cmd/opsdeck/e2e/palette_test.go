@@ -3,6 +3,8 @@
 package e2e
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/manacore/opsdeck/tui/tuitest"
@@ -53,5 +55,33 @@ func TestPaletteCompletesMatchesAndRuns(t *testing.T) {
 		palette(t, c, "bogus")
 		waitNotice(t, c, h, "unknown command :bogus")
 		waitHeading(t, c, "RESOURCE UTILIZATION (top consumers)")
+	})
+}
+
+// tab cycles the palette's candidates into the line, as a shell's menu
+// does, the selected one marked › in an aligned list; ↓ moves the
+// selection and enter runs the selected candidate.
+func TestPaletteTabCyclesCandidates(t *testing.T) {
+	t.Parallel()
+	c := tuitest.StartConsole(t, opsdeck, tuitest.Options{Width: 120, Height: 30})
+	c.WaitFor("SYSTEM HEALTH OVERVIEW")
+	c.Keys(":")
+	c.Type("sil")
+	c.WaitFor("› silences (sil, silence)")
+	c.Keys("tab")
+	c.WaitFor(":silences")
+	c.Keys("esc")
+	c.Keys(":")
+	c.Type("e") // many candidates
+	c.WaitFor(":e") // the candidates are ranked for what is typed
+	c.Pause(readPlan)
+	c.WaitMatch(regexp.MustCompile(`› (\S+)`))
+	first := regexp.MustCompile(`› (\S+)`).FindStringSubmatch(c.Screen())[1]
+	c.Keys("tab")
+	c.WaitFor(":" + first)
+	c.Keys("tab")
+	c.Until("the second candidate in the line", tuitest.ConsoleWait, func(s string) bool {
+		m := regexp.MustCompile(`› (\S+)`).FindStringSubmatch(s)
+		return m != nil && m[1] != first && strings.Contains(s, ":"+m[1])
 	})
 }
