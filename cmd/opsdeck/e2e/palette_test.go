@@ -72,7 +72,7 @@ func TestPaletteTabCyclesCandidates(t *testing.T) {
 	c.WaitFor(":silences")
 	c.Keys("esc")
 	c.Keys(":")
-	c.Type("e") // many candidates
+	c.Type("e")     // many candidates
 	c.WaitFor(":e") // the candidates are ranked for what is typed
 	c.Pause(readPlan)
 	c.WaitMatch(regexp.MustCompile(`› (\S+)`))
