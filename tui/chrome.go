@@ -45,20 +45,31 @@ func (m *Model) header() string {
 	// Every source with its name when there is room; otherwise a dot per
 	// source and names only for those that are not up, so a failing
 	// source is never hidden by a narrow terminal.
-	var full, compact []string
+	// The shape of a dot says the status; a letter says which source, so
+	// a narrow header leaves neither to the colour alone, down to where
+	// only the dots fit.
+	var full, lettered, dots []string
 	for _, s := range m.snap.Sources {
 		st := sourceStatus(s, m.now)
 		dot := t.Status(st).Render(theme.Dot(st))
 		full = append(full, dot+" "+s.Name)
 		if st == backend.StatusUp {
-			compact = append(compact, dot)
+			lettered = append(lettered, dot+sourceLetter(s.Name))
+			dots = append(dots, dot)
 		} else {
-			compact = append(compact, dot+" "+s.Name)
+			lettered = append(lettered, dot+" "+s.Name)
+			dots = append(dots, dot+" "+s.Name)
 		}
 	}
+	fits := func(mid string) bool {
+		return ansi.StringWidth(left)+ansi.StringWidth(mid)+ansi.StringWidth(right)+4 <= m.width
+	}
 	mid := strings.Join(full, "  ")
-	if ansi.StringWidth(left)+ansi.StringWidth(mid)+ansi.StringWidth(right)+4 > m.width {
-		mid = strings.Join(compact, " ")
+	for _, alt := range []string{strings.Join(lettered, " "), strings.Join(dots, " ")} {
+		if fits(mid) {
+			break
+		}
+		mid = alt
 	}
 	return joinLine(left, mid, right, m.width)
 }
@@ -74,6 +85,15 @@ func (m *Model) sourcesWidth() int {
 		w += 2 + ansi.StringWidth(s.Name)
 	}
 	return w
+}
+
+// sourceLetter is the first letter of a source's name ("docker@prod-1"
+// → "d", "prometheus" → "p", "alertmanager" → "a"), for the compact header.
+func sourceLetter(name string) string {
+	for _, r := range name {
+		return string(r)
+	}
+	return ""
 }
 
 // joinLine lays out left, middle and right parts on one line of width w,
