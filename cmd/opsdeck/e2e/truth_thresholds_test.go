@@ -22,7 +22,9 @@ func TestThresholdsSayDown(t *testing.T) {
 		c.Keys("6")
 		waitHeading(t, c, "DATABASE PERFORMANCE")
 		waitRow(t, c, "picture", "DOWN", "10/10")
-		waitRow(t, c, "chat", "UP", "8/10")
+		// chat's pool moves around 8/10 (7 or 8 seen), never past the
+		// warn level of 80%: it stays UP.
+		waitRow(t, c, "chat", "UP", "/10")
 		c.Keys("7")
 		waitHeading(t, c, "EXTERNAL DEPENDENCIES")
 		waitRow(t, c, "Redis Cache", "WARN") // its rate moves around 93.7%
