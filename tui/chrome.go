@@ -34,16 +34,21 @@ func (m *Model) header() string {
 	}
 	// Every source with its name when there is room; otherwise a dot per
 	// source and names only for those that are not up, so a failing
-	// source is never hidden by a narrow terminal.
+	// source is never hidden by a narrow terminal. Nor is a warning (TLS
+	// not verified): it keeps its name and badge.
 	var full, compact []string
 	for _, s := range m.snap.Sources {
 		st := sourceStatus(s, m.now)
 		dot := t.Status(st).Render(theme.Dot(st))
-		full = append(full, dot+" "+s.Name)
-		if st == backend.StatusUp {
+		named := dot + " " + s.Name
+		if s.Warning != "" {
+			named += " " + t.Demo.Render(strings.ToUpper(s.Warning))
+		}
+		full = append(full, named)
+		if st == backend.StatusUp && s.Warning == "" {
 			compact = append(compact, dot)
 		} else {
-			compact = append(compact, dot+" "+s.Name)
+			compact = append(compact, named)
 		}
 	}
 	mid := strings.Join(full, "  ")
