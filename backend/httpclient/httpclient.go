@@ -7,9 +7,12 @@
 package httpclient
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
+	"syscall"
 
 	promconfig "github.com/prometheus/common/config"
 
@@ -43,7 +46,21 @@ func Describe(err error) string {
 		}
 		return why
 	}
+	if droppedTLS(err) {
+		return "the server closed the TLS connection (tls_config.cert_file?)"
+	}
 	return neterr.Describe(err)
+}
+
+// droppedTLS reports an https request whose connection the server broke
+// off. With TLS 1.3 the client certificate is judged after the handshake:
+// the server's alert and its closing the connection race the request
+// being written, so a missing or untrusted certificate often shows as a
+// broken pipe or a reset instead of the alert that says so.
+func droppedTLS(err error) bool {
+	var ue *url.Error
+	return errors.As(err, &ue) && strings.HasPrefix(ue.URL, "https://") &&
+		(errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET))
 }
 
 // Denied words an answer that refused opsdeck (401, 403, 407): the

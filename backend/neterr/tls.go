@@ -42,7 +42,9 @@ func TLS(err error) (why, hint string, ok bool) {
 		case "certificate required":
 			return "the server wants a client certificate", "tls_config.cert_file", true
 		case "bad certificate", "unknown certificate authority", "certificate unknown", "expired certificate", "unsupported certificate":
-			return "the server refused the client certificate: " + alert, "tls_config.cert_file", true
+			// Sent for no certificate as well as for one it does not
+			// trust (TLS 1.2, and servers built with an older Go).
+			return "the server wants a client certificate it trusts (" + alert + ")", "tls_config.cert_file", true
 		}
 		return "the server ended the TLS handshake: " + alert, "", true
 	}
