@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -198,5 +199,27 @@ func TestHTTPSecretsNotInErrors(t *testing.T) {
 			t.Fatalf("loads:\n%s", body)
 		}
 		assertNoSecret(t, "the error of "+strings.TrimSpace(body), err.Error())
+	}
+}
+
+// The examples of docs/configuration.md's "Authentication, TLS and
+// tenants" load as written.
+func TestHTTPDocExamplesLoad(t *testing.T) {
+	data, err := os.ReadFile("../../docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(data), "### Authentication, TLS and tenants")
+	section, _, _ = strings.Cut(section, "\n## ")
+	blocks := strings.Split(section, "```yaml\n")[1:]
+	if len(blocks) < 2 {
+		t.Fatalf("%d examples found", len(blocks))
+	}
+	for _, b := range blocks {
+		example, _, _ := strings.Cut(b, "```")
+		body := strings.Replace(httpFleet, "sources:\n", example, 1)
+		if _, err := Parse("/etc/opsdeck/config.yaml", []byte(body)); err != nil {
+			t.Errorf("%v\n%s", err, example)
+		}
 	}
 }
