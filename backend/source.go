@@ -61,6 +61,10 @@ type SourceStatus struct {
 	Err         string    // the last fetch's error, "" when OK
 	UpdatedAt   time.Time // last successful fetch; zero if none yet
 	LastAttempt time.Time
+	// Warning is a standing caution about how the source is reached,
+	// shown as a badge beside it in the header whatever its health:
+	// "insecure" when its TLS certificate is not checked.
+	Warning string
 }
 
 // Pending reports that the source has not answered yet, neither with data

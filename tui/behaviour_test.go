@@ -219,6 +219,26 @@ func TestHeaderKeepsFailingSourcesVisible(t *testing.T) {
 	}
 }
 
+// TestHeaderShowsInsecureSources: a source whose TLS certificate is not
+// checked carries a badge, however narrow the terminal.
+func TestHeaderShowsInsecureSources(t *testing.T) {
+	snap := demoSnapshot(t)
+	ok := backend.SourceStatus{OK: true, UpdatedAt: testNow, LastAttempt: testNow, Interval: 2 * time.Second}
+	snap.Sources = nil
+	for _, name := range []string{"docker@prod-1", "docker@prod-2", "prometheus", "alertmanager"} {
+		s := ok
+		s.Name = name
+		snap.Sources = append(snap.Sources, s)
+	}
+	snap.Sources[2].Warning = "insecure"
+	for _, width := range []int{160, 80} {
+		line := firstLine(startConsole(t, snap, width, 30, false).WaitDrawn())
+		if !strings.Contains(line, "● prometheus  INSECURE ") || strings.Count(line, "INSECURE") != 1 {
+			t.Errorf("header at %d columns: %q", width, line)
+		}
+	}
+}
+
 func TestLogsOpenFromAServiceRowAndCloseTheStream(t *testing.T) {
 	c := startConsole(t, demoSnapshot(t), 100, 30, false)
 	c.Keys("3")

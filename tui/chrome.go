@@ -44,7 +44,8 @@ func (m *Model) header() string {
 	}
 	// Every source with its name when there is room; otherwise a dot per
 	// source and names only for those that are not up, so a failing
-	// source is never hidden by a narrow terminal.
+	// source is never hidden by a narrow terminal. Nor is a warning (TLS
+	// not verified): it keeps its name and badge.
 	// The shape of a dot says the status; a letter says which source, so
 	// a narrow header leaves neither to the colour alone, down to where
 	// only the dots fit.
@@ -52,13 +53,17 @@ func (m *Model) header() string {
 	for _, s := range m.snap.Sources {
 		st := sourceStatus(s, m.now)
 		dot := t.Status(st).Render(theme.Dot(st))
-		full = append(full, dot+" "+s.Name)
-		if st == backend.StatusUp {
+		named := dot + " " + s.Name
+		if s.Warning != "" {
+			named += " " + t.Demo.Render(strings.ToUpper(s.Warning))
+		}
+		full = append(full, named)
+		if st == backend.StatusUp && s.Warning == "" {
 			lettered = append(lettered, dot+sourceLetter(s.Name))
 			dots = append(dots, dot)
 		} else {
-			lettered = append(lettered, dot+" "+s.Name)
-			dots = append(dots, dot+" "+s.Name)
+			lettered = append(lettered, named)
+			dots = append(dots, named)
 		}
 	}
 	fits := func(mid string) bool {

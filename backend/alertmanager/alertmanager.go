@@ -20,9 +20,14 @@ import (
 
 // Config describes one Alertmanager.
 type Config struct {
-	Name   string // source name, default "alertmanager"
-	URL    string // e.g. http://127.0.0.1:9093 (a path prefix is kept)
+	Name string // source name, default "alertmanager"
+	URL  string // e.g. http://127.0.0.1:9093 (a path prefix is kept)
+	// Client sends every request: httpclient.New's, with the source's
+	// auth and TLS settings; nil is a plain client.
 	Client *http.Client
+	// Auth says what Client authenticates with (config.HTTP.Auth), for
+	// the error of a 401 or 403.
+	Auth string
 }
 
 // Client talks to one Alertmanager. It holds no mutable state, so it is
@@ -31,6 +36,7 @@ type Client struct {
 	name string
 	base *url.URL
 	http *http.Client
+	auth string // Config.Auth
 	now  func() time.Time
 }
 
@@ -55,7 +61,7 @@ func New(cfg Config) (*Client, error) {
 		// No client timeout: every call is bounded by its ctx.
 		hc = &http.Client{}
 	}
-	return &Client{name: cfg.Name, base: u, http: hc, now: time.Now}, nil
+	return &Client{name: cfg.Name, base: u, http: hc, auth: cfg.Auth, now: time.Now}, nil
 }
 
 // Name implements backend.Source.

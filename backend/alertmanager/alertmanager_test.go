@@ -275,6 +275,26 @@ func TestSilenceRejectedIsReadable(t *testing.T) {
 	}
 }
 
+// A refusal says what opsdeck authenticated as, for a fetch and for a
+// silence alike.
+func TestRefusedSaysWhoAsked(t *testing.T) {
+	f := newFakeAM(t)
+	f.answer("GET /api/v2/alerts", 401, "Unauthorized\n")
+	f.answer("POST /api/v2/silences", 403, "")
+	c, err := New(Config{URL: f.srv.URL, Auth: "basic auth as opsdeck"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Fetch(context.Background())
+	if want := "alertmanager " + f.host() + ": alerts: 401 Unauthorized (basic auth as opsdeck)"; err == nil || err.Error() != want {
+		t.Errorf("fetch: got %v, want %q", err, want)
+	}
+	_, err = c.Silence(context.Background(), map[string]string{"job": "x"}, time.Hour, "a", "b")
+	if want := "alertmanager " + f.host() + ": silence: 403 Forbidden (basic auth as opsdeck)"; err == nil || err.Error() != want {
+		t.Errorf("silence: got %v, want %q", err, want)
+	}
+}
+
 func TestSilencesListsAndSorts(t *testing.T) {
 	f := newFakeAM(t)
 	f.answer("GET /api/v2/silences", 200, `[

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/manacore/opsdeck/backend/httpclient"
 	"github.com/manacore/opsdeck/backend/neterr"
 )
 
@@ -67,12 +68,15 @@ func (c *Client) do(ctx context.Context, op, method string, u *url.URL, body any
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return &Error{Server: c.base.Host, Op: op, Msg: neterr.Describe(err), Err: err}
+		return &Error{Server: c.base.Host, Op: op, Msg: httpclient.Describe(err), Err: err}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return &Error{Server: c.base.Host, Op: op, Status: resp.StatusCode, Msg: "reading the answer: " + neterr.Describe(err), Err: err}
+	}
+	if why, ok := httpclient.Denied(resp.StatusCode, string(data), c.auth); ok {
+		return &Error{Server: c.base.Host, Op: op, Status: resp.StatusCode, Msg: why}
 	}
 	if resp.StatusCode/100 != 2 {
 		return &Error{Server: c.base.Host, Op: op, Status: resp.StatusCode, Msg: resp.Status + ": " + reason(data)}

@@ -159,12 +159,14 @@ type Prometheus struct {
 	ServiceLabel string            // label that names the service, default "job"
 	ColourLabel  string            // label naming the blue/green colour; default "colour" when deployments are configured
 	Queries      map[string]string // PromQL overrides by figure name (see PromQueryNames)
+	HTTP         HTTP              // basic_auth, tls_config, … (never printed)
 	Schedule
 }
 
 // Alertmanager is the alert source (API v2).
 type Alertmanager struct {
-	URL string
+	URL  string
+	HTTP HTTP // basic_auth, tls_config, … (never printed)
 	Schedule
 }
 

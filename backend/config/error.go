@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,7 +74,7 @@ func decodeError(file string, root ast.Node, err error) (*Error, located) {
 	case errors.As(err, &unknown) && at.owner != nil:
 		e.Msg = unknownKeyMsg(at.key, at.parent, at.owner)
 	case errors.As(err, &typ) && at.node != nil:
-		e.Msg = fmt.Sprintf("%s: expected %s, got %s", pathOr(at.path), kindOf(typ.DstType), describe(at.node))
+		e.Msg = fmt.Sprintf("%s: expected %s, got %s", pathOr(at.path), kindOf(typ.DstType), describeAt(at.node, at.path))
 	case errors.As(err, &nodeType) && at.node != nil:
 		want := "a " + nodeType.Expected.YAMLName()
 		switch nodeType.Expected {
@@ -82,9 +83,12 @@ func decodeError(file string, root ast.Node, err error) (*Error, located) {
 		case ast.SequenceType:
 			want = "a list"
 		}
-		e.Msg = fmt.Sprintf("%s: expected %s, got %s", pathOr(at.path), want, describe(at.node))
+		e.Msg = fmt.Sprintf("%s: expected %s, got %s", pathOr(at.path), want, describeAt(at.node, at.path))
 	case errors.As(err, &overflow) && at.node != nil:
 		e.Msg = fmt.Sprintf("%s: %s is too large a number", pathOr(at.path), overflow.SrcNum)
+	case secretPath(at.path):
+		// goccy's own words may quote the value.
+		e.Msg = pathOr(at.path) + ": cannot be read as what this key takes"
 	}
 	return e, at
 }
@@ -117,6 +121,35 @@ func kindOf(t reflect.Type) string {
 		return "a mapping (key: value lines)"
 	}
 	return t.String()
+}
+
+// describeAt is describe for the value at path, which it does not quote
+// when the key may hold a secret (secretPath).
+func describeAt(n ast.Node, path string) string {
+	if secretPath(path) {
+		switch unwrap(n).(type) {
+		case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode, *ast.NullNode, nil:
+			return describe(n)
+		}
+		return "a single value"
+	}
+	return describe(n)
+}
+
+// secretKeys are the keys whose values, or values below them, may be
+// secrets: the HTTP client settings' passwords and tokens, and every
+// header (an API key travels as one).
+var secretKeys = []string{"password", "credentials", "client_secret", "secrets", "http_headers"}
+
+// secretPath reports a path at or below a key of secretKeys.
+func secretPath(path string) bool {
+	for _, seg := range strings.Split(path, ".") {
+		seg, _, _ = strings.Cut(seg, "[")
+		if slices.Contains(secretKeys, seg) {
+			return true
+		}
+	}
+	return false
 }
 
 // describe names what a node holds, quoting scalars.
@@ -207,22 +240,38 @@ func fieldType(t reflect.Type, key string) reflect.Type {
 		return t.Elem()
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if yamlName(t.Field(i)) == key {
-				return t.Field(i).Type
+			f := t.Field(i)
+			if inline(f) {
+				if ft := fieldType(f.Type, key); ft != nil {
+					return ft
+				}
+			} else if yamlName(f) == key {
+				return f.Type
 			}
 		}
 	}
 	return nil
 }
 
+// fieldNames are the keys of struct t, those of inline fields in their
+// place.
 func fieldNames(t reflect.Type) []string {
 	var names []string
 	for i := range t.NumField() {
-		if n := yamlName(t.Field(i)); n != "" {
+		if f := t.Field(i); inline(f) {
+			names = append(names, fieldNames(f.Type)...)
+		} else if n := yamlName(f); n != "" {
 			names = append(names, n)
 		}
 	}
 	return names
+}
+
+// inline reports a struct field whose keys are its parent's
+// (`yaml:",inline"`): the HTTP settings beside a source's url.
+func inline(f reflect.StructField) bool {
+	_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return f.Type.Kind() == reflect.Struct && slices.Contains(strings.Split(opts, ","), "inline")
 }
 
 func yamlName(f reflect.StructField) string {

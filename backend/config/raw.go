@@ -121,12 +121,14 @@ type rawPrometheus struct {
 	Interval     *string           `yaml:"interval"`
 	Timeout      *string           `yaml:"timeout"`
 	Queries      map[string]string `yaml:"queries"`
+	HTTP         rawHTTP           `yaml:",inline"`
 }
 
 type rawAlertmanager struct {
 	URL      string  `yaml:"url"`
 	Interval *string `yaml:"interval"`
 	Timeout  *string `yaml:"timeout"`
+	HTTP     rawHTTP `yaml:",inline"`
 }
 
 type rawSSH struct {

@@ -1,5 +1,7 @@
 package config
 
+import "slices"
+
 // Field documents one key of the config file. The JSON Schema (Schema)
 // takes its descriptions, required keys and value rules from these, and
 // the configuration reference in docs/configuration.md is rendered from
@@ -19,7 +21,7 @@ type Field struct {
 
 // Reference is every key of the config, in file order.
 func Reference() []Field {
-	return []Field{
+	return slices.Concat([]Field{
 		{Path: "environment", Type: "string", Required: true, Doc: "Name shown in the header, e.g. `production`."},
 		{Path: "thresholds", Type: "mapping", Doc: "Levels the figures are rated against. Each figure has a warning level and a down level: above `warn` is a warning, at or above `down` is down (at, so that a full pool or memory at 100% is down). A single number is the warning level, with down at twice it (at most 100 for a share of a maximum). `0` turns a level off; negative values are errors."},
 		{Path: "thresholds.p95_target", Type: "duration or mapping", Default: "`500ms`, down `1s`", Doc: "p95 latency target. A duration is the warning level; or `{warn: 500ms, down: 1s}`."},
@@ -112,12 +114,12 @@ func Reference() []Field {
 		{Path: "sources.prometheus.timeout", Type: "duration", Default: "`3s`", Doc: "A fetch gives up after this long; no more than `interval`."},
 		{Path: "sources.prometheus.queries", Type: "mapping", Default: "built in", Doc: "PromQL overrides, one per figure. Each is one group-by query for the whole fleet; the instant ones travel together in one request per refresh (a figure that fails is asked alone, and named in the error)."},
 		{Path: "sources.prometheus.queries.<figure>", Type: "PromQL", Doc: "The query of one figure: " + promQueryList() + "."},
-
+	}, httpFields("sources.prometheus"), []Field{
 		{Path: "sources.alertmanager", Type: "mapping", Default: "none", Doc: "Alertmanager (API v2): alerts and silences."},
 		{Path: "sources.alertmanager.url", Type: "URL", Required: true, Doc: "e.g. `http://127.0.0.1:9093`."},
 		{Path: "sources.alertmanager.interval", Type: "duration", Default: "`5s`", Doc: "Time between fetches."},
 		{Path: "sources.alertmanager.timeout", Type: "duration", Default: "`3s`", Doc: "A fetch gives up after this long; no more than `interval`."},
-
+	}, httpFields("sources.alertmanager"), []Field{
 		{Path: "sources.ssh", Type: "mapping", Default: "none", Doc: "How opsdeck reaches hosts over SSH: `ssh://` Docker engines, `actions.commands`, database restores."},
 		{Path: "sources.ssh.known_hosts", Type: "path", Required: true, Doc: "Host keys are always checked; an unknown or changed key is refused."},
 		{Path: "sources.ssh.identity_files", Type: "list of paths", Default: "none", Doc: "Private keys, tried after the agent."},
@@ -168,7 +170,7 @@ func Reference() []Field {
 		{Path: "contacts[].fallback", Type: "name", Default: "none", Doc: "The role to call while this contact is off hours; the chain is followed to the first one on call."},
 		{Path: "keys", Type: "mapping", Default: "built in", Doc: "Key rebindings, e.g. `quit: [q, ctrl+c]` (the actions: docs/keys.md). An unknown action, or a key bound to two actions, is an error."},
 		{Path: "keys.<action>", Type: "list of keys", Doc: "Replaces every key of the action; at least one non-empty key."},
-	}
+	})
 }
 
 func promQueryList() string {
@@ -180,4 +182,44 @@ func promQueryList() string {
 		s += "`" + n + "`"
 	}
 	return s
+}
+
+// httpFields are the HTTP client settings of the source at prefix, the
+// keys and meaning of Prometheus' own (remote_write, scrape configs).
+func httpFields(prefix string) []Field {
+	fs := []Field{
+		{Path: "basic_auth", Type: "mapping", Default: "none", Doc: "HTTP basic auth on every request, as in Prometheus. At most one of `basic_auth`, `authorization` and `oauth2`."},
+		{Path: "basic_auth.username", Type: "string", Required: true, Doc: "The user; shown in a 401 or 403 (\"401 Unauthorized (basic auth as opsdeck)\")."},
+		{Path: "basic_auth.password", Type: "secret", Default: "none: one of `password` and `password_file`", Doc: "The password, never shown or logged. Prefer `password_file`."},
+		{Path: "basic_auth.password_file", Type: "path", Default: "none", Doc: "A file holding the password, read at every request (a rotated password is used without a restart). A relative path is taken from the config file's directory."},
+		{Path: "authorization", Type: "mapping", Default: "none", Doc: "An `Authorization: <type> <credentials>` header on every request (a bearer token), as in Prometheus."},
+		{Path: "authorization.type", Type: "string", Default: "`Bearer`", Doc: "The scheme; not `Basic` (use `basic_auth`)."},
+		{Path: "authorization.credentials", Type: "secret", Default: "none: one of `credentials` and `credentials_file`", Doc: "The token, never shown or logged. Prefer `credentials_file`."},
+		{Path: "authorization.credentials_file", Type: "path", Default: "none", Doc: "A file holding the token, read at every request."},
+		{Path: "oauth2", Type: "mapping", Default: "none", Doc: "OAuth 2.0 client credentials: a token is fetched from `token_url` and renewed before it expires."},
+		{Path: "oauth2.client_id", Type: "string", Required: true, Doc: "The client ID."},
+		{Path: "oauth2.client_secret", Type: "secret", Default: "none: one of `client_secret` and `client_secret_file`", Doc: "The client secret, never shown or logged."},
+		{Path: "oauth2.client_secret_file", Type: "path", Default: "none", Doc: "A file holding the client secret, read again when it changes."},
+		{Path: "oauth2.token_url", Type: "URL", Required: true, Doc: "The token endpoint."},
+		{Path: "oauth2.scopes", Type: "list", Default: "none", Doc: "Scopes asked for."},
+		{Path: "oauth2.endpoint_params", Type: "mapping", Default: "none", Doc: "Extra parameters of the token request."},
+		{Path: "oauth2.endpoint_params.<param>", Type: "string", Doc: "One parameter's value."},
+		{Path: "tls_config", Type: "mapping", Default: "the system's CAs", Doc: "TLS of an `https://` URL, as in Prometheus. Certificate files are read again when they change."},
+		{Path: "tls_config.ca_file", Type: "path", Default: "the system's CAs", Doc: "The CA certificates (PEM) the server's certificate must be signed by."},
+		{Path: "tls_config.cert_file", Type: "path", Default: "none", Doc: "A client certificate (PEM), for a server that asks for one; with `key_file`."},
+		{Path: "tls_config.key_file", Type: "path", Default: "none", Doc: "The client certificate's key (PEM)."},
+		{Path: "tls_config.server_name", Type: "host", Default: "the URL's host", Doc: "The name the server's certificate must be valid for (and the SNI sent)."},
+		{Path: "tls_config.insecure_skip_verify", Type: "bool", Default: "`false`", Doc: "Do not check the server's certificate at all. Allowed, and shown as a warning beside the source in the header."},
+		{Path: "proxy_url", Type: "URL", Default: "none (`$HTTPS_PROXY` is not read)", Doc: "An `http://`, `https://` or `socks5://` proxy every request goes through."},
+		{Path: "http_headers", Type: "mapping", Default: "none", Doc: "Headers sent with every request, as in Prometheus, e.g. `X-Scope-OrgID: {values: [tenant-1]}` for Mimir, Cortex or Grafana Cloud. Headers opsdeck sets itself (`Authorization`, `Host`, `User-Agent`, …) cannot be given."},
+		{Path: "http_headers.<header>", Type: "mapping", Doc: "One header: at least one value from `values`, `secrets` and `files`."},
+		{Path: "http_headers.<header>.values", Type: "list", Default: "none", Doc: "Values sent as written."},
+		{Path: "http_headers.<header>.secrets", Type: "list", Default: "none", Doc: "Values never shown or logged."},
+		{Path: "http_headers.<header>.files", Type: "list of paths", Default: "none", Doc: "Files whose content is a value, read at every request."},
+		{Path: "follow_redirects", Type: "bool", Default: "`true`", Doc: "Follow HTTP redirects (credentials and `http_headers` are not sent to another host)."},
+	}
+	for i := range fs {
+		fs[i].Path = prefix + "." + fs[i].Path
+	}
+	return fs
 }

@@ -199,7 +199,12 @@ func wrongKind(n ast.Node, t reflect.Type, path string) string {
 	if tooLarge(n, t.Kind()) {
 		return fmt.Sprintf("%s: %s is too large a number", pathOr(path), n.GetToken().Value)
 	}
-	return fmt.Sprintf("%s: expected %s, got %s", pathOr(path), kindOf(t), describe(n))
+	msg := fmt.Sprintf("%s: expected %s, got %s", pathOr(path), kindOf(t), describeAt(n, path))
+	if t == reflect.TypeFor[rawHeader]() {
+		// Prometheus' form, which the shorthand of other tools is not.
+		msg += "; write {values: [...]} (or secrets: or files:), as in Prometheus"
+	}
+	return msg
 }
 
 // quoted is the message for a number or a true/false written in quotes

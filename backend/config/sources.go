@@ -126,6 +126,7 @@ func (b *builder) prometheus(r *rawPrometheus) *Prometheus {
 			b.fail(b.at(path(sp, "queries", name)...), "query %q is empty; leave it out to keep the default", name)
 		}
 	}
+	p.HTTP = b.httpClient(r.HTTP, sp)
 	p.Schedule = b.schedule(r.Interval, r.Timeout, 5*time.Second, 3*time.Second, sp)
 	return p
 }
@@ -140,6 +141,7 @@ func (b *builder) alertmanager(r *rawAlertmanager) *Alertmanager {
 		b.fail(b.at(sp...), "sources.alertmanager.url is required, e.g. http://127.0.0.1:9093")
 	}
 	b.url(a.URL, "url", path(sp, "url"))
+	a.HTTP = b.httpClient(r.HTTP, sp)
 	a.Schedule = b.schedule(r.Interval, r.Timeout, 5*time.Second, 3*time.Second, sp)
 	return a
 }

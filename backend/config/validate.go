@@ -231,11 +231,16 @@ func (b *builder) url(s, key string, where []any) {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:
-		b.fail(b.at(where...), "%s %q is not a valid URL", key, s)
+		if strings.Contains(s, "@") { // may hold user:password, which is not repeated
+			b.fail(b.at(where...), "%s is not a valid URL", key)
+		} else {
+			b.fail(b.at(where...), "%s %q is not a valid URL", key, s)
+		}
 	case u.Scheme != "http" && u.Scheme != "https":
-		b.fail(b.at(where...), "%s %q must be an absolute http:// or https:// URL", key, s)
+		// Redacted: a password written in the URL is not repeated.
+		b.fail(b.at(where...), "%s %q must be an absolute http:// or https:// URL", key, u.Redacted())
 	case u.Host == "":
-		b.fail(b.at(where...), "%s %q has no host", key, s)
+		b.fail(b.at(where...), "%s %q has no host", key, u.Redacted())
 	}
 }
 

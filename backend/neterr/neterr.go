@@ -14,7 +14,8 @@ import (
 )
 
 // Describe renders err as "connection refused", "no answer before the
-// deadline", "cannot resolve host: …", or the innermost error.
+// deadline", "cannot resolve host: …", "certificate signed by unknown
+// authority" (see TLS), or the innermost error.
 func Describe(err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -25,6 +26,9 @@ func Describe(err error) string {
 		return "connection refused"
 	case errors.Is(err, syscall.ECONNRESET):
 		return "connection reset"
+	}
+	if why, _, ok := TLS(err); ok {
+		return why
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {

@@ -26,6 +26,7 @@ type Job struct {
 	Source   backend.Source
 	Interval time.Duration // time between fetches when healthy
 	Timeout  time.Duration // bound on one fetch
+	Warning  string        // SourceStatus.Warning, e.g. "insecure"
 }
 
 // Config describes the fleet the poller serves.
@@ -88,6 +89,7 @@ func New(cfg Config) *Poller {
 				Kind:     j.Source.Kind(),
 				Feeds:    j.Source.Feeds(),
 				Interval: j.Interval,
+				Warning:  j.Warning,
 			},
 		})
 	}

@@ -3,10 +3,12 @@ package prom
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 
+	"github.com/manacore/opsdeck/backend/httpclient"
 	"github.com/manacore/opsdeck/backend/neterr"
 )
 
@@ -23,6 +25,9 @@ type FigureError struct {
 // hit ("prometheus 127.0.0.1:9090: connection refused").
 type Error struct {
 	Source string // "prometheus 127.0.0.1:9090"
+	// Auth is what requests authenticated with (Config.Auth), said with a
+	// 401 or 403: "401 Unauthorized (basic auth as opsdeck)".
+	Auth   string
 	Failed []FigureError
 	All    bool // no request succeeded
 }
@@ -35,7 +40,7 @@ func (e *Error) Error() string {
 	var groups []*group
 	byWhy := map[string]*group{}
 	for _, f := range e.Failed {
-		why := describe(f.Err)
+		why := describe(f.Err, e.Auth)
 		g := byWhy[why]
 		if g == nil {
 			g = &group{why: why}
@@ -73,13 +78,33 @@ func (e *Error) Figures() []string {
 }
 
 // describe says why one request failed, without the request URL and
-// transport noise the Go error carries.
-func describe(err error) string {
+// transport noise the Go error carries: a refusal (401, 403) with what
+// the request authenticated with (auth), a TLS failure with the
+// tls_config key to look at.
+func describe(err error, auth string) string {
 	var apiErr *v1.Error
 	if errors.As(err, &apiErr) {
+		if why, ok := httpclient.Denied(statusOf(apiErr), apiErr.Detail, auth); ok {
+			return why
+		}
 		return describeAPI(apiErr)
 	}
-	return neterr.Describe(err)
+	return httpclient.Describe(err)
+}
+
+// statusOf is the HTTP status of an answer that v1 (and queryClient,
+// which words it the same, see errorTypeAndMsg) turned into an error
+// without a JSON envelope: v1.Error keeps it in its message alone,
+// "client error: 401". 0 when there is none.
+func statusOf(e *v1.Error) int {
+	var code int
+	if e.Type != v1.ErrClient {
+		return 0
+	}
+	if _, err := fmt.Sscanf(e.Msg, "client error: %d", &code); err != nil {
+		return 0
+	}
+	return code
 }
 
 // describeAPI renders a client_golang API error. For 400/422 the client

@@ -101,7 +101,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 	}
 	if len(errs) == asked {
 		s.noteResources(backend.Partial{})
-		return backend.Partial{}, &Error{Source: s.label(), Failed: errs, All: true}
+		return backend.Partial{}, &Error{Source: s.label(), Auth: s.cfg.Auth, Failed: errs, All: true}
 	}
 
 	part := s.assemble(results)
@@ -118,7 +118,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 		part.Alerts = convertAlerts(alerts.Alerts, s.cfg.ServiceLabel)
 	}
 	if len(errs) > 0 {
-		return part, &backend.IncompleteError{Err: &Error{Source: s.label(), Failed: errs}}
+		return part, &backend.IncompleteError{Err: &Error{Source: s.label(), Auth: s.cfg.Auth, Failed: errs}}
 	}
 	return part, nil
 }
@@ -140,7 +140,7 @@ func (s *Source) P95Range(ctx context.Context, start, end time.Time, step time.D
 	}
 	v, _, err := s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: start, End: end, Step: step}, timeoutOf(ctx), 0)
 	if err != nil {
-		return nil, &Error{Source: s.label(), Failed: []FigureError{{keyP95Range, err}}, All: true}
+		return nil, &Error{Source: s.label(), Auth: s.cfg.Auth, Failed: []FigureError{{keyP95Range, err}}, All: true}
 	}
 	return s.keepServices(toSeries(v, s.cfg.ServiceLabel, start, end, step, 1000)), nil
 }

@@ -309,6 +309,27 @@ func TestFetchAllFailedSaysTheCauseOnce(t *testing.T) {
 	}
 }
 
+// A refusal says so once, with what opsdeck authenticated as: the
+// password or the tenant is wrong, not the queries.
+func TestFetchRefusedSaysWhoAsked(t *testing.T) {
+	f := newFake(t)
+	cfg := fleetConfig()
+	cfg.Auth = "basic auth as opsdeck"
+	s := newSource(t, f, cfg)
+	for _, code := range []int{401, 403} {
+		body := reply{code, http.StatusText(code) + "\n"}
+		for _, fig := range s.figures {
+			f.set(fig.expr, body)
+		}
+		f.rangeReply = &body
+		_, err := s.Fetch(context.Background())
+		want := fmt.Sprintf("prometheus %s: %d %s (basic auth as opsdeck)", strings.TrimPrefix(f.srv.URL, "http://"), code, http.StatusText(code))
+		if err == nil || err.Error() != want {
+			t.Errorf("got %v, want %q", err, want)
+		}
+	}
+}
+
 func TestFetchProxyErrorIsShortened(t *testing.T) {
 	f := newFake(t)
 	s := newSource(t, f, fleetConfig())

@@ -47,7 +47,12 @@ type Config struct {
 	Databases    []string
 	Dependencies map[string]string // dependency name -> probed URL (blackbox instance label)
 	HistoryRange time.Duration     // p95 sparkline window, default 1h; step = range/60
-	Client       *http.Client      // optional, e.g. for tests
+	// Client sends every request: httpclient.New's, with the source's
+	// auth and TLS settings; nil is a plain client.
+	Client *http.Client
+	// Auth says what Client authenticates with (config.HTTP.Auth), for
+	// the error of a 401 or 403.
+	Auth string
 }
 
 // Concurrency bounds the requests of one Fetch in flight.

@@ -15,7 +15,7 @@ import (
 func (s *Source) Rules(ctx context.Context) ([]backend.Rule, error) {
 	res, err := s.api.Rules(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%s: rules: %s", s.label(), describe(err))
+		return nil, fmt.Errorf("%s: rules: %s", s.label(), describe(err, s.cfg.Auth))
 	}
 	return convertRules(res), nil
 }

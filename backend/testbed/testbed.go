@@ -1,7 +1,8 @@
 // Package testbed gives integration tests the addresses of the local test
 // bed that `scripts/testbed up` starts on loopback (dockerd, Prometheus,
-// Alertmanager, PostgreSQL with postgres_exporter, blackbox_exporter, sshd
-// and a fleet of containers).
+// Alertmanager, PostgreSQL with postgres_exporter, blackbox_exporter, sshd,
+// a fleet of containers, and a second Prometheus and Alertmanager behind
+// TLS and basic auth).
 //
 // The test bed writes its addresses to $OPSDECK_TESTBED_DIR/env (default
 // /tmp/opsdeck-testbed/env) as KEY=VALUE lines. A test asks for the keys it
@@ -41,6 +42,17 @@ const (
 	FleetServices   = "OPSDECK_TB_FLEET_SERVICES"  // comma-separated service=127.0.0.1:port list
 	DepTarget       = "OPSDECK_TB_DEP_TARGET"      // container=probed URL of a dependency only one test stops
 	Config          = "OPSDECK_TB_CONFIG"          // generated opsdeck config for the whole bed
+
+	// The second Prometheus and Alertmanager, behind TLS with a CA of the
+	// bed's own and basic auth as TLSUser (the password in
+	// TLSPasswordFile); the Alertmanager also wants TLSClientCert.
+	PromTLSURL         = "OPSDECK_TB_PROM_TLS_URL"      // https://127.0.0.1:19091
+	AlertmanagerTLSURL = "OPSDECK_TB_AM_TLS_URL"        // https://127.0.0.1:19095
+	TLSUser            = "OPSDECK_TB_TLS_USER"          // basic-auth user of both
+	TLSPasswordFile    = "OPSDECK_TB_TLS_PASSWORD_FILE" // its password, one line
+	TLSCAFile          = "OPSDECK_TB_TLS_CA_FILE"       // the CA that signed the servers' and the client's certificates
+	TLSClientCert      = "OPSDECK_TB_TLS_CLIENT_CERT"   // client certificate (PEM) the TLS Alertmanager requires
+	TLSClientKey       = "OPSDECK_TB_TLS_CLIENT_KEY"    // its key
 )
 
 // Dir is where the test bed keeps its state.

@@ -199,7 +199,7 @@ func (a *app) executors(dir string) (map[backend.ActionKind]backend.ActionExecut
 		ex[backend.ActKindRollback] = action.HealthGate{ActionExecutor: rb, Check: a.checkService, Timeout: cfg.Actions.HealthTimeout}
 	}
 	if am := cfg.Sources.Alertmanager; am != nil {
-		cl, err := alertmanager.New(alertmanager.Config{URL: am.URL})
+		cl, err := a.alertmanagerClient(cfg)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/manacore/opsdeck/backend/alertmanager"
 	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/backend/docker"
+	"github.com/manacore/opsdeck/backend/httpclient"
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/prom"
 	"github.com/manacore/opsdeck/backend/ssh"
@@ -86,16 +88,21 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 				return fmt.Errorf("%s: sources.prometheus.queries.%s: %w", cfg.File, name, err)
 			}
 		}
+		hc, err := sourceClient(cfg, p.HTTP, "prometheus")
+		if err != nil {
+			return err
+		}
 		src, err := prom.New(prom.Config{
 			URL: p.URL, ServiceLabel: p.ServiceLabel, ColourLabel: p.ColourLabel, Queries: q,
 			Services:     serviceNames(cfg.Services()),
 			Databases:    names(cfg.Databases, func(d config.Database) string { return d.Name }),
 			Dependencies: deps,
+			Client:       hc, Auth: p.HTTP.Auth(),
 		})
 		if err != nil {
 			return fmt.Errorf("prometheus: %w", err)
 		}
-		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: p.Interval, Timeout: p.Timeout})
+		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: p.Interval, Timeout: p.Timeout, Warning: warning(p.HTTP)})
 		// Where Prometheus has a service's CPU and memory (cAdvisor), its
 		// figures win anyway: do not ask Docker for them.
 		for _, st := range stats {
@@ -103,13 +110,53 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 		}
 	}
 	if am := s.Alertmanager; am != nil {
-		src, err := alertmanager.New(alertmanager.Config{URL: am.URL})
+		src, err := a.alertmanagerClient(cfg)
 		if err != nil {
-			return fmt.Errorf("alertmanager: %w", err)
+			return err
 		}
-		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: am.Interval, Timeout: am.Timeout})
+		pc.Jobs = append(pc.Jobs, poll.Job{Source: src, Interval: am.Interval, Timeout: am.Timeout, Warning: warning(am.HTTP)})
 	}
 	return nil
+}
+
+// alertmanagerClient is the one Alertmanager client of the process, for
+// the alerts and the silences alike (one connection pool, one set of
+// credentials), built on first use.
+func (a *app) alertmanagerClient(cfg *config.Config) (*alertmanager.Client, error) {
+	if a.am != nil {
+		return a.am, nil
+	}
+	am := cfg.Sources.Alertmanager
+	hc, err := sourceClient(cfg, am.HTTP, "alertmanager")
+	if err != nil {
+		return nil, err
+	}
+	cl, err := alertmanager.New(alertmanager.Config{URL: am.URL, Client: hc, Auth: am.HTTP.Auth()})
+	if err != nil {
+		return nil, fmt.Errorf("alertmanager: %w", err)
+	}
+	a.am = cl
+	return cl, nil
+}
+
+// sourceClient builds the HTTP client of the source name from its
+// settings. A certificate file that cannot be read or used is reported
+// where tls_config stands: the source could never connect.
+func sourceClient(cfg *config.Config, h config.HTTP, name string) (*http.Client, error) {
+	hc, err := httpclient.New(h.Prometheus(), name)
+	if err != nil {
+		return nil, cfg.ErrorAt(h.TLSPos, "sources.%s: %v", name, err)
+	}
+	return hc, nil
+}
+
+// warning is the header's badge for a source: a certificate that is not
+// checked is allowed, but must not go unnoticed.
+func warning(h config.HTTP) string {
+	if h.InsecureSkipVerify() {
+		return "insecure"
+	}
+	return ""
 }
 
 // sshClient is the one SSH client of the process (connections are pooled

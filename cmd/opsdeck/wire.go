@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/manacore/opsdeck/backend"
+	"github.com/manacore/opsdeck/backend/alertmanager"
 	"github.com/manacore/opsdeck/backend/audit"
 	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/backend/deploy"
@@ -33,7 +34,8 @@ type app struct {
 	checker backend.HealthChecker
 	engines []*docker.Engine
 	ssh     *ssh.Client
-	fleet   *sim.Fleet // the simulator, when configured
+	am      *alertmanager.Client // the one Alertmanager client, see alertmanagerClient
+	fleet   *sim.Fleet           // the simulator, when configured
 	getenv  func(string) string
 	// auditPath is the audit log of this console (set by enableActions).
 	auditPath string
