@@ -53,6 +53,10 @@ const (
 	TLSCAFile          = "OPSDECK_TB_TLS_CA_FILE"       // the CA that signed the servers' and the client's certificates
 	TLSClientCert      = "OPSDECK_TB_TLS_CLIENT_CERT"   // client certificate (PEM) the TLS Alertmanager requires
 	TLSClientKey       = "OPSDECK_TB_TLS_CLIENT_KEY"    // its key
+
+	// PromPartialURL is the third Prometheus: the fleet's figures, every
+	// answer with the warning of a remote_read store that is down.
+	PromPartialURL = "OPSDECK_TB_PROM_PARTIAL_URL" // http://127.0.0.1:19092
 )
 
 // Dir is where the test bed keeps its state.
