@@ -2,8 +2,8 @@ package overview
 
 import (
 	"fmt"
-	"slices"
 	"image/color"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
