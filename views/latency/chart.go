@@ -187,8 +187,9 @@ func (v *Chart) View() string {
 	legend := legendLines(legends, colors, v.width-2)
 	plotH := max(v.height-6-len(legend), 3) // title, x axis and its labels, a blank line, the legend
 	plotW := max(v.width-12, 10)
+	lo, hi := yRange(data, plotH)
 	plot := asciigraph.PlotMany(data,
-		asciigraph.Height(plotH), asciigraph.Width(plotW), asciigraph.LowerBound(0),
+		asciigraph.Height(plotH), asciigraph.Width(plotW), asciigraph.LowerBound(lo), asciigraph.UpperBound(hi),
 		asciigraph.SeriesColors(colors...),
 		asciigraph.XAxisRange(-24, 0), asciigraph.XAxisTickCount(5),
 		asciigraph.XAxisValueFormatter(func(h float64) string { return fmt.Sprintf("%.0fh", h) }),
@@ -227,6 +228,46 @@ func legendLines(names []string, colors []asciigraph.AnsiColor, w int) []string 
 	}
 	if line != "" {
 		out = append(out, line)
+	}
+	return out
+}
+
+// yRange is the y axis of a plot of rows rows: the data and the target
+// line (the last series) with room on both sides, so the target is a line
+// inside the chart rather than its border, and a p95 moving between 400
+// and 480 ms is not flattened against a 0 ms floor. The rows step by a
+// round number (1, 2, 2.5 or 5 times a power of ten) from a multiple of
+// it, so a round target lies on a labelled row and every label is what
+// its row means. It never goes below zero.
+func yRange(data [][]float64, rows int) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range data {
+		for _, v := range s {
+			if !math.IsNaN(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if math.IsInf(lo, 0) {
+		return 0, 1
+	}
+	rows = max(rows, 1)
+	pad := math.Max((hi-lo)/10, math.Max(hi*0.02, 1))
+	lo, hi = math.Max(lo-pad, 0), hi+pad
+	for _, step := range niceSteps() {
+		from := math.Floor(lo/step) * step
+		if from+step*float64(rows) >= hi {
+			return from, from + step*float64(rows)
+		}
+	}
+	return lo, hi
+}
+
+// niceSteps are the round steps of an axis, smallest first.
+func niceSteps() []float64 {
+	var out []float64
+	for p := 1.0; p <= 1e7; p *= 10 {
+		out = append(out, p, 2*p, 2.5*p, 5*p)
 	}
 	return out
 }
