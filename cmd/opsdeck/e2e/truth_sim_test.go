@@ -106,3 +106,21 @@ func TestSimulatedRestoreTakesTimeAndCancels(t *testing.T) {
 		}
 	})
 }
+
+// A down service serves nothing: its latency row says DOWN and why where
+// the sparkline was, not a "?" that reads as missing data.
+func TestLatencyRowOfADownService(t *testing.T) {
+	o := demoConfig(t, "chat-web:               {rps: 110,", "chat-web:               {down: true, rps: 110,")
+	eachTerminalWith(t, o, func(t *testing.T, c *tuitest.Console) {
+		c.Keys("4")
+		waitHeading(t, c, "RESPONSE TIME (p95)")
+		c.Until("chat-web's latency row saying DOWN", tuitest.ConsoleWait, func(s string) bool {
+			for _, l := range strings.Split(s, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(l), "chat-web ") {
+					return strings.Contains(l, "DOWN · exited") && strings.Contains(l, "✖ DOWN") && !strings.Contains(l, "?")
+				}
+			}
+			return false
+		})
+	})
+}
