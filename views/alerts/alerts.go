@@ -95,7 +95,7 @@ func newAlertsTable(c kit.Common) *kit.TableView {
 	t := c.Theme
 	cols := []table.Column{
 		{Title: "SEVERITY", Width: 10},
-		{Title: "SERVICE", Width: 16},
+		{Title: "SERVICE", Width: 16, Fit: 40},
 		{Title: "SUMMARY", Width: 28, Flex: true}, // the seed's "High Memory Usage (85% > 80%)" whole at 80 columns
 		{Title: "STATE", Width: 8, Drop: 1},
 		{Title: "SINCE", Width: 8, Right: true},

@@ -42,7 +42,7 @@ type Checks struct {
 // New returns the checks screen; its run starts when it is opened.
 func New(c kit.Common) *Checks {
 	cols := []table.Column{
-		{Title: "SERVICE", Width: 16},
+		{Title: "SERVICE", Width: 16, Fit: 40},
 		{Title: "URL", Width: 20, Flex: true, Drop: 1},
 		{Title: "CODE", Width: 4, Right: true},
 		{Title: "LATENCY", Width: 8, Right: true},

@@ -28,7 +28,7 @@ type Screen struct {
 // New is the screen over c.Contacts.
 func New(c kit.Common) *Screen {
 	cols := []table.Column{
-		{Title: "NAME", Width: 16},
+		{Title: "NAME", Width: 16, Fit: 30},
 		{Title: "ON CALL", Width: 13},
 		{Title: "HOURS", Width: 12, Flex: true},
 		{Title: "REACH", Width: 18, Flex: true},

@@ -56,7 +56,7 @@ const deploysFooter = 3
 // New builds the tab.
 func New(c kit.Common) *Deploys {
 	cols := []table.Column{
-		{Title: "PROJECT", Width: 12},
+		{Title: "PROJECT", Width: 12, Fit: 30},
 		{Title: "COLOUR", Width: 6},
 		{Title: "VERSION", Width: 9},
 		{Title: "UP", Width: 4, Right: true},

@@ -80,7 +80,7 @@ func (l *Latency) Update(msg tea.Msg) tea.Cmd {
 func newLatencyTable(c kit.Common, l *Latency) *kit.TableView {
 	t := c.Theme
 	cols := []table.Column{
-		{Title: "  SERVICE", Width: 18},
+		{Title: "  SERVICE", Width: 18, Fit: 42},
 		{Title: "P95 · LAST HOUR", Width: 20, Flex: true, KeepEnd: true},
 		{Title: "P95", Width: 7, Right: true},
 		{Title: "TARGET", Width: 7, Right: true, Drop: 1},

@@ -36,7 +36,7 @@ func New(c kit.Common) kit.Screen {
 	t := c.Theme
 	cols := []table.Column{
 		{Title: "SERVICE", Width: 16, Flex: true},
-		{Title: "HOST", Width: 8, Drop: 2},
+		{Title: "HOST", Width: 8, Drop: 2, Fit: 30},
 		{Title: "CPU", Width: 17},
 		{Title: "MEMORY", Width: 17},
 		{Title: "MEM USED", Width: 9, Right: true, Drop: 1},

@@ -23,8 +23,8 @@ func FleetTab() kit.Tab {
 func NewFleet(c kit.Common) kit.Screen {
 	cols := []table.Column{
 		{Title: "SERVICE", Width: 16, Flex: true},
-		{Title: "PROJECT", Width: 10, Drop: 3},
-		{Title: "HOST", Width: 8},
+		{Title: "PROJECT", Width: 10, Drop: 3, Fit: 30},
+		{Title: "HOST", Width: 8, Fit: 30},
 		{Title: "STATUS", Width: 7},
 		{Title: "VERSION", Width: 8, Drop: 2},
 		{Title: "RPS", Width: 6, Right: true},

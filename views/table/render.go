@@ -14,7 +14,8 @@ const gap = 2 // spaces between columns
 var gapText = strings.Repeat(" ", gap)
 
 // layout decides which columns show and how wide each is at width w.
-func layout(cols []Column, w int) (show []int, widths []int) {
+// content is each Fit column's widest cell (nil: none measured).
+func layout(cols []Column, w int, content []int) (show []int, widths []int) {
 	show = make([]int, 0, len(cols))
 	for i := range cols {
 		show = append(show, i)
@@ -48,6 +49,17 @@ func layout(cols []Column, w int) (show []int, widths []int) {
 		}
 	}
 	spare := w - need()
+	// Fit columns grow toward their content first, left to right.
+	for j, i := range show {
+		if spare <= 0 {
+			break
+		}
+		if i < len(content) && content[i] > widths[j] {
+			add := min(content[i]-widths[j], spare)
+			widths[j] += add
+			spare -= add
+		}
+	}
 	if spare > 0 && flex > 0 {
 		each, rest := spare/flex, spare%flex
 		for j, i := range show {
@@ -69,7 +81,7 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	show, widths := layout(m.cols, m.width)
+	show, widths := layout(m.cols, m.width, m.content)
 	var b strings.Builder
 	// Header with the sort marker on the sorted column.
 	var hdr []string

@@ -34,6 +34,10 @@ type Column struct {
 	// KeepEnd truncates from the left, for cells whose newest part is at
 	// the end (sparklines).
 	KeepEnd bool
+	// Fit, when above Width, lets the column grow to its widest cell (the
+	// title included), up to Fit cells, before Flex columns share what is
+	// left: a name is shown whole before a summary gets spare room.
+	Fit int
 }
 
 // Cell is one value. Sort orders by Num when IsNum, else by Text.
@@ -59,6 +63,9 @@ type Styles struct {
 type Model struct {
 	cols   []Column
 	rows   []Row // as given
+	// content is each column's widest cell among rows (for Fit columns
+	// only), measured when the rows are set, not every frame.
+	content []int
 	view   []Row // filtered and sorted
 	keys   *keymap.KeyMap
 	styles Styles
@@ -94,7 +101,25 @@ func (m *Model) SetSize(w, h int) {
 // SetRows replaces the data, keeping the selection on the same row key.
 func (m *Model) SetRows(rows []Row) {
 	m.rows = rows
+	m.measure()
 	m.rebuild()
+}
+
+// measure notes the widest cell of each Fit column.
+func (m *Model) measure() {
+	m.content = make([]int, len(m.cols))
+	for i, c := range m.cols {
+		if c.Fit <= c.Width {
+			continue
+		}
+		w := Width(c.Title)
+		for _, r := range m.rows {
+			if i < len(r.Cells) {
+				w = max(w, Width(r.Cells[i].Text))
+			}
+		}
+		m.content[i] = min(w, c.Fit)
+	}
 }
 
 // SetSort sorts by column i (-1: the given order).
@@ -182,7 +207,7 @@ func (m *Model) Update(msg tea.Msg) (bool, tea.Cmd) {
 // width (a column dropped for room would sort by what nobody can see),
 // then back to the given order (-1).
 func (m *Model) nextSortCol() int {
-	show, _ := layout(m.cols, m.width)
+	show, _ := layout(m.cols, m.width, m.content)
 	for _, i := range show {
 		if i > m.sortCol {
 			return i

@@ -154,7 +154,7 @@ func TestHalfPageMovesViewAndSelection(t *testing.T) {
 
 func TestLayoutDropsColumnsAndNeverOverflows(t *testing.T) {
 	cols := []Column{{Title: "A", Width: 10, Flex: true}, {Title: "B", Width: 10, Drop: 1}, {Title: "C", Width: 6}}
-	show, widths := layout(cols, 20)
+	show, widths := layout(cols, 20, nil)
 	if len(show) != 2 || show[1] != 2 {
 		t.Fatalf("column B should be dropped at width 20: %v", show)
 	}
@@ -179,5 +179,25 @@ func TestKeepEndCutsFromTheLeft(t *testing.T) {
 	}
 	if got := keepEnd("abc", 5); got != "abc" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// A Fit column grows to its widest name before a Flex column takes the
+// spare room, and no further than its content (or Fit).
+func TestFitColumnTakesItsContentBeforeFlex(t *testing.T) {
+	cols := []Column{{Title: "NAME", Width: 8, Fit: 30}, {Title: "SUMMARY", Width: 10, Flex: true}}
+	m := New(cols, keymap.Default(), Styles{})
+	m.SetRows([]Row{{Key: "a", Cells: []Cell{{Text: "maerchenzauber-backend"}, {Text: "x"}}}})
+	show, widths := layout(cols, 100, m.content)
+	if len(show) != 2 || widths[0] != len("maerchenzauber-backend") || widths[1] != 100-2-widths[0] {
+		t.Fatalf("widths %v", widths)
+	}
+	_, narrow := layout(cols, 24, m.content)
+	if narrow[0] != 12 || narrow[1] != 10 {
+		t.Fatalf("at 24 cells the name gets what is spare: %v", narrow)
+	}
+	m.SetRows([]Row{{Key: "a", Cells: []Cell{{Text: strings.Repeat("n", 80)}, {Text: "x"}}}})
+	if _, w := layout(cols, 200, m.content); w[0] != 30 {
+		t.Fatalf("a name longer than Fit stops at Fit: %v", w)
 	}
 }
