@@ -16,8 +16,8 @@ import (
 const SlowQueryMS = 250
 
 // statementsOf are plausible statements of each demo database, as
-// pg_stat_statements shows them (constants as $n); the first are the
-// slow ones, as many as the pool's SLOW figure says.
+// pg_stat_statements shows them (constants as $n), the heavy ones first:
+// the first are the slow ones, as many as the pool's SLOW figure says.
 var statementsOf = map[string][]string{
 	"chat": {
 		"SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.user_id = $1 ORDER BY m.created_at DESC LIMIT $2",
@@ -30,15 +30,18 @@ var statementsOf = map[string][]string{
 	},
 	"picture": {
 		"SELECT i.* FROM images i LEFT JOIN image_tags t ON t.image_id = i.id WHERE t.tag = ANY($1) ORDER BY i.created_at DESC LIMIT $2 OFFSET $3",
-		"UPDATE generations SET status = $1, finished_at = now(), result_url = $2 WHERE id = $3",
 		"SELECT g.* FROM generations g WHERE g.status = $1 AND g.created_at < now() - $2::interval FOR UPDATE SKIP LOCKED",
+		"SELECT id FROM images WHERE owner_id = $1 ORDER BY embedding <-> $2 LIMIT $3",
+		"SELECT tag, count(*) FROM image_tags GROUP BY tag ORDER BY count(*) DESC LIMIT $1",
+		"SELECT g.*, u.email FROM generations g JOIN users u ON u.id = g.owner_id WHERE g.created_at > $1 ORDER BY g.created_at DESC",
 		"SELECT count(*), sum(bytes) FROM images WHERE owner_id = $1",
+		"DELETE FROM generation_logs WHERE created_at < now() - $1::interval",
+		"UPDATE images SET embedding = $1, updated_at = now() WHERE id = $2",
+		"UPDATE generations SET status = $1, finished_at = now(), result_url = $2 WHERE id = $3",
 		"INSERT INTO generations (owner_id, prompt, model, status) VALUES ($1, $2, $3, $4) RETURNING id",
 		"SELECT * FROM images WHERE id = $1",
-		"SELECT tag, count(*) FROM image_tags GROUP BY tag ORDER BY count(*) DESC LIMIT $1",
-		"UPDATE images SET views = views + $1 WHERE id = $2",
 		"SELECT * FROM users WHERE id = $1",
-		"DELETE FROM generation_logs WHERE created_at < now() - $1::interval",
+		"UPDATE images SET views = views + $1 WHERE id = $2",
 	},
 	"manacore": {
 		"SELECT u.*, array_agg(r.name) FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.email = $1 GROUP BY u.id",
