@@ -77,7 +77,27 @@ func (e errString) Error() string { return string(e) }
 // fakes as its screens' backends.
 func testOptions(hub backend.Hub, readOnly bool, logs backend.LogStreamer) Options {
 	return Options{Hub: hub, Keys: keymap.Default(), Clock: fixedClock, ReadOnly: readOnly, NoTick: true,
-		Deps: kit.Deps{Checker: fakeChecker{}, Logs: logs, Ranges: fakeRanges{}, Silences: fakeSilences{}}}
+		Deps: kit.Deps{Checker: fakeChecker{}, Logs: logs, Ranges: fakeRanges{}, Silences: fakeSilences{}, Databases: fakeDatabases{}}}
+}
+
+// fakeDatabases answers a database's detail as the demo does (the
+// simulator at the pinned clock); a name the demo lacks (a hostile one)
+// gets that name in every text the detail shows.
+type fakeDatabases struct{}
+
+func (fakeDatabases) Inspect(ctx context.Context, name string) (backend.DBInsight, error) {
+	cfg := config.Default()
+	f := sim.New(sim.Config{Seed: cfg.Sources.Simulator.Seed, Clock: fixedClock, Databases: []string{"chat", "picture", "manacore"},
+		Profiles: cfg.Sources.Simulator.Profiles, Thresholds: cfg.Thresholds})
+	if in, err := f.Inspect(ctx, name); err == nil {
+		return in, nil
+	}
+	at := fixedClock()
+	return backend.DBInsight{Database: name, Source: name, At: at, MaxConnections: 20,
+		Statements: []backend.Statement{{Query: name, Calls: 3, MeanMS: 300, TotalMS: 900, Rows: 3}},
+		Sessions: []backend.Session{{PID: 1, User: name, Application: name, Client: name, State: backend.SessionIdleInTx,
+			WaitEvent: name, XactStart: at.Add(-time.Minute), Query: name}},
+		ByState: []backend.Count{{Key: name, N: 1}}, ByApplication: []backend.Count{{Key: name, N: 1}}, ByClient: []backend.Count{{Key: name, N: 1}}}, nil
 }
 
 // newModel is the root model on snap with a pinned clock, in the test's

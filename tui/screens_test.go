@@ -42,6 +42,7 @@ var screens = []screen{
 	// Without prometheus there is no alert to open: enter does nothing.
 	{"alert-detail", []step{keys("SEVERITY", "5"), {keys: []string{"enter"}, want: "LABELS", down: "no rows"}}},
 	{"databases", []step{keys("DATABASE PERFORMANCE", "6")}},
+	{"db-detail", []step{keys("DATABASE PERFORMANCE", "6"), {keys: []string{"j", "enter"}, want: "by client", down: "no rows"}}},
 	{"dependencies", []step{keys("EXTERNAL DEPENDENCIES", "7")}},
 	{"resources", []step{keys("RESOURCE UTILIZATION", "8")}},
 	{"checks", []step{keys("✖ 2/3 passed", "c")}},

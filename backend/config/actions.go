@@ -54,6 +54,48 @@ func (b *builder) backups(r *rawBackups, dp []any) *Backups {
 	return out
 }
 
+// DefaultPsqlTimeout is a psql query's statement_timeout.
+const DefaultPsqlTimeout = 5 * time.Second
+
+// psql checks a database's psql connection. Values are shell-quoted when
+// used; these rules keep psql itself from misreading one (a dbname with
+// '=' is a connection string, a leading '-' an option).
+func (b *builder) psql(r *rawPsql, dp []any) *Psql {
+	if r == nil {
+		return nil
+	}
+	pp := path(dp, "psql")
+	out := &Psql{BinDir: strings.TrimSpace(r.BinDir), Host: strings.TrimSpace(r.Host), User: r.User, DBName: r.DBName,
+		PassFile: strings.TrimSpace(r.PassFile), Timeout: DefaultPsqlTimeout}
+	for key, p := range map[string]string{"bin_dir": out.BinDir, "passfile": out.PassFile} {
+		if p != "" && !filepath.IsAbs(p) {
+			b.fail(b.at(path(pp, key)...), "psql.%s %q must be an absolute path on the database host", key, p)
+		}
+	}
+	if h := out.Host; h != "" && (strings.HasPrefix(h, "-") || strings.ContainsAny(h, " =\t\n\x00")) {
+		b.fail(b.at(path(pp, "host")...), "psql.host %q is not an address or a socket directory", h)
+	}
+	if r.Port != nil {
+		if *r.Port < 1 || *r.Port > 65535 {
+			b.fail(b.at(path(pp, "port")...), "psql.port %d is not a TCP port (1-65535)", *r.Port)
+		}
+		out.Port = *r.Port
+	}
+	for key, v := range map[string]string{"user": r.User, "dbname": r.DBName} {
+		if v != "" && !backend.ValidIdent(v) {
+			b.fail(b.at(path(pp, key)...), "psql.%s %q is not a plain name (letters, digits, _ . -, not starting with -)", key, v)
+		}
+	}
+	if r.Timeout != nil {
+		if d := b.duration(*r.Timeout, "timeout", path(pp, "timeout")...); d > 0 {
+			out.Timeout = d
+		} else {
+			b.fail(b.at(path(pp, "timeout")...), "psql.timeout must be more than 0")
+		}
+	}
+	return out
+}
+
 // actions checks the actions section and every reference into it, after
 // projects, databases and sources are known.
 func (b *builder) actions(r *rawConfig, c *Config) Actions {
@@ -119,6 +161,13 @@ func (b *builder) actions(r *rawConfig, c *Config) Actions {
 		for j, s := range d.Services {
 			if !services[s] {
 				b.fail(b.at("databases", i, "services", j), "service %q is not a configured service%s", s, didYouMean(s, mapKeys(services)))
+			}
+		}
+		if d.Psql != nil {
+			if d.Host == "" {
+				b.fail(b.at("databases", i), "database %q has psql but no host: psql runs over SSH on it", d.Name)
+			} else {
+				sshHost(d.Host, []any{"databases", i, "host"}, "psql for "+d.Name)
 			}
 		}
 		if d.Backups != nil {

@@ -24,6 +24,10 @@ databases:
       timeout: 10m
       integrity:
         - {name: users, sql: "select count(*) > 0 from users", expect: t}
+    psql: {bin_dir: /usr/lib/postgresql/15/bin, host: 127.0.0.1, port: 15432, user: opsdeck_ro, dbname: chat_prod, passfile: /home/ops/.pgpass, timeout: 2s}
+  - name: picture
+    host: db-1
+    psql: {}
 sources:
   simulator: {}
   ssh:
@@ -60,6 +64,11 @@ actions:
 		Integrity: []IntegrityCheck{{Name: "users", SQL: "select count(*) > 0 from users", Expect: "t"}}}
 	if !reflect.DeepEqual(d.Backups, want) || !reflect.DeepEqual(d.Services, []string{"chat-backend", "chat-web"}) {
 		t.Fatalf("database %+v %+v", d, d.Backups)
+	}
+	wantPsql := &Psql{BinDir: "/usr/lib/postgresql/15/bin", Host: "127.0.0.1", Port: 15432, User: "opsdeck_ro", DBName: "chat_prod",
+		PassFile: "/home/ops/.pgpass", Timeout: 2 * time.Second}
+	if !reflect.DeepEqual(d.Psql, wantPsql) || !reflect.DeepEqual(c.Databases[1].Psql, &Psql{Timeout: DefaultPsqlTimeout}) {
+		t.Fatalf("psql %+v, %+v", d.Psql, c.Databases[1].Psql)
 	}
 	// The demo's commands are its blue/green steps, run on the simulator.
 	if def := Default().Actions; def.HealthTimeout != DefaultHealthTimeout || len(def.Commands) != 3 || def.Commands[0].Host != "" {

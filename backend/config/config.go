@@ -70,6 +70,21 @@ type Database struct {
 	// restore and starts them after.
 	Services []string
 	Backups  *Backups
+	// Psql is how the database's detail reads its slow statements and
+	// its pool: psql run on Host over SSH; nil when not configured.
+	Psql *Psql
+}
+
+// Psql is a psql connection on the database's host: where psql is and
+// the parameters it connects with; empty ones are psql's defaults. No
+// password: a password login reads PassFile (PGPASSFILE) on the host.
+type Psql struct {
+	BinDir, Host string
+	Port         int
+	User         string
+	DBName       string // the database inspected; default the database's name
+	PassFile     string
+	Timeout      time.Duration // each query's statement_timeout
 }
 
 // Backups is where a database's dumps are and how they are restored.

@@ -53,6 +53,17 @@ type rawDatabase struct {
 	Host     string      `yaml:"host"`
 	Services []string    `yaml:"services"`
 	Backups  *rawBackups `yaml:"backups"`
+	Psql     *rawPsql    `yaml:"psql"`
+}
+
+type rawPsql struct {
+	BinDir   string  `yaml:"bin_dir"`
+	Host     string  `yaml:"host"`
+	Port     *int    `yaml:"port"`
+	User     string  `yaml:"user"`
+	DBName   string  `yaml:"dbname"`
+	PassFile string  `yaml:"passfile"`
+	Timeout  *string `yaml:"timeout"`
 }
 
 type rawBackups struct {

@@ -253,7 +253,7 @@ func (b *builder) databases(rs []rawDatabase) []Database {
 			b.unique(seen, "database", r.Name, b.at(path(dp, "name")...))
 		}
 		b.host(r.Host, path(dp, "host"))
-		out = append(out, Database{Name: r.Name, Host: r.Host, Services: r.Services, Backups: b.backups(r.Backups, dp)})
+		out = append(out, Database{Name: r.Name, Host: r.Host, Services: r.Services, Backups: b.backups(r.Backups, dp), Psql: b.psql(r.Psql, dp)})
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/docker"
 	"github.com/manacore/opsdeck/backend/health"
+	"github.com/manacore/opsdeck/backend/pgstat"
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/backend/ssh"
@@ -155,6 +157,10 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	// A frozen clock never changes the header: no point waking every second.
 	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly, DemoWhy: demoWhy,
 		Actor: localActor(f.readOnly, getenv), Contacts: cfg.Contacts, Deps: kit.Deps{Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet), Rules: a.rules(fleet)}}
+	if a.ui.Deps.Databases, err = a.databases(cfg, fleet); err != nil {
+		a.close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -200,6 +206,37 @@ func (a *app) rules(fleet *sim.Fleet) backend.RuleLister {
 		return fleet
 	}
 	return nil
+}
+
+// databases is where a database's detail reads its statements and pool:
+// psql over SSH for the databases with databases[].psql, the simulator
+// for the demo's; nil when neither.
+func (a *app) databases(cfg *config.Config, fleet *sim.Fleet) (backend.DBInspector, error) {
+	in := &pgstat.Inspector{Hosts: map[string]ssh.Host{}}
+	for _, d := range cfg.Databases {
+		if p := d.Psql; p != nil {
+			in.Specs = append(in.Specs, pgstat.Spec{Database: d.Name, Host: d.Host, BinDir: p.BinDir, PGHost: p.Host, Port: p.Port,
+				User: p.User, DBName: p.DBName, PassFile: p.PassFile, Timeout: p.Timeout})
+		}
+	}
+	if len(in.Specs) == 0 {
+		if fleet != nil && len(a.engines) == 0 {
+			return fleet, nil
+		}
+		return nil, nil
+	}
+	cl, err := a.sshClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	in.Runner = cl
+	for _, h := range cfg.Sources.SSH.Hosts {
+		in.Hosts[h.Name] = sshHost(cfg.Sources.SSH, h.Name, "")
+	}
+	if err := in.Validate(); err != nil {
+		return nil, fmt.Errorf("databases.psql: %w", err)
+	}
+	return in, nil
 }
 
 // healthChecker checks the configured health URLs over HTTP; on the demo

@@ -51,6 +51,8 @@ func New(c kit.Common) kit.Screen {
 		}
 		return rows
 	})
+	// enter: the seed's "View Slow Queries" and "Connection Pool Analysis".
+	v.Open = func(_ backend.Snapshot, row table.Row) tea.Cmd { return kit.Push(NewDetail(c, row.Key)) }
 	k := c.Keys
 	// The DR steps of a database: restore it from a dump, and stop / start
 	// the services that use it (the seed's "stop affected services").

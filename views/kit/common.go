@@ -51,6 +51,8 @@ type Deps struct {
 	Silences backend.SilenceLister
 	// Rules lists Prometheus' rules (:rules).
 	Rules backend.RuleLister
+	// Databases reads a database's slow statements and pool (its detail).
+	Databases backend.DBInspector
 	// AuditPairs reads the audit log (the deployments' history).
 	AuditPairs func(ctx context.Context) ([]audit.Pair, error)
 	// Incidents is the incident desk this console works at.
