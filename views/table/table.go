@@ -61,15 +61,15 @@ type Styles struct {
 
 // Model is the table state.
 type Model struct {
-	cols   []Column
-	rows   []Row // as given
+	cols []Column
+	rows []Row // as given
 	// content is each column's widest cell among rows (for Fit columns
 	// only), measured when the rows are set, not every frame.
 	content []int
-	view   []Row // filtered and sorted
-	keys   *keymap.KeyMap
-	styles Styles
-	styler styler
+	view    []Row // filtered and sorted
+	keys    *keymap.KeyMap
+	styles  Styles
+	styler  styler
 
 	width, height int
 	cursor        int
