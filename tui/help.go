@@ -35,6 +35,10 @@ func (m *Model) helpView(w, h int) string {
 			title string
 			keys  []key.Binding
 		}{"Global", m.tabKeysInOne(m.globalHelp())},
+		struct {
+			title string
+			keys  []key.Binding
+		}{"Commands (" + k.Palette.Help().Key + ", TAB: a tab's name)", m.commandHelp()},
 	)
 	title := t.Title.Render("KEY BINDINGS") + t.Subtle.Render("  (?, esc or q to close; remap under keys: in the config)")
 	seen := map[string]bool{}
@@ -67,6 +71,25 @@ func (m *Model) helpView(w, h int) string {
 	}
 	// The title spans the width; the groups flow into columns below it.
 	return title + "\n\n" + flow(blocks, w, h-2)
+}
+
+// commandHelp lists what the palette runs: a tab by its name, the
+// screens opened by name and the shell's commands, by name only, a few to
+// a line (the palette itself describes each as it is typed), so the help
+// keeps to 80 columns.
+func (m *Model) commandHelp() []key.Binding {
+	names := []string{":TAB"}
+	for _, c := range m.paletteCommands()[len(m.specs):] {
+		names = append(names, ":"+c.name)
+	}
+	var out []key.Binding
+	for len(names) > 0 {
+		n := min(len(names), 4)
+		line := strings.Join(names[:n], " ")
+		out = append(out, key.NewBinding(key.WithKeys(line), key.WithHelp(line, "")))
+		names = names[n:]
+	}
+	return out
 }
 
 // tabKeysInOne folds the tab switch keys of bs into one line ("1 2 … 0
