@@ -43,6 +43,10 @@ func zeroConfig(ctx context.Context, getenv func(string) string) (*config.Config
 		return config.Default(), fmt.Sprintf("no config; %s (%s) is reached over SSH, which needs sources.ssh in a config", ep.Host, ep.Why)
 	}
 	if err := pingEngine(ctx, ep); err != nil {
+		var tlsFile *docker.TLSFileError
+		if errors.As(err, &tlsFile) {
+			return config.Default(), fmt.Sprintf("no config; the Docker engine at %s (%s) cannot be reached: %v", ep.Host, ep.Why, tlsFile)
+		}
 		return config.Default(), fmt.Sprintf("no config; the Docker engine at %s (%s) does not answer: %v", ep.Host, ep.Why, err)
 	}
 	cfg, err := config.Parse("(no config: "+ep.Why+")", []byte(discoveredYAML(ctx, ep)))
