@@ -20,8 +20,9 @@ type statusDoc struct {
 	Demo       bool    `json:"demo"`
 	DemoReason *string `json:"demo_reason"`
 	Sources    []struct {
-		Name string `json:"name"`
-		OK   bool   `json:"ok"`
+		Name  string  `json:"name"`
+		OK    bool    `json:"ok"`
+		Error *string `json:"error"`
 	} `json:"sources"`
 	Services []struct {
 		Name    string `json:"name"`
