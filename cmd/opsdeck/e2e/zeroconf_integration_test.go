@@ -25,8 +25,10 @@ type statusDoc struct {
 		Error *string `json:"error"`
 	} `json:"sources"`
 	Services []struct {
-		Name    string `json:"name"`
-		Project string `json:"project"`
+		Name      string `json:"name"`
+		Project   string `json:"project"`
+		Component string `json:"component"`
+		Host      string `json:"host"`
 	} `json:"services"`
 }
 
