@@ -18,11 +18,12 @@ func TestComposeServiceHints(t *testing.T) {
 	in.Config.Healthcheck = &container.HealthConfig{Test: []string{"CMD-SHELL", "curl -fsS http://localhost:8080/healthz || exit 1"}}
 	in.Config.Env = []string{"PATH=/bin", "PORT=8080", "DB_PORT=5432", "HTTP_PORT=nope", "EXPORT=1", "ADMIN_PORT=70000"}
 	in.HostConfig = &container.HostConfig{NetworkMode: "bridge"}
-	in.NetworkSettings = &container.NetworkSettings{NetworkSettingsBase: container.NetworkSettingsBase{Ports: nat.PortMap{
+	in.NetworkSettings = &container.NetworkSettings{}
+	in.NetworkSettings.Ports = nat.PortMap{
 		"8080/tcp": {{HostIP: "0.0.0.0", HostPort: "18080"}, {HostIP: "::", HostPort: "18080"}},
 		"9000/udp": {{HostIP: "0.0.0.0", HostPort: "9000"}},
 		"9090/tcp": nil, // exposed, not published
-	}}}
+	}
 	var s ComposeService
 	s.addInspect(in)
 	want := ComposeService{
