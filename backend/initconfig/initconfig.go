@@ -42,6 +42,10 @@ type Found struct {
 type HTTPSource struct {
 	URL  string
 	Note string // "answered /-/ready", "given by --prometheus; did not answer: …"
+	// Prometheus: the label found to name the services (see ServiceLabel),
+	// and of how many services; "" leaves the default.
+	ServiceLabel        string
+	Matched, OfServices int
 }
 
 // SSH is what --ssh-hosts read.
@@ -133,8 +137,20 @@ func (w *writer) http(key, what string, s HTTPSource, example string) {
 	if s.Note != "" {
 		w.line("  # %s: %s", what, s.Note)
 	}
-	if key == "prometheus" {
-		w.line("  # service_label: the label that names a service in your metrics (default job)")
+	if key != "prometheus" {
+		w.line("  %s: {url: %q}", key, s.URL)
+		return
+	}
+	switch {
+	case s.ServiceLabel != "" && s.ServiceLabel != "job":
+		w.line("  # %s", serviceLabelNote(s.ServiceLabel, s.Matched, s.OfServices))
+		w.line("  %s: {url: %q, service_label: %q}", key, s.URL, s.ServiceLabel)
+		return
+	case s.ServiceLabel == "job":
+		w.line("  # service_label: job (the default): %d of the %d services found are its values", s.Matched, s.OfServices)
+	default:
+		w.line("  # service_label: the label that names a service in your metrics (default job;")
+		w.line("  # none of job, service, app, application, service_name holds a service found)")
 	}
 	w.line("  %s: {url: %q}", key, s.URL)
 }

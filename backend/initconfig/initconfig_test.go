@@ -2,6 +2,9 @@ package initconfig
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -228,5 +231,41 @@ func TestYAMLContextAndNoProjects(t *testing.T) {
 		if len(cfg.Projects) != 0 || !strings.Contains(text, "no compose container was found") {
 			t.Errorf("projects %+v\n%s", cfg.Projects, text)
 		}
+	}
+}
+
+// The service label is the candidate whose values hold the most services
+// found; a server that does not answer gives none.
+func TestServiceLabel(t *testing.T) {
+	values := map[string][]string{
+		"job":     {"node", "cadvisor", "chat-backend"},
+		"service": {"chat-backend", "chat-web", "other"},
+		"app":     {"chat-web"},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/prom/api/v1/label/"), "/values")
+		v, ok := values[l]
+		if !ok {
+			v = []string{}
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"status": "success", "data": v})
+	}))
+	defer srv.Close()
+	names := []string{"chat-backend", "chat-web", "picture-backend"}
+	if l, n := ServiceLabel(context.Background(), srv.URL+"/prom/", names, time.Second); l != "service" || n != 2 {
+		t.Errorf("%q %d, want service 2", l, n)
+	}
+	if l, n := ServiceLabel(context.Background(), srv.URL+"/prom", []string{"nothing"}, time.Second); l != "" || n != 0 {
+		t.Errorf("%q %d, want none", l, n)
+	}
+	srv.Close()
+	if l, _ := ServiceLabel(context.Background(), srv.URL+"/prom", names, time.Second); l != "" {
+		t.Errorf("a server that is gone: %q", l)
+	}
+	text := YAML(Found{Environment: "e", Engine: docker.Endpoint{Name: "local", Host: "unix:///x.sock", Why: "default socket"},
+		Prometheus: HTTPSource{URL: "http://127.0.0.1:9090", ServiceLabel: "service", Matched: 2, OfServices: 3}})
+	cfg, err := config.Parse("c.yaml", []byte(text))
+	if err != nil || cfg.Sources.Prometheus.ServiceLabel != "service" || !strings.Contains(text, "service_label guessed: 2 of the 3 services") {
+		t.Errorf("%v\n%s", err, text)
 	}
 }

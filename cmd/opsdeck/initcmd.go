@@ -181,6 +181,15 @@ func (c *cli) initFind(ctx context.Context, f initFlags) (initconfig.Found, erro
 		Alertmanager: initHTTP(ctx, f.alertmanager, zeroAlertmanager, "--alertmanager"),
 		At:           time.Now(),
 	}
+	if u := found.Prometheus.URL; u != "" {
+		var names []string
+		for _, s := range svcs {
+			names = append(names, s.Name)
+		}
+		p := &found.Prometheus
+		p.ServiceLabel, p.Matched = initconfig.ServiceLabel(ctx, u, names, zeroConfigWait)
+		p.OfServices = len(names)
+	}
 	if f.sshHosts {
 		found.SSH = c.initSSH()
 	}

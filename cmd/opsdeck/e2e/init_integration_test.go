@@ -29,7 +29,8 @@ func serviceKeys(d statusDoc, projects []string) []string {
 // opsdeck init on the test bed's engine (DOCKER_HOST, an empty HOME)
 // writes the default config path, which then loads and whose status has
 // the projects and services of the zero-config status; each service has
-// the health URL the bed gives it, found by probing; it refuses to replace
+// the health URL the bed gives it, found by probing, and Prometheus'
+// figures through the service label found; it refuses to replace
 // the file (exit 2, the file untouched) and --force replaces it.
 func TestInitOnTheTestBed(t *testing.T) {
 	t.Parallel()
@@ -80,6 +81,16 @@ func TestInitOnTheTestBed(t *testing.T) {
 	for _, p := range projects {
 		if len(fromInit.projectsOf()[p]) == 0 {
 			t.Errorf("project %s is not in the written config's status", p)
+		}
+	}
+	// Prometheus' service label was found (the bed's is "service", not the
+	// default job): its figures reach the services.
+	if !strings.Contains(text, `service_label: "service"`) {
+		t.Error("the bed's Prometheus service label was not found")
+	}
+	for _, s := range fromInit.Services {
+		if s.Name == "chat-backend" && s.RPS == nil {
+			t.Errorf("chat-backend has no rps from Prometheus: %+v", s)
 		}
 	}
 

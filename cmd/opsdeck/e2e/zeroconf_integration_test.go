@@ -25,10 +25,11 @@ type statusDoc struct {
 		Error *string `json:"error"`
 	} `json:"sources"`
 	Services []struct {
-		Name      string `json:"name"`
-		Project   string `json:"project"`
-		Component string `json:"component"`
-		Host      string `json:"host"`
+		Name      string   `json:"name"`
+		Project   string   `json:"project"`
+		Component string   `json:"component"`
+		Host      string   `json:"host"`
+		RPS       *float64 `json:"rps"`
 	} `json:"services"`
 }
 
