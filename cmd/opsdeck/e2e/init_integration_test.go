@@ -136,3 +136,43 @@ func TestInitTLSEngine(t *testing.T) {
 	}
 	checkTLSEngine(t, doc, "docker@local", project)
 }
+
+// --ssh-hosts adds the Host aliases of ~/.ssh/config, with their
+// HostName, User, Port and ProxyJump, to a config that loads; without the
+// file it says so and writes none.
+func TestInitSSHHosts(t *testing.T) {
+	t.Parallel()
+	env := testbed.Need(t, testbed.DockerHost, testbed.SSHAddr, testbed.SSHUser)
+	host, port, _ := strings.Cut(env[testbed.SSHAddr], ":")
+	home := t.TempDir()
+	vars := []string{"HOME=" + home, "DOCKER_HOST=" + env[testbed.DockerHost]}
+	r := runOpsdeck(t, vars, "init", "--output", "-", "--ssh-hosts")
+	if r.code != 0 || !strings.Contains(r.stdout, "# SSH hosts: "+filepath.Join(home, ".ssh", "config")+" could not be read") {
+		t.Fatalf("no ~/.ssh/config: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	sshConfig := "Host bastion\n  HostName " + host + "\n  Port " + port + "\n  User " + env[testbed.SSHUser] +
+		"\nHost tb-db\n  HostName " + host + "\n  Port " + port + "\n  ProxyJump bastion\nHost *\n  ServerAliveInterval 30\n"
+	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".ssh", "config"), []byte(sshConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = runOpsdeck(t, vars, "init", "--output", "-", "--ssh-hosts")
+	for _, want := range []string{
+		`known_hosts: "` + filepath.Join(home, ".ssh", "known_hosts") + `"`,
+		`- {name: "bastion", addr: "` + env[testbed.SSHAddr] + `", user: "` + env[testbed.SSHUser] + `"}`,
+		`- {name: "tb-db", addr: "` + env[testbed.SSHAddr] + `", jump: "bastion"}`,
+	} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("exit %d, no %q in\n%s\n%s", r.code, want, r.stdout, r.stderr)
+		}
+	}
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte(r.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if v := runOpsdeck(t, nil, "config", "validate", cfg); v.code != 0 || !strings.Contains(v.stdout, ": ok") {
+		t.Errorf("config validate: exit %d\n%s%s", v.code, v.stdout, v.stderr)
+	}
+}
