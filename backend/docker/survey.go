@@ -9,6 +9,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/manacore/opsdeck/backend"
 )
@@ -46,7 +47,7 @@ type EnvPort struct {
 // ComposeServices lists the engine's compose services (one-off
 // containers left out), sorted by project and name, with what one
 // container of each says about its health endpoint. One list and one
-// inspect per service; it needs no Run.
+// inspect per service (a few at a time); it needs no Run.
 func (e *Engine) ComposeServices(ctx context.Context) ([]ComposeService, error) {
 	list, err := e.cli.ContainerList(ctx, container.ListOptions{All: true, Filters: filters.NewArgs(composeFilter())})
 	if err != nil {
@@ -75,17 +76,27 @@ func (e *Engine) ComposeServices(ctx context.Context) ([]ComposeService, error) 
 			g.id, g.up = c.ID, running
 		}
 	}
+	eg, gctx := errgroup.WithContext(ctx)
+	eg.SetLimit(inspectConcurrency)
+	for _, g := range byKey {
+		eg.Go(func() error {
+			in, err := e.cli.ContainerInspect(gctx, g.id)
+			switch {
+			case err == nil:
+				g.svc.addInspect(in)
+			case cerrdefs.IsNotFound(err):
+				// Gone since the list: the service stays, without hints.
+			default:
+				return e.wrap("inspect", g.id, err)
+			}
+			return nil
+		})
+	}
+	if err := eg.Wait(); err != nil {
+		return nil, err
+	}
 	out := make([]ComposeService, 0, len(byKey))
 	for _, g := range byKey {
-		in, err := e.cli.ContainerInspect(ctx, g.id)
-		switch {
-		case err == nil:
-			g.svc.addInspect(in)
-		case cerrdefs.IsNotFound(err):
-			// Gone since the list: the service stays, without hints.
-		default:
-			return nil, e.wrap("inspect", g.id, err)
-		}
 		out = append(out, g.svc)
 	}
 	sort.Slice(out, func(i, j int) bool {
