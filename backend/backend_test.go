@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -313,5 +314,26 @@ func TestShortDuration(t *testing.T) {
 		if got := ShortDuration(d); got != want {
 			t.Errorf("ShortDuration(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// A feed gathers what each of its sources said about its answer, named
+// by source, warnings and infos apart, and nothing said about another feed.
+func TestFeedStateGathersCaveats(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	up := func(name string, cv ...Caveat) SourceStatus {
+		return SourceStatus{Name: name, Feeds: []Feed{FeedMetrics, FeedDatabases}, Interval: 2 * time.Second, OK: true,
+			UpdatedAt: now, LastAttempt: now, Caveats: cv}
+	}
+	s := Snapshot{At: now, Sources: []SourceStatus{
+		up("prometheus", Caveat{Feed: FeedMetrics, Text: "remote_read: down"}, Caveat{Feed: FeedDatabases, Text: "not a counter", Info: true}),
+		up("thanos", Caveat{Feed: FeedMetrics, Text: "partial response"}),
+	}}
+	m := s.Feed(FeedMetrics)
+	if !slices.Equal(m.Warnings, []string{"prometheus: remote_read: down", "thanos: partial response"}) || len(m.Infos) != 0 {
+		t.Fatalf("metrics %+v", m)
+	}
+	if d := s.Feed(FeedDatabases); len(d.Warnings) != 0 || !slices.Equal(d.Infos, []string{"prometheus: not a counter"}) {
+		t.Fatalf("databases %+v", d)
 	}
 }

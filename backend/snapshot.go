@@ -34,6 +34,9 @@ type FeedState struct {
 	Err       string // first error among them, prefixed with the source name
 	Stale     bool
 	Pending   bool // no source has answered yet
+	// Warnings and Infos are what the sources said about their answers
+	// for this feed (Caveat), each prefixed with the source name.
+	Warnings, Infos []string
 }
 
 // Feed returns the health of feed f: the oldest update and the first error
@@ -58,6 +61,16 @@ func (s Snapshot) Feed(f Feed) FeedState {
 		}
 		if src.Stale(s.At) {
 			st.Stale = true
+		}
+		for _, c := range src.Caveats {
+			if c.Feed != f {
+				continue
+			}
+			if c.Info {
+				st.Infos = append(st.Infos, src.Name+": "+c.Text)
+			} else {
+				st.Warnings = append(st.Warnings, src.Name+": "+c.Text)
+			}
 		}
 	}
 	if len(st.Sources) == 0 {

@@ -40,6 +40,19 @@ type Partial struct {
 	Alerts        []Alert
 	Databases     []DBPool
 	Dependencies  []Dependency
+	// Caveats are the source's own remarks on this answer (Prometheus'
+	// warnings and infos), by the feed whose figures they qualify.
+	Caveats []Caveat
+}
+
+// A Caveat is what a source says about an answer it did give: Prometheus'
+// "warnings" (partial data: a store behind Thanos or a remote read did
+// not answer) and "infos" (a query that may not mean what it says). The
+// figures are shown, and so is the caveat, on the panel they feed.
+type Caveat struct {
+	Feed Feed
+	Text string
+	Info bool // an info, not a warning
 }
 
 // IncompleteError is returned by a Fetch that got some of its figures but
@@ -65,6 +78,9 @@ type SourceStatus struct {
 	// shown as a badge beside it in the header whatever its health:
 	// "insecure" when its TLS certificate is not checked.
 	Warning string
+	// Caveats are what the source said about its last answer (see
+	// Caveat); cleared by an answer without any, kept while it fails.
+	Caveats []Caveat
 }
 
 // Pending reports that the source has not answered yet, neither with data

@@ -151,20 +151,30 @@ func (f *fakeLogs) StreamLogs(ctx context.Context, service string, tail int, out
 	return nil
 }
 
-// fakeRanges answers the chart with a day of p95 that crosses the target
-// in the afternoon, with a gap where the source had no samples.
+// fakeRanges answers the chart with a day of p95: chat-backend's crosses
+// the target in the afternoon, with a gap where the source had no
+// samples; the demo's slowest services (the dashboard's chart) have
+// curves of their own.
 type fakeRanges struct{}
 
 func (fakeRanges) P95Range(_ context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, error) {
 	n := int(end.Sub(start)/step) + 1
-	pts := make([]backend.Value, n)
-	for i := range pts {
-		if i >= 40 && i < 44 {
-			continue // a gap
+	curve := func(f func(x float64) float64, gap bool) backend.Series {
+		pts := make([]backend.Value, n)
+		for i := range pts {
+			if gap && i >= 40 && i < 44 {
+				continue // a gap
+			}
+			pts[i] = backend.Some(f(float64(i) / float64(n)))
 		}
-		pts[i] = backend.Some(300 + 250*math.Sin(float64(i)/float64(n)*math.Pi))
+		return backend.Series{Start: start, Step: step, Points: pts}
 	}
-	return map[string]backend.Series{"chat-backend": {Start: start, Step: step, Points: pts}}, nil
+	return map[string]backend.Series{
+		"chat-backend":           curve(func(x float64) float64 { return 300 + 250*math.Sin(x*math.Pi) }, true),
+		"picture-backend":        curve(func(x float64) float64 { return 420 + 40*math.Cos(x*4*math.Pi) }, false),
+		"maerchenzauber-backend": curve(func(x float64) float64 { return 150 + 120*x }, false),
+		"picture-web":            curve(func(x float64) float64 { return 90 + 30*math.Sin(x*6*math.Pi) }, false),
+	}, nil
 }
 
 // fakeSilences lists one active and one expired silence.

@@ -271,11 +271,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		w, h := m.bodySize()
+		var cmds []tea.Cmd
 		for _, s := range m.all() {
 			s.SetSize(w, h)
+			if r, ok := s.(kit.Resizer); ok {
+				cmds = append(cmds, r.Resized())
+			}
 		}
 		m.palette.setWidth(msg.Width)
-		return nil
+		return tea.Batch(cmds...)
 	case SnapshotMsg:
 		m.snap = msg.Snapshot
 		m.deliver()
@@ -306,6 +310,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.push(msg.Screen)
 	case kit.OpenMsg:
 		return m.open(msg.Name, msg.Arg)
+	case kit.ShowTabMsg:
+		for i, t := range m.specs {
+			if t.Name == msg.Name {
+				return m.switchTo(i)
+			}
+		}
+		return notify(kit.LevelError, "unknown tab "+msg.Name)
 	case kit.ActionMsg:
 		return m.requestAction(msg)
 	case planMsg:
@@ -353,6 +364,18 @@ func (m *Model) all() []kit.Screen {
 	out := append([]kit.Screen{}, m.tabs...)
 	for _, s := range m.stack {
 		out = append(out, s.screen)
+	}
+	return out
+}
+
+// within is s and every screen drawn inside it (kit.Container), at any
+// depth: the screens a reply to one of them must be able to find.
+func within(s kit.Screen) []kit.Screen {
+	out := []kit.Screen{s}
+	if c, ok := s.(kit.Container); ok {
+		for _, child := range c.Children() {
+			out = append(out, within(child)...)
+		}
 	}
 	return out
 }

@@ -25,8 +25,22 @@ import (
 // (1-9, 0), the palette and help all come from this list.
 func tabs() []kit.Tab {
 	return []kit.Tab{
-		overview.Tab(), services.Tab(), services.FleetTab(), latency.Tab(), alerts.Tab(),
+		overview.Tab(dashboard()...), services.Tab(), services.FleetTab(), latency.Tab(), alerts.Tab(),
 		databases.Tab(), dependencies.Tab(), resources.Tab(), incident.Tab(), deploys.Tab(),
+	}
+}
+
+// dashboard are the overview's panels where the terminal has room for
+// the seed's whole board, in overview.Panel* order: the tabs' own screens,
+// and the 24 h chart of the worst three services.
+func dashboard() []overview.Panel {
+	return []overview.Panel{
+		overview.PanelServices:     {Tab: "services", New: services.Tab().New, Min: 8, Grow: 3},
+		overview.PanelChart:        {Tab: "latency", New: func(c kit.Common) kit.Screen { return latency.NewWorstChart(c, 3) }, Min: 12, Grow: 2},
+		overview.PanelResources:    {Tab: "resources", New: resources.Tab().New, Min: 9, Grow: 1},
+		overview.PanelAlerts:       {Tab: "alerts", New: alerts.Tab().New, Min: 5, Grow: 1},
+		overview.PanelDatabases:    {Tab: "databases", New: databases.Tab().New, Min: 6, Grow: 1},
+		overview.PanelDependencies: {Tab: "dependencies", New: dependencies.Tab().New, Min: 6, Grow: 1},
 	}
 }
 

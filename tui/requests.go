@@ -17,23 +17,35 @@ import (
 // false when no such screen is open.
 func (m *Model) screenCtx(id kit.ID) (context.Context, bool) {
 	for _, s := range m.tabs {
-		if s.ID() == id {
+		if has(s, id) {
 			return m.ctx, true
 		}
 	}
 	for _, s := range m.stack {
-		if s.screen.ID() == id {
+		if has(s.screen, id) {
 			return s.ctx, true
 		}
 	}
 	return nil, false
 }
 
-// find is the open screen with address id.
+// has reports whether id is s or a screen drawn inside it.
+func has(s kit.Screen, id kit.ID) bool {
+	for _, in := range within(s) {
+		if in.ID() == id {
+			return true
+		}
+	}
+	return false
+}
+
+// find is the open screen with address id, a panel inside one included.
 func (m *Model) find(id kit.ID) kit.Screen {
 	for _, s := range m.all() {
-		if s.ID() == id {
-			return s
+		for _, in := range within(s) {
+			if in.ID() == id {
+				return in
+			}
 		}
 	}
 	return nil

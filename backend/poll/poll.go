@@ -218,6 +218,7 @@ func (p *Poller) record(j *job, part backend.Partial, err error, fctx context.Co
 		// Some figures arrived: keep them, and say what is missing.
 		j.fails = 0
 		p.keepLocked(j, part)
+		j.status.Caveats = part.Caveats
 		j.status.OK = false
 		j.status.Err = err.Error()
 		j.status.UpdatedAt = now
@@ -230,6 +231,7 @@ func (p *Poller) record(j *job, part backend.Partial, err error, fctx context.Co
 	} else {
 		j.fails = 0
 		p.keepLocked(j, part)
+		j.status.Caveats = part.Caveats
 		j.status.OK = true
 		j.status.Err = ""
 		j.status.UpdatedAt = now

@@ -47,7 +47,7 @@ func (f *fakeSource) Fetch(ctx context.Context) (backend.Partial, error) {
 	}
 	f.calls.Add(1)
 	f.mu.Lock()
-	err, delay := f.err, f.delay
+	err, delay, part := f.err, f.delay, f.part
 	f.mu.Unlock()
 	if delay > 0 {
 		select {
@@ -58,12 +58,18 @@ func (f *fakeSource) Fetch(ctx context.Context) (backend.Partial, error) {
 	}
 	var inc *backend.IncompleteError
 	if errors.As(err, &inc) {
-		return f.part, err
+		return part, err
 	}
 	if err != nil {
 		return backend.Partial{}, err
 	}
-	return f.part, nil
+	return part, nil
+}
+
+func (f *fakeSource) setCaveats(cv ...backend.Caveat) {
+	f.mu.Lock()
+	f.part.Caveats = cv
+	f.mu.Unlock()
 }
 
 func inventorySource() *fakeSource {
@@ -283,4 +289,18 @@ func TestIncompleteFetchKeepsWhatArrived(t *testing.T) {
 	if len(s.Alerts) != 1 {
 		t.Fatal("the figures that arrived must be kept")
 	}
+}
+
+// What a source said of its answer is on its status while it says it,
+// and gone with the first answer that says nothing.
+func TestCaveatsFollowTheLastAnswer(t *testing.T) {
+	met := metricsSource()
+	met.setCaveats(backend.Caveat{Feed: backend.FeedMetrics, Text: "remote_read: down"})
+	p, ch := start(t, Config{Jobs: []Job{{Source: met, Interval: time.Hour}}})
+	waitFor(t, ch, "the caveat", func(s backend.Snapshot) bool {
+		return len(s.Sources[0].Caveats) == 1 && s.Sources[0].Caveats[0].Text == "remote_read: down"
+	})
+	met.setCaveats()
+	p.Refresh()
+	waitFor(t, ch, "the caveat cleared", func(s backend.Snapshot) bool { return len(s.Sources[0].Caveats) == 0 })
 }

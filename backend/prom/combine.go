@@ -142,8 +142,9 @@ func (s *Source) combines(i int, now time.Time) bool {
 
 // askAlone evaluates one figure and records the shape of its answer; a
 // failed figure is asked alone until it answers.
-func (s *Source) askAlone(ctx context.Context, i int, now time.Time, timeout time.Duration) (model.Value, error) {
-	v, _, err := s.query.instant(ctx, s.figures[i].expr, now, timeout, 0)
+func (s *Source) askAlone(ctx context.Context, i int, now time.Time, timeout time.Duration, cv *caveats) (model.Value, error) {
+	v, _, rm, err := s.query.instant(ctx, s.figures[i].expr, now, timeout, 0)
+	cv.add(rm, feedOf(s.figures[i].kind))
 	sh := shapeUnknown
 	if err == nil {
 		sh = shapeOf(v)
@@ -156,15 +157,16 @@ func (s *Source) askAlone(ctx context.Context, i int, now time.Time, timeout tim
 
 // askTogether evaluates the figures idx in one combined request and files
 // the answer into results.
-func (s *Source) askTogether(ctx context.Context, idx []int, now time.Time, timeout time.Duration, results []model.Value) error {
+func (s *Source) askTogether(ctx context.Context, idx []int, now time.Time, timeout time.Duration, results []model.Value, cv *caveats) error {
 	figs := make([]figure, len(idx))
 	for k, i := range idx {
 		figs[k] = s.figures[i]
 	}
-	v, size, err := s.query.instant(ctx, combinedExpr(figs), now, timeout, s.combinedSize)
+	v, size, rm, err := s.query.instant(ctx, combinedExpr(figs), now, timeout, s.combinedSize)
 	if err != nil {
 		return err
 	}
+	cv.add(rm, s.feedsOf(idx)...)
 	s.combinedSize = size
 	vecs, err := splitCombined(v, figs)
 	if err != nil {
@@ -182,7 +184,7 @@ func (s *Source) askTogether(ctx context.Context, idx []int, now time.Time, time
 // combination itself and combining is switched off for combineRetry.
 // Otherwise (unreachable, timed out) every figure of it failed for that
 // reason.
-func (s *Source) fallBack(ctx context.Context, idx []int, cause error, now time.Time, timeout time.Duration, results []model.Value, failed []error) {
+func (s *Source) fallBack(ctx context.Context, idx []int, cause error, now time.Time, timeout time.Duration, results []model.Value, failed []error, cv *caveats) {
 	if !blamesTheQuery(cause) {
 		for _, i := range idx {
 			failed[i] = cause
@@ -193,7 +195,7 @@ func (s *Source) fallBack(ctx context.Context, idx []int, cause error, now time.
 	g.SetLimit(Concurrency)
 	for _, i := range idx {
 		g.Go(func() error {
-			results[i], failed[i] = s.askAlone(ctx, i, now, timeout)
+			results[i], failed[i] = s.askAlone(ctx, i, now, timeout, cv)
 			return nil
 		})
 	}

@@ -35,6 +35,10 @@ type fakeProm struct {
 	refuseCombined bool   // answer a combined query with bad_data, like a server that cannot take it
 	combinedReply  *reply // answer every combined query with this
 	memo           bool   // keep each combined answer: the same query gets it again without the work (benchmarks)
+	// remarks are JSON members added to every successful query answer
+	// (`"warnings":[…],"infos":[…]`), as a Thanos or remote-read
+	// Prometheus adds them when a store did not answer.
+	remarks string
 }
 
 type reply struct {
@@ -70,6 +74,9 @@ func (f *fakeProm) serve(w http.ResponseWriter, r *http.Request) {
 	f.forms = append(f.forms, form)
 	delay, hang := f.delay, f.hang
 	rep := f.replyLocked(r)
+	if f.remarks != "" && rep.status == 200 && strings.HasPrefix(r.URL.Path, "/api/v1/query") {
+		rep.body = strings.TrimSuffix(rep.body, "}") + "," + f.remarks + "}"
+	}
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()

@@ -39,25 +39,30 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 		histErr, alertsErr error
 		togetherErr        error
 		cached, reuseHist  = s.history.get(hEnd, now)
+		cv                 caveats
 	)
 	g := new(errgroup.Group)
 	g.SetLimit(Concurrency)
 	if len(together) > 0 {
 		g.Go(func() error {
-			togetherErr = s.askTogether(ctx, together, now, timeout, results)
+			togetherErr = s.askTogether(ctx, together, now, timeout, results, &cv)
 			return nil // a failed request must not cancel the others
 		})
 	}
 	for _, i := range alone {
 		g.Go(func() error {
-			results[i], failed[i] = s.askAlone(ctx, i, now, timeout)
+			results[i], failed[i] = s.askAlone(ctx, i, now, timeout, &cv)
 			return nil
 		})
 	}
 	if !reuseHist {
 		g.Go(func() error {
-			var size int
-			hist, size, histErr = s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, timeout, s.historySize)
+			var (
+				size int
+				rm   remarks
+			)
+			hist, size, rm, histErr = s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: hStart, End: hEnd, Step: hStep}, timeout, s.historySize)
+			cv.add(rm, backend.FeedMetrics)
 			if histErr == nil {
 				s.historySize = size
 			}
@@ -72,7 +77,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 	}
 	_ = g.Wait()
 	if togetherErr != nil {
-		s.fallBack(ctx, together, togetherErr, now, timeout, results, failed)
+		s.fallBack(ctx, together, togetherErr, now, timeout, results, failed, &cv)
 	}
 	for i, f := range s.figures {
 		if !reused[i] && failed[i] == nil {
@@ -105,6 +110,7 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 	}
 
 	part := s.assemble(results)
+	part.Caveats = cv.all()
 	s.noteResources(part)
 	if reuseHist {
 		part.P95History = cached
@@ -138,7 +144,7 @@ func (s *Source) P95Range(ctx context.Context, start, end time.Time, step time.D
 		return nil, fmt.Errorf("p95 range: %s in steps of %s exceeds Prometheus' %d points per series; use a step of at least %s",
 			end.Sub(start), step, maxPoints, minStep)
 	}
-	v, _, err := s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: start, End: end, Step: step}, timeoutOf(ctx), 0)
+	v, _, _, err := s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: start, End: end, Step: step}, timeoutOf(ctx), 0)
 	if err != nil {
 		return nil, &Error{Source: s.label(), Auth: s.cfg.Auth, Failed: []FigureError{{keyP95Range, err}}, All: true}
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
@@ -31,24 +32,29 @@ type queryClient struct {
 	http   *http.Client // the client api.Client sends through
 }
 
+// remarks are the "warnings" and "infos" of an answer: Prometheus says
+// there (and Thanos, Mimir, VictoriaMetrics' partial responses) that the
+// data it did return may be incomplete or not mean what it seems.
+type remarks struct{ warnings, infos []string }
+
 // instant evaluates expr at ts. timeout, if positive, is passed on to
 // Prometheus like v1.WithTimeout. sizeHint is the size the answer is
 // expected to have (the last one's, for a request asked every refresh),
 // so a large answer is read without growing its buffer step by step; it
 // returns the answer's size.
-func (q *queryClient) instant(ctx context.Context, expr string, ts time.Time, timeout time.Duration, sizeHint int) (model.Value, int, error) {
+func (q *queryClient) instant(ctx context.Context, expr string, ts time.Time, timeout time.Duration, sizeHint int) (model.Value, int, remarks, error) {
 	form := url.Values{"query": {expr}, "time": {formatTime(ts)}}
 	return q.ask(ctx, "/api/v1/query", form, timeout, sizeHint)
 }
 
 // rangeQuery evaluates expr over r, like instant.
-func (q *queryClient) rangeQuery(ctx context.Context, expr string, r v1.Range, timeout time.Duration, sizeHint int) (model.Value, int, error) {
+func (q *queryClient) rangeQuery(ctx context.Context, expr string, r v1.Range, timeout time.Duration, sizeHint int) (model.Value, int, remarks, error) {
 	form := url.Values{"query": {expr}, "start": {formatTime(r.Start)}, "end": {formatTime(r.End)},
 		"step": {strconv.FormatFloat(r.Step.Seconds(), 'f', -1, 64)}}
 	return q.ask(ctx, "/api/v1/query_range", form, timeout, sizeHint)
 }
 
-func (q *queryClient) ask(ctx context.Context, endpoint string, form url.Values, timeout time.Duration, sizeHint int) (model.Value, int, error) {
+func (q *queryClient) ask(ctx context.Context, endpoint string, form url.Values, timeout time.Duration, sizeHint int) (model.Value, int, remarks, error) {
 	if timeout > 0 {
 		form.Set("timeout", timeout.String())
 	}
@@ -57,7 +63,7 @@ func (q *queryClient) ask(ctx context.Context, endpoint string, form url.Values,
 	// does not allow POST (v1's DoGetFallback).
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, remarks{}, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	code, body, err := q.do(req, sizeHint)
@@ -65,15 +71,15 @@ func (q *queryClient) ask(ctx context.Context, endpoint string, form url.Values,
 		u.RawQuery = form.Encode()
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, remarks{}, err
 		}
 		code, body, err = q.do(req, sizeHint)
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, remarks{}, err
 	}
-	v, err := q.decode(code, body)
-	return v, len(body), err
+	v, rm, err := q.decode(code, body)
+	return v, len(body), rm, err
 }
 
 // maxSizeHint caps the buffer reserved before reading an answer: the
@@ -116,8 +122,45 @@ func formatTime(t time.Time) string {
 }
 
 // decode reads an /api/v1/query or /api/v1/query_range answer the way v1's
-// client does.
-func (q *queryClient) decode(code int, body []byte) (model.Value, error) {
+// client does, and the remarks of a successful one.
+func (q *queryClient) decode(code int, body []byte) (model.Value, remarks, error) {
+	v, err := q.decodeValue(code, body)
+	if err != nil {
+		return nil, remarks{}, err
+	}
+	doc := string(body)
+	return v, remarks{warnings: strings1(gjson.Get(doc, "warnings")), infos: strings1(gjson.Get(doc, "infos"))}, nil
+}
+
+// strings1 is a JSON array's strings, each on one line and at most 300
+// bytes (a store's error can quote a whole stack); nil when there are none.
+func strings1(r gjson.Result) []string {
+	if !r.IsArray() {
+		return nil
+	}
+	var out []string
+	r.ForEach(func(_, it gjson.Result) bool {
+		if t := oneLine(str(it), 300); t != "" {
+			out = append(out, t)
+		}
+		return true
+	})
+	return out
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+func (q *queryClient) decodeValue(code int, body []byte) (model.Value, error) {
 	// One copy of the body, read in place: label values and names are
 	// substrings of it, so a Partial keeps one block alive instead of a
 	// string per label.

@@ -60,11 +60,11 @@ func (a *answerServer) both(t testing.TB, ranged bool) (theirs, ours model.Value
 	if ranged {
 		r := v1.Range{Start: at.Add(-time.Hour), End: at, Step: time.Minute}
 		theirs, _, _, theirErr = v1.NewAPI(c).QueryRange(ctx, "up", r)
-		ours, _, ourErr = q.rangeQuery(ctx, "up", r, 0, 0)
+		ours, _, _, ourErr = q.rangeQuery(ctx, "up", r, 0, 0)
 		return theirs, ours, theirErr, ourErr
 	}
 	theirs, _, _, theirErr = v1.NewAPI(c).Query(ctx, "up", at)
-	ours, _, ourErr = q.instant(ctx, "up", at, 0, 0)
+	ours, _, _, ourErr = q.instant(ctx, "up", at, 0, 0)
 	return theirs, ours, theirErr, ourErr
 }
 
@@ -216,7 +216,7 @@ func TestAnswerSizeClaimIsCapped(t *testing.T) {
 	q := &queryClient{client: c, http: &http.Client{Transport: api.DefaultRoundTripper}}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, _, err = q.instant(context.Background(), "up", time.Unix(1_790_000_040, 0), 0, 0)
+	_, _, _, err = q.instant(context.Background(), "up", time.Unix(1_790_000_040, 0), 0, 0)
 	runtime.ReadMemStats(&after)
 	if err == nil {
 		t.Fatal("a truncated answer read as a good one")

@@ -32,6 +32,12 @@ func (r Status) WriteMarkdown(w io.Writer) error {
 	b.WriteString("## Sources\n\n| source | kind | ok | updated | error |\n| --- | --- | --- | --- | --- |\n")
 	for _, s := range r.Sources {
 		fmt.Fprintf(&b, "| %s | %s | %v | %s | %s |\n", md(s.Name), s.Kind, s.OK, tstamp(s.UpdatedAt), md(deref(s.Error)))
+		for _, c := range s.Warnings {
+			fmt.Fprintf(&b, "| | ⚠ warning | | %s | %s |\n", c.Feed, md(c.Text))
+		}
+		for _, c := range s.Infos {
+			fmt.Fprintf(&b, "| | ℹ info | | %s | %s |\n", c.Feed, md(c.Text))
+		}
 	}
 	b.WriteString("\n## Service status\n\n| service | project | host | status | state | health | version | restarts | rps | error % | p95 | findings |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, s := range r.Services {

@@ -44,6 +44,16 @@ type Source struct {
 	OK        bool       `json:"ok"`
 	Error     *string    `json:"error" jsonschema:"nullable"`
 	UpdatedAt *time.Time `json:"updated_at" jsonschema:"nullable"`
+	// Warnings and Infos are what the source said about its answer
+	// (Prometheus' warnings and infos), with the feed they qualify.
+	Warnings []Caveat `json:"warnings"`
+	Infos    []Caveat `json:"infos"`
+}
+
+// Caveat is one remark of a source on its answer.
+type Caveat struct {
+	Feed string `json:"feed"`
+	Text string `json:"text"`
 }
 
 // Service is one service; state and health are the worst of its
@@ -134,10 +144,20 @@ func FromSnapshot(s backend.Snapshot) Status {
 		Deployments:   []Deployment{},
 	}
 	for _, src := range s.Sources {
-		r.Sources = append(r.Sources, Source{
+		out := Source{
 			Name: src.Name, Kind: src.Kind, OK: src.OK,
 			Error: strPtr(src.Err), UpdatedAt: timePtr(src.UpdatedAt),
-		})
+			Warnings: []Caveat{}, Infos: []Caveat{},
+		}
+		for _, c := range src.Caveats {
+			cv := Caveat{Feed: string(c.Feed), Text: c.Text}
+			if c.Info {
+				out.Infos = append(out.Infos, cv)
+			} else {
+				out.Warnings = append(out.Warnings, cv)
+			}
+		}
+		r.Sources = append(r.Sources, out)
 	}
 	r.Summary = summary(s)
 	for _, svc := range s.Services {

@@ -56,7 +56,7 @@ func TestJSONContract(t *testing.T) {
 	}
 	want := map[string][]string{
 		"":             {"alerts", "databases", "demo", "demo_reason", "dependencies", "deployments", "environment", "generated_at", "schema_version", "services", "sources", "summary"},
-		"sources":      {"error", "kind", "name", "ok", "updated_at"},
+		"sources":      {"error", "infos", "kind", "name", "ok", "updated_at", "warnings"},
 		"services":     {"component", "cpu_pct", "error_rate", "findings", "health", "host", "mem_bytes", "memory_pct", "name", "p95_ms", "project", "restarts", "rps", "started_at", "state", "status", "version"},
 		"databases":    {"avg_query_ms", "cache_hit_ratio", "connections", "max_connections", "name", "slow_queries", "status", "up"},
 		"dependencies": {"checked_at", "latency_ms", "name", "status", "success_ratio", "up"},

@@ -32,6 +32,12 @@ func (r Status) WriteTable(w io.Writer) error {
 	fmt.Fprintln(tw, "SOURCE\tKIND\tOK\tUPDATED\tERROR")
 	for _, s := range r.Sources {
 		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", s.Name, s.Kind, s.OK, tstamp(s.UpdatedAt), deref(s.Error))
+		for _, c := range s.Warnings {
+			fmt.Fprintf(tw, "\t⚠ warning\t\t%s\t%s\n", c.Feed, c.Text)
+		}
+		for _, c := range s.Infos {
+			fmt.Fprintf(tw, "\tℹ info\t\t%s\t%s\n", c.Feed, c.Text)
+		}
 	}
 	fmt.Fprintln(tw, "\nSERVICE\tPROJECT\tHOST\tSTATUS\tSTATE\tHEALTH\tVERSION\tRESTARTS\tRPS\tERR%\tP95\tFINDINGS")
 	for _, s := range r.Services {

@@ -54,6 +54,10 @@ const (
 	TLSClientCert      = "OPSDECK_TB_TLS_CLIENT_CERT"   // client certificate (PEM) the TLS Alertmanager requires
 	TLSClientKey       = "OPSDECK_TB_TLS_CLIENT_KEY"    // its key
 
+	// PromPartialURL is the third Prometheus: the fleet's figures, every
+	// answer with the warning of a remote_read store that is down.
+	PromPartialURL = "OPSDECK_TB_PROM_PARTIAL_URL" // http://127.0.0.1:19092
+
 	// The second dockerd, on loopback tcp with --tlsverify: its client
 	// certificate, key and CA (the bed's) are ca.pem, cert.pem and key.pem
 	// in DockerTLSCertPath, as DOCKER_CERT_PATH wants them. It runs one

@@ -9,6 +9,9 @@ import (
 // FeedLine says where a panel's data comes from and how fresh it is:
 // "prometheus · 2s ago", or "stale 42s · prometheus: connection refused".
 // Every panel shows one, so a dead source is visible where its data is.
+// What a source said of an answer it gave (a warning: partial data) takes
+// the source's place, marked ⚠: "⚠ prometheus: remote_read: … · 2s ago";
+// an info is marked ℹ, warnings first. More than one says how many more.
 func (c Common) FeedLine(s backend.Snapshot, f backend.Feed) string {
 	if f == "" { // a screen of the config's, fed by no source
 		return ""
@@ -31,7 +34,18 @@ func (c Common) FeedLine(s backend.Snapshot, f backend.Feed) string {
 		return c.Theme.Subtle.Render(src + " · waiting for first answer")
 	case st.Stale:
 		return c.Theme.Warn.Render(fmt.Sprintf("stale %s · %s", Ago(now, st.UpdatedAt), src))
+	case len(st.Warnings) > 0:
+		return c.Theme.Warn.Render(fmt.Sprintf("⚠ %s%s · %s ago", Sanitize(st.Warnings[0]), more(len(st.Warnings)+len(st.Infos)-1), Ago(now, st.UpdatedAt)))
+	case len(st.Infos) > 0:
+		return c.Theme.Subtle.Render(fmt.Sprintf("ℹ %s%s · %s ago", Sanitize(st.Infos[0]), more(len(st.Infos)-1), Ago(now, st.UpdatedAt)))
 	default:
 		return c.Theme.Subtle.Render(fmt.Sprintf("%s · %s ago", src, Ago(now, st.UpdatedAt)))
 	}
+}
+
+func more(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (+%d more)", n)
 }

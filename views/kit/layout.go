@@ -14,12 +14,23 @@ func FitLine(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
-// Spread puts left and right on one line of width w, dropping the right
-// part when both do not fit.
+// minSpreadRight is the least of a right part worth showing cut.
+const minSpreadRight = 12
+
+// Spread puts left and right on one line of width w, cutting the right
+// part when both do not fit, and dropping it where not even
+// minSpreadRight cells of it would.
 func Spread(left, right string, w int) string {
 	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
 	if lw+1+rw > w {
-		return FitLine(left, w)
+		// The right side is cut before it is dropped: it is where a
+		// panel says its data is stale or partial.
+		room := w - lw - 2
+		if room < minSpreadRight {
+			return FitLine(left, w)
+		}
+		right = ansi.Truncate(right, room, "…")
+		rw = ansi.StringWidth(right)
 	}
 	return left + strings.Repeat(" ", w-lw-rw) + right
 }

@@ -26,6 +26,13 @@ type OpenMsg struct{ Name, Arg string }
 // Open is the command that opens the registered screen name.
 func Open(name, arg string) tea.Cmd { return func() tea.Msg { return OpenMsg{Name: name, Arg: arg} } }
 
+// ShowTabMsg asks the root to show the tab registered as Name (the
+// dashboard's enter on a panel opens that panel's tab).
+type ShowTabMsg struct{ Name string }
+
+// ShowTab is the command that shows tab name.
+func ShowTab(name string) tea.Cmd { return func() tea.Msg { return ShowTabMsg{Name: name} } }
+
 // ActionKind names what a screen asks for: a fleet action (the values of
 // backend.ActionKind).
 type ActionKind = backend.ActionKind

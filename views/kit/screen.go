@@ -43,6 +43,21 @@ type SnapshotSetter interface {
 	SetSnapshot(backend.Snapshot)
 }
 
+// Container draws other screens inside itself (the dashboard's panels):
+// the root looks among its Children for the screen a reply is addressed
+// to, and runs their requests in the container's context. The container
+// hands them everything else itself (sizes, snapshots, keys, ticks).
+type Container interface {
+	Children() []Screen
+}
+
+// Resizer may need data once it has a size (the dashboard's chart is
+// drawn only where the terminal is large enough): the root calls Resized
+// after every SetSize that a new terminal size brought.
+type Resizer interface {
+	Resized() tea.Cmd
+}
+
 // Initer asks for its first data when it is opened: the root calls Init
 // right after the screen is on the stack (or, for a tab, when the console
 // starts), so the answer always finds it.

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/guptarohit/asciigraph"
 
 	"github.com/manacore/opsdeck/backend"
@@ -45,6 +47,47 @@ type Chart struct {
 	err           error
 	loading       bool
 	width, height int
+
+	// worst, when positive, draws the worst services by their current
+	// p95 (from the snapshot) instead of fixed ones: the dashboard's
+	// panel. It asks again every worstRefresh while shown.
+	worst int
+	asked time.Time // when the data on screen was asked for
+}
+
+// worstRefresh is how often the dashboard's chart asks for the last 24
+// hours again: a 15-minute step moves no faster.
+const worstRefresh = 5 * time.Minute
+
+// NewWorstChart is the chart of the n services with the worst p95 now,
+// against the snapshot's target: the dashboard's RESPONSE TIME panel.
+// It asks for every service's history once, and draws whichever are
+// worst as the figures move.
+func NewWorstChart(c kit.Common, n int) *Chart {
+	return &Chart{c: c, id: c.NewID(), worst: n, loading: true}
+}
+
+// SetSnapshot picks the worst services and the target, in worst mode.
+func (v *Chart) SetSnapshot(s backend.Snapshot) {
+	if v.worst <= 0 {
+		return
+	}
+	v.target = float64(s.Thresholds.P95Target.Milliseconds())
+	type p95 struct {
+		name string
+		ms   float64
+	}
+	var all []p95
+	for _, svc := range s.Services {
+		if m := svc.Metrics.P95MS; m.Valid {
+			all = append(all, p95{svc.Name, m.V})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].ms > all[j].ms })
+	v.services = v.services[:0]
+	for _, p := range all[:min(v.worst, len(all))] {
+		v.services = append(v.services, p.name)
+	}
 }
 
 // NewChart is the chart of services against target; it asks for its data
@@ -56,6 +99,7 @@ func NewChart(c kit.Common, services []string, target time.Duration) *Chart {
 // Init asks for the last ChartRange of p95, ending now.
 func (v *Chart) Init() tea.Cmd {
 	q, end := v.c.Deps.Ranges, v.c.Now()
+	v.asked = end
 	return kit.Ask(v.id, rangeTimeout, func(ctx context.Context) tea.Msg {
 		if q == nil {
 			return rangeResult{err: errors.New("no metrics source for history")}
@@ -72,8 +116,15 @@ func (v *Chart) ShortHelp() []key.Binding  { return []key.Binding{v.c.Keys.Back}
 func (v *Chart) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
 
 func (v *Chart) Update(msg tea.Msg) tea.Cmd {
-	if r, ok := msg.(rangeResult); ok {
-		v.loading, v.series, v.err = false, r.series, r.err
+	switch msg := msg.(type) {
+	case rangeResult:
+		v.loading, v.series, v.err = false, msg.series, msg.err
+	case kit.TickMsg:
+		// The dashboard's chart stays open: it asks again now and then,
+		// keeping what it shows until the answer comes.
+		if v.worst > 0 && !v.asked.IsZero() && time.Time(msg).Sub(v.asked) >= worstRefresh {
+			return v.Init()
+		}
 	}
 	return nil
 }
@@ -86,7 +137,14 @@ func (v *Chart) View() string {
 	}
 	t := v.c.Theme
 	names := kit.Sanitize(strings.Join(v.services, ", "))
-	head := t.Title.Render("RESPONSE TIME (p95 Latency)") + t.Subtle.Render(" [Last 24 hours] "+names)
+	which := names
+	if v.worst > 0 {
+		which = "worst p95 now: " + names
+		if len(v.services) == 0 {
+			which = "no service has a p95 now"
+		}
+	}
+	head := t.Title.Render("RESPONSE TIME (p95 Latency)") + t.Subtle.Render(" [Last 24 hours] "+which)
 	switch {
 	case v.loading:
 		return kit.FitLine(head, v.width) + "\n" + t.Subtle.Render("loading…")
@@ -124,11 +182,15 @@ func (v *Chart) View() string {
 	data = append(data, target)
 	legends = append(legends, fmt.Sprintf("Target (%.0fms)", v.target))
 	colors = append(colors, asciigraph.Red)
-	plotH := max(v.height-7, 3) // title, x axis and its labels, a blank line, the legend
+	// The legend is drawn here, not by asciigraph, so that it wraps
+	// instead of losing its last entries (the target) to a narrow panel.
+	legend := legendLines(legends, colors, v.width-2)
+	plotH := max(v.height-6-len(legend), 3) // title, x axis and its labels, a blank line, the legend
 	plotW := max(v.width-12, 10)
+	lo, hi := yRange(data, plotH)
 	plot := asciigraph.PlotMany(data,
-		asciigraph.Height(plotH), asciigraph.Width(plotW), asciigraph.LowerBound(0),
-		asciigraph.SeriesColors(colors...), asciigraph.SeriesLegends(legends...),
+		asciigraph.Height(plotH), asciigraph.Width(plotW), asciigraph.LowerBound(lo), asciigraph.UpperBound(hi),
+		asciigraph.SeriesColors(colors...),
 		asciigraph.XAxisRange(-24, 0), asciigraph.XAxisTickCount(5),
 		asciigraph.XAxisValueFormatter(func(h float64) string { return fmt.Sprintf("%.0fh", h) }),
 		asciigraph.YAxisValueFormatter(func(ms float64) string { return fmt.Sprintf("%.0fms", ms) }),
@@ -137,5 +199,75 @@ func (v *Chart) View() string {
 	for _, l := range strings.Split(plot, "\n") {
 		lines = append(lines, kit.FitLine(l, v.width))
 	}
+	lines = append(lines, "")
+	for _, l := range legend {
+		lines = append(lines, "  "+l)
+	}
 	return strings.Join(lines, "\n")
+}
+
+// legendLines lays the legend's entries ("■ name", the square in the
+// series' colour) out in lines of at most w cells, breaking between
+// entries; an entry wider than w is cut.
+func legendLines(names []string, colors []asciigraph.AnsiColor, w int) []string {
+	var out []string
+	line, lineW := "", 0
+	for i, n := range names {
+		entry := colors[i].String() + "■" + asciigraph.Default.String() + " " + n
+		ew := 2 + ansi.StringWidth(n)
+		if lineW > 0 && lineW+3+ew > w {
+			out = append(out, line)
+			line, lineW = "", 0
+		}
+		if lineW > 0 {
+			line += "   "
+			lineW += 3
+		}
+		line += ansi.Truncate(entry, max(w-lineW, 1), "…")
+		lineW += min(ew, max(w-lineW, 1))
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
+}
+
+// yRange is the y axis of a plot of rows rows: the data and the target
+// line (the last series) with room on both sides, so the target is a line
+// inside the chart rather than its border, and a p95 moving between 400
+// and 480 ms is not flattened against a 0 ms floor. The rows step by a
+// round number (1, 2, 2.5 or 5 times a power of ten) from a multiple of
+// it, so a round target lies on a labelled row and every label is what
+// its row means. It never goes below zero.
+func yRange(data [][]float64, rows int) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range data {
+		for _, v := range s {
+			if !math.IsNaN(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if math.IsInf(lo, 0) {
+		return 0, 1
+	}
+	rows = max(rows, 1)
+	pad := math.Max((hi-lo)/10, math.Max(hi*0.02, 1))
+	lo, hi = math.Max(lo-pad, 0), hi+pad
+	for _, step := range niceSteps() {
+		from := math.Floor(lo/step) * step
+		if from+step*float64(rows) >= hi {
+			return from, from + step*float64(rows)
+		}
+	}
+	return lo, hi
+}
+
+// niceSteps are the round steps of an axis, smallest first.
+func niceSteps() []float64 {
+	var out []float64
+	for p := 1.0; p <= 1e7; p *= 10 {
+		out = append(out, p, 2*p, 2.5*p, 5*p)
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package latency
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -91,13 +92,19 @@ func newLatencyTable(c kit.Common, l *Latency) *kit.TableView {
 		for _, svc := range s.Services {
 			p95 := svc.Metrics.P95MS
 			st := backend.Level(p95, s.Thresholds.P95())
+			spark := sparkline(svc.P95History.Points, target, 60)
+			if !p95.Valid && !svc.Running() && len(svc.Containers) > 0 {
+				// Not "no data": it serves nothing because it is down.
+				st = backend.StatusDown
+				spark = "DOWN · " + downWhy(svc)
+			}
 			mark := "  "
 			if l.marked[svc.Name] {
 				mark = "✓ "
 			}
 			rows = append(rows, table.Row{Key: svc.Name, Cells: []table.Cell{
 				{Text: mark + svc.Name},
-				{Text: sparkline(svc.P95History.Points, target, 60), Style: t.Status(st)},
+				{Text: spark, Style: t.Status(st)},
 				kit.NumCell(p95, "%.0fms"),
 				{Text: kit.Num(backend.Some(target), "%.0fms"), Style: t.Subtle},
 				{Text: theme.Dot(st) + " " + theme.Word(st), Style: t.Status(st), Num: float64(st), IsNum: true},
@@ -109,9 +116,21 @@ func newLatencyTable(c kit.Common, l *Latency) *kit.TableView {
 
 var sparks = []rune("▁▂▃▄▅▆▇█")
 
+// downWhy is the state of the service's first container not running
+// ("exited", "restarting") or "unhealthy".
+func downWhy(svc backend.Service) string {
+	for _, c := range svc.Containers {
+		if c.State != backend.StateRunning {
+			return string(c.State)
+		}
+	}
+	return "unhealthy"
+}
+
 // sparkline draws the newest n points between the series' lowest value
-// and the larger of its highest and the target: the trend is visible, and
-// a line at the top means "at or over target".
+// and the larger of its highest and the target, followed by that scale
+// ("▁▃▅█ 80–500ms"): the trend is visible, a bar at the top means "at or
+// over target", and what a bar is worth can be read off.
 func sparkline(points []backend.Value, target float64, n int) string {
 	if len(points) > n {
 		points = points[len(points)-n:]
@@ -141,5 +160,5 @@ func sparkline(points []backend.Value, target float64, n int) string {
 		}
 		b.WriteRune(sparks[min(max(i, 0), len(sparks)-1)])
 	}
-	return b.String()
+	return b.String() + fmt.Sprintf(" %.0f–%.0fms", lo, hi)
 }

@@ -3,6 +3,7 @@ package overview
 import (
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -16,30 +17,96 @@ import (
 )
 
 // Overview is the seed's SYSTEM HEALTH OVERVIEW: four tiles coloured
-// against the thresholds, the service warnings, and the active alerts.
+// against the thresholds and the service warnings, then, where the
+// terminal is large enough, the seed's whole board as panels (the
+// dashboard), else the compact pools, dependencies and active alerts.
 type Overview struct {
 	c             kit.Common
 	id            kit.ID
 	snap          backend.Snapshot
 	width, height int
+	dash          dashboard
 }
 
-// Tab registers the overview as the first tab.
-func Tab() kit.Tab {
+// Tab registers the overview as the first tab, with the dashboard's
+// panels (Panel* order).
+func Tab(panels ...Panel) kit.Tab {
 	return kit.Tab{Name: "overview", Title: "Overview", Aliases: []string{"ov", "home"},
-		New: func(c kit.Common) kit.Screen { return New(c) }}
+		New: func(c kit.Common) kit.Screen { return New(c, panels...) }}
 }
 
 // New returns the overview screen.
-func New(c kit.Common) *Overview { return &Overview{c: c, id: c.NewID()} }
+func New(c kit.Common, panels ...Panel) *Overview {
+	return &Overview{c: c, id: c.NewID(), dash: newDashboard(c, panels)}
+}
 
-func (v *Overview) ID() kit.ID                     { return v.id }
-func (v *Overview) Title() string                  { return "Overview" }
-func (v *Overview) SetSize(w, h int)               { v.width, v.height = w, h }
-func (v *Overview) SetSnapshot(s backend.Snapshot) { v.snap = s }
-func (v *Overview) Update(tea.Msg) tea.Cmd         { return nil }
-func (v *Overview) ShortHelp() []key.Binding       { return nil }
-func (v *Overview) FullHelp() [][]key.Binding      { return nil }
+func (v *Overview) ID() kit.ID    { return v.id }
+func (v *Overview) Title() string { return "Overview" }
+
+// Children are the dashboard's panels: replies to their requests (the
+// chart's history) find them through the overview.
+func (v *Overview) Children() []kit.Screen { return v.dash.screens }
+
+func (v *Overview) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.relayout()
+}
+
+func (v *Overview) SetSnapshot(s backend.Snapshot) {
+	v.snap = s
+	v.dash.setSnapshot(s)
+	v.relayout() // the warnings above the panels may take more lines now
+}
+
+// relayout places the panels below the top block (tiles and warnings).
+func (v *Overview) relayout() {
+	if v.width <= 0 || v.height <= 0 {
+		v.dash.setSize(0, 0)
+		return
+	}
+	v.dash.setSize(v.width, v.height-len(v.top(v.snap.Summarize())), PanelDatabases, PanelDependencies)
+}
+
+// Resized asks for what a panel newly drawn needs (the chart's history).
+func (v *Overview) Resized() tea.Cmd { return v.dash.initPlaced() }
+
+func (v *Overview) Update(msg tea.Msg) tea.Cmd {
+	return tea.Batch(v.dash.update(msg), v.dash.initPlaced())
+}
+
+// Capturing lets a panel's filter take every key while it is typed.
+func (v *Overview) Capturing() bool {
+	c, ok := v.dash.focused().(kit.Capturer)
+	return ok && c.Capturing()
+}
+
+// Back undoes the focused panel's own state first (its filter).
+func (v *Overview) Back() bool {
+	b, ok := v.dash.focused().(kit.Backer)
+	return ok && b.Back()
+}
+
+func (v *Overview) ShortHelp() []key.Binding {
+	f := v.dash.focused()
+	if f == nil {
+		return nil
+	}
+	out := []key.Binding{v.dash.keyNext, v.dash.keyOpen}
+	for _, b := range f.ShortHelp() {
+		// The panel's own enter (its detail) is the dashboard's here.
+		if !slices.ContainsFunc(b.Keys(), func(k string) bool { return slices.Contains(v.dash.keyOpen.Keys(), k) }) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func (v *Overview) FullHelp() [][]key.Binding {
+	if h := v.ShortHelp(); h != nil {
+		return [][]key.Binding{h}
+	}
+	return nil
+}
 
 type tile struct {
 	title, value, label string
@@ -84,8 +151,38 @@ func (v *Overview) View() string {
 	if v.width <= 0 || v.height <= 0 {
 		return ""
 	}
+	out := v.top(v.snap.Summarize())
+	if len(v.dash.cells) > 0 {
+		room := v.height - len(out)
+		if n := len(v.dash.summaries); n > 0 {
+			room -= n + 1
+		}
+		out = append(out, v.dash.view(room)...)
+		if len(v.dash.summaries) > 0 {
+			out = append(out, "")
+		}
+		for _, p := range v.dash.summaries {
+			switch p {
+			case PanelDatabases:
+				out = append(out, v.pools())
+			case PanelDependencies:
+				out = append(out, v.dependencies())
+			}
+		}
+	} else {
+		out = append(out, v.pools(), v.dependencies(), "")
+		out = append(out, v.alerts(v.height-len(out))...)
+	}
+	if len(out) > v.height {
+		out = out[:v.height]
+	}
+	return strings.Join(out, "\n")
+}
+
+// top is the block above the panels: the title, the tiles, the metrics'
+// source line and the service warnings.
+func (v *Overview) top(sum backend.Summary) []string {
 	t := v.c.Theme
-	sum := v.snap.Summarize()
 	var out []string
 	head := t.Title.Render("SYSTEM HEALTH OVERVIEW")
 	upd := t.Subtle.Render("Last Update: " + kit.Clock(v.snap.LastUpdate()))
@@ -94,13 +191,7 @@ func (v *Overview) View() string {
 	out = append(out, kit.FitLine(v.c.FeedLine(v.snap, backend.FeedMetrics), v.width))
 	out = append(out, "")
 	out = append(out, v.warnings(sum)...)
-	out = append(out, "")
-	out = append(out, v.pools(), v.dependencies(), "")
-	out = append(out, v.alerts(v.height-len(out))...)
-	if len(out) > v.height {
-		out = out[:v.height]
-	}
-	return strings.Join(out, "\n")
+	return append(out, "")
 }
 
 func (v *Overview) renderTiles(sum backend.Summary) []string {
