@@ -164,8 +164,13 @@ type Docker struct {
 
 // DockerTLS are the PEM files that verify a tcp:// engine and identify
 // opsdeck to it, as `docker --tlsverify --tlscacert --tlscert --tlskey`.
+// Relative paths are taken from the config file's directory, as
+// tls_config's are.
 type DockerTLS struct {
 	CAFile, CertFile, KeyFile string
+	// Pos is where tls stands in the file: a certificate file that cannot
+	// be read or used is reported there.
+	Pos Pos
 }
 
 // Prometheus is the metrics source.

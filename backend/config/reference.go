@@ -107,7 +107,7 @@ func Reference() []Field {
 		{Path: "sources.docker[].name", Type: "name", Default: "`local`", Doc: "Shown as `docker@<name>` and in the host column of its services; unique."},
 		{Path: "sources.docker[].host", Type: "URL", Default: "`unix:///var/run/docker.sock`", Doc: "`unix://`, `tcp://` or `ssh://user@host` (ssh needs `sources.ssh`; the host may be a `sources.ssh.hosts` name)."},
 		{Path: "sources.docker[].context", Type: "name", Default: "none", Doc: "A docker context (`docker context ls`, e.g. `colima`, `orbstack`, `desktop-linux`) instead of `host`: its endpoint and TLS files are read from `~/.docker/contexts` (or `$DOCKER_CONFIG`) when opsdeck starts; the name defaults to it."},
-		{Path: "sources.docker[].tls", Type: "mapping", Default: "none", Doc: "For a `tcp://` host: verify the engine and identify opsdeck, as `docker --tlsverify`."},
+		{Path: "sources.docker[].tls", Type: "mapping", Default: "none", Doc: "For a `tcp://` host: verify the engine and identify opsdeck, as `docker --tlsverify`. Relative paths are taken from the config file's directory. A file that cannot be read or used stops opsdeck at this key; a refused certificate reads as what it is, with the key to look at (`the server wants a client certificate it trusts (bad certificate) (tls.cert_file?)`)."},
 		{Path: "sources.docker[].tls.ca_file", Type: "path", Default: "the system's roots", Doc: "CA certificate (PEM) the engine's certificate must chain to."},
 		{Path: "sources.docker[].tls.cert_file", Type: "path", Default: "none", Doc: "Client certificate (PEM), with `key_file`."},
 		{Path: "sources.docker[].tls.key_file", Type: "path", Default: "none", Doc: "Client key (PEM), with `cert_file`."},

@@ -56,7 +56,9 @@ func (b *builder) docker(rs []rawDocker, ssh *SSH) []Docker {
 			b.dockerHost(d.Host, ssh, path(dp, "host"))
 		}
 		if t := r.TLS; t != nil {
-			d.TLS = &DockerTLS{CAFile: strings.TrimSpace(t.CAFile), CertFile: strings.TrimSpace(t.CertFile), KeyFile: strings.TrimSpace(t.KeyFile)}
+			tp := path(dp, "tls")
+			d.TLS = &DockerTLS{CAFile: b.filePath(t.CAFile, path(tp, "ca_file")), CertFile: b.filePath(t.CertFile, path(tp, "cert_file")),
+				KeyFile: b.filePath(t.KeyFile, path(tp, "key_file")), Pos: b.keyAt(tp...)}
 			switch {
 			case d.Context != "":
 				b.fail(b.at(path(dp, "tls")...), "docker engine %s: a context brings its own TLS files; drop tls", d.Name)

@@ -57,3 +57,24 @@ sources:
 		t.Fatalf("ssh host: %+v", h)
 	}
 }
+
+// A docker engine's TLS files are taken from the config's directory when
+// relative, as tls_config's are, and tls' place is kept for the error of a
+// file that cannot be used.
+func TestDockerTLSFiles(t *testing.T) {
+	c, err := Parse("/etc/opsdeck/config.yaml", []byte(`environment: testbed
+sources:
+  docker:
+    - name: vault
+      host: tcp://127.0.0.1:12376
+      tls: {ca_file: certs/ca.pem, cert_file: /abs/cert.pem, key_file: certs/key.pem}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Sources.Docker[0].TLS
+	want := DockerTLS{CAFile: "/etc/opsdeck/certs/ca.pem", CertFile: "/abs/cert.pem", KeyFile: "/etc/opsdeck/certs/key.pem", Pos: Pos{Line: 6, Col: 7}}
+	if got == nil || *got != want {
+		t.Fatalf("tls %+v, want %+v", got, want)
+	}
+}

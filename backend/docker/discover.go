@@ -16,6 +16,10 @@ import (
 // may be empty (no client certificate, the system's roots).
 type TLSFiles struct {
 	CA, Cert, Key string
+	// From says where the files were found, for the messages that name
+	// one: "" for a config's tls (tls.cert_file), else the directory's
+	// origin ("DOCKER_CERT_PATH", "context colima": cert.pem of …).
+	From string
 }
 
 // Endpoint is an engine found the way the docker CLI finds one.
@@ -51,11 +55,11 @@ func Find(e Env) (Endpoint, error) {
 	if h := get("DOCKER_HOST"); h != "" {
 		ep := Endpoint{Name: "local", Host: h, Why: "DOCKER_HOST"}
 		if get("DOCKER_TLS_VERIFY") != "" || get("DOCKER_CERT_PATH") != "" {
-			dir := get("DOCKER_CERT_PATH")
+			dir, from := get("DOCKER_CERT_PATH"), "DOCKER_CERT_PATH"
 			if dir == "" {
-				dir = configDir(e) // as the docker CLI: ~/.docker/{ca,cert,key}.pem
+				dir, from = configDir(e), configDir(e) // as the docker CLI: ~/.docker/{ca,cert,key}.pem
 			}
-			ep.TLS = &TLSFiles{CA: filepath.Join(dir, "ca.pem"), Cert: filepath.Join(dir, "cert.pem"), Key: filepath.Join(dir, "key.pem")}
+			ep.TLS = &TLSFiles{CA: filepath.Join(dir, "ca.pem"), Cert: filepath.Join(dir, "cert.pem"), Key: filepath.Join(dir, "key.pem"), From: from}
 		}
 		return ep, nil
 	}
@@ -140,7 +144,7 @@ func Context(e Env, name, why string) (Endpoint, error) {
 	ep := Endpoint{Name: name, Host: d.Host, Why: "context " + name + " (" + why + ")"}
 	tlsDir := filepath.Join(dir, "contexts", "tls", id, "docker")
 	if _, err := os.Stat(tlsDir); err == nil {
-		ep.TLS = &TLSFiles{}
+		ep.TLS = &TLSFiles{From: "context " + name}
 		for f, dst := range map[string]*string{"ca.pem": &ep.TLS.CA, "cert.pem": &ep.TLS.Cert, "key.pem": &ep.TLS.Key} {
 			if p := filepath.Join(tlsDir, f); fileExists(p) {
 				*dst = p

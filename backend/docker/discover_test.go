@@ -72,10 +72,10 @@ func TestFindAsTheDockerCLI(t *testing.T) {
 			t.Errorf("%s: %+v %v, want %s (%s) tls %v", c.name, ep, err, c.host, c.why, c.tls)
 		}
 	}
-	if ep, _ := find(map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "/certs"}); ep.TLS.CA != "/certs/ca.pem" || ep.TLS.Key != "/certs/key.pem" {
+	if ep, _ := find(map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "/certs"}); ep.TLS.CA != "/certs/ca.pem" || ep.TLS.Key != "/certs/key.pem" || ep.TLS.From != "DOCKER_CERT_PATH" {
 		t.Errorf("TLS files %+v", ep.TLS)
 	}
-	if ep, _ := find(map[string]string{"DOCKER_CONTEXT": "remote"}); !strings.HasSuffix(ep.TLS.Cert, "/docker/cert.pem") {
+	if ep, _ := find(map[string]string{"DOCKER_CONTEXT": "remote"}); !strings.HasSuffix(ep.TLS.Cert, "/docker/cert.pem") || ep.TLS.From != "context remote" {
 		t.Errorf("context TLS files %+v", ep.TLS)
 	}
 	if _, err := find(map[string]string{"DOCKER_CONTEXT": "nope"}); err == nil || !strings.Contains(err.Error(), `docker context "nope" (DOCKER_CONTEXT)`) {

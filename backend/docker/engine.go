@@ -106,6 +106,11 @@ func New(cfg Config) (*Engine, error) {
 	if len(cfg.ColourLabels) == 0 {
 		cfg.ColourLabels = []string{DefaultColourLabel}
 	}
+	if cfg.TLS != nil {
+		if err := cfg.TLS.check(); err != nil {
+			return nil, fmt.Errorf("docker@%s: %w", cfg.Name, err)
+		}
+	}
 	opts, err := clientOpts(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("docker@%s: %w", cfg.Name, err)
@@ -233,6 +238,9 @@ func (e *Engine) wrap(op, id string, err error) error {
 	}
 	if id != "" {
 		op += " " + shortID(id)
+	}
+	if why, ok := e.describeTLS(err); ok {
+		return &tlsError{msg: fmt.Sprintf("%s: engine %s: %s", op, e.cfg.Host, why), err: err}
 	}
 	if client.IsErrConnectionFailed(err) && !strings.Contains(err.Error(), e.cfg.Host) {
 		// The client's text is 'error during connect: Get "http://%2Fvar…":

@@ -302,12 +302,7 @@ func (e *Engine) entryOf(in container.InspectResponse) (entry, bool) {
 	if project == "" || service == "" || isOneOff(labels) {
 		return entry{}, false
 	}
-	name, comp := DefaultResolve(project, service)
-	if e.cfg.Resolve != nil {
-		if n, c, ok := e.cfg.Resolve(project, service); ok {
-			name, comp = n, c
-		}
-	}
+	name, comp, _ := e.resolve(project, service, labels)
 	c := containerOf(in)
 	c.Colour = colourOf(labels, e.cfg.ColourLabels)
 	return entry{

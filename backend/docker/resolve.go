@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/manacore/opsdeck/backend"
@@ -27,6 +28,34 @@ func DefaultResolve(project, service string) (string, backend.Component) {
 		name = project + "-" + service
 	}
 	return name, componentOf(service)
+}
+
+// LabelComponent is the container label that names a service's component
+// (backend, web or landing) where its compose service name does not say.
+const LabelComponent = "opsdeck.component"
+
+// How resolve found a component, for opsdeck init's comments.
+const (
+	FromConfig      = "config"
+	FromLabel       = "label " + LabelComponent
+	FromServiceName = "compose service name"
+)
+
+// resolve names the service of a container with these compose labels: the
+// config's mapping (Config.Resolve) when it has one, else DefaultResolve
+// with the component from the opsdeck.component label when it names one.
+// from says which.
+func (e *Engine) resolve(project, service string, labels map[string]string) (name string, comp backend.Component, from string) {
+	if e.cfg.Resolve != nil {
+		if n, c, ok := e.cfg.Resolve(project, service); ok {
+			return n, c, FromConfig
+		}
+	}
+	name, comp = DefaultResolve(project, service)
+	if c := backend.Component(strings.ToLower(strings.TrimSpace(labels[LabelComponent]))); slices.Contains(backend.Components, c) {
+		return name, c, FromLabel
+	}
+	return name, comp, FromServiceName
 }
 
 // componentAliases maps a compose service name, or its last '-'/'_'

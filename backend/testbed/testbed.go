@@ -1,8 +1,8 @@
 // Package testbed gives integration tests the addresses of the local test
 // bed that `scripts/testbed up` starts on loopback (dockerd, Prometheus,
 // Alertmanager, PostgreSQL with postgres_exporter, blackbox_exporter, sshd,
-// a fleet of containers, and a second Prometheus and Alertmanager behind
-// TLS and basic auth).
+// a fleet of containers, a second Prometheus and Alertmanager behind
+// TLS and basic auth, and a second dockerd on tcp with --tlsverify).
 //
 // The test bed writes its addresses to $OPSDECK_TESTBED_DIR/env (default
 // /tmp/opsdeck-testbed/env) as KEY=VALUE lines. A test asks for the keys it
@@ -57,6 +57,14 @@ const (
 	// PromPartialURL is the third Prometheus: the fleet's figures, every
 	// answer with the warning of a remote_read store that is down.
 	PromPartialURL = "OPSDECK_TB_PROM_PARTIAL_URL" // http://127.0.0.1:19092
+
+	// The second dockerd, on loopback tcp with --tlsverify: its client
+	// certificate, key and CA (the bed's) are ca.pem, cert.pem and key.pem
+	// in DockerTLSCertPath, as DOCKER_CERT_PATH wants them. It runs one
+	// compose-labelled container, of project DockerTLSProject.
+	DockerTLSHost     = "OPSDECK_TB_DOCKER_TLS_HOST"      // tcp://127.0.0.1:12376
+	DockerTLSCertPath = "OPSDECK_TB_DOCKER_TLS_CERT_PATH" // directory of ca.pem, cert.pem, key.pem
+	DockerTLSProject  = "OPSDECK_TB_DOCKER_TLS_PROJECT"   // compose project of its container ("vault")
 )
 
 // Dir is where the test bed keeps its state.

@@ -37,9 +37,11 @@ alerts, database pools and external dependencies, each panel saying how fresh
 its data is and which source failed; and the incident actions (restart,
 rollback, restore, blue/green cutover) with a disaster-recovery wizard.
 
-Without a command it opens the console. Without a config it runs the built-in
-simulated fleet, marked DEMO. The config is --config, else $OPSDECK_CONFIG,
-else $XDG_CONFIG_HOME/opsdeck/config.yaml.
+Without a command it opens the console. Without a config it opens the Docker
+engine the docker CLI would use, and where none answers the built-in simulated
+fleet, marked DEMO; opsdeck init writes a config from what it finds. The
+config is --config, else $OPSDECK_CONFIG, else
+$XDG_CONFIG_HOME/opsdeck/config.yaml.
 
 Exit status of status and check: 0 healthy, 1 degraded or firing, 2 usage or
 config error, 3 a source could not be reached (the picture is incomplete).`
@@ -88,7 +90,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	lf.BoolVar(&c.f.readOnly, "read-only", false, "hide and refuse every action on the fleet")
 	lf.BoolVar(&c.f.noColor, "no-color", false, "no colours (env NO_COLOR, any value)")
 
-	root.AddCommand(c.statusCommand(), c.checkCommand(), c.serveCommand(), c.configCommand(),
+	root.AddCommand(c.statusCommand(), c.checkCommand(), c.serveCommand(), c.configCommand(), c.initCommand(),
 		c.versionCommand(), c.manCommand())
 	root.SetHelpCommand(c.helpCommand())
 	// Made now rather than when cobra runs, so that it answers a stray

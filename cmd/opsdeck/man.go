@@ -13,8 +13,8 @@ import (
 const (
 	manExitStatus = `0: healthy (status, check), or the command did what it was asked.
 1: status: a service, database or dependency is degraded, or an alert is firing; check: a health check answered with a status other than 2xx; other commands: the command failed.
-2: a usage error (unknown command or flag, stray argument, bad flag value) or a config error (not found, does not load); config validate: the config has problems.
-3: status: a source could not be reached; check: a health check got no answer at all. The picture is incomplete, and this wins over 1.`
+2: a usage error (unknown command or flag, stray argument, bad flag value) or a config error (not found, does not load); config validate: the config has problems; init: the file is there already (and no --force).
+3: status: a source could not be reached; check: a health check got no answer at all. The picture is incomplete, and this wins over 1. init: no Docker engine was found, or it does not answer.`
 
 	manEnvironment = `OPSDECK_CONFIG: the config file when --config is not given.
 OPSDECK_DEMO: any value opens the demo fleet, as --demo does, unless a config is named.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -60,7 +61,12 @@ func (a *app) addRealSources(cfg *config.Config, pc *poll.Config) error {
 			dc.Dialer = dial
 		}
 		eng, err := docker.New(dc)
-		if err != nil {
+		var tlsFile *docker.TLSFileError
+		switch {
+		case errors.As(err, &tlsFile) && d.TLS != nil:
+			// The config's own file: at its place in the file.
+			return cfg.ErrorAt(d.TLS.Pos, "docker engine %s: %v", d.Name, tlsFile)
+		case err != nil:
 			return fmt.Errorf("docker engine %q: %w", d.Name, err)
 		}
 		a.runners = append(a.runners, func(ctx context.Context) { _ = eng.Run(ctx) })

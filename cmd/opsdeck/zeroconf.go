@@ -6,16 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/manacore/opsdeck/backend/config"
 	"github.com/manacore/opsdeck/backend/docker"
+	"github.com/manacore/opsdeck/backend/initconfig"
 )
-
-// engineNameRE is an engine name the config takes.
-var engineNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // zeroConfigWait bounds each probe of a start without a config: the
 // engine's ping and Prometheus' and Alertmanager's readiness.
@@ -43,6 +40,10 @@ func zeroConfig(ctx context.Context, getenv func(string) string) (*config.Config
 		return config.Default(), fmt.Sprintf("no config; %s (%s) is reached over SSH, which needs sources.ssh in a config", ep.Host, ep.Why)
 	}
 	if err := pingEngine(ctx, ep); err != nil {
+		var tlsFile *docker.TLSFileError
+		if errors.As(err, &tlsFile) {
+			return config.Default(), fmt.Sprintf("no config; the Docker engine at %s (%s) cannot be reached: %v", ep.Host, ep.Why, tlsFile)
+		}
 		return config.Default(), fmt.Sprintf("no config; the Docker engine at %s (%s) does not answer: %v", ep.Host, ep.Why, err)
 	}
 	cfg, err := config.Parse("(no config: "+ep.Why+")", []byte(discoveredYAML(ctx, ep)))
@@ -54,33 +55,26 @@ func zeroConfig(ctx context.Context, getenv func(string) string) (*config.Config
 }
 
 // discoveredYAML is the config of what zeroConfig found, as a user would
-// write it (opsdeck init writes the same, commented).
+// write it: what opsdeck init writes, without the projects (the engine's
+// compose projects are the projects).
 func discoveredYAML(ctx context.Context, ep docker.Endpoint) string {
-	env := "local"
-	if h, err := os.Hostname(); err == nil && h != "" {
-		env = h
-	}
-	name := strings.ToLower(ep.Name)
-	if !engineNameRE.MatchString(name) {
-		name = "local"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "environment: %q\nsources:\n  docker:\n    - name: %s\n      host: %q\n", env, name, ep.Host)
-	if t := ep.TLS; t != nil {
-		b.WriteString("      tls:\n")
-		for _, f := range [][2]string{{"ca_file", t.CA}, {"cert_file", t.Cert}, {"key_file", t.Key}} {
-			if f[1] != "" {
-				fmt.Fprintf(&b, "        %s: %q\n", f[0], f[1])
-			}
-		}
-	}
+	f := initconfig.Found{Environment: hostEnvironment(), Engine: ep}
 	if ready(ctx, zeroPrometheus+"/-/ready") {
-		fmt.Fprintf(&b, "  prometheus: {url: %q}\n", zeroPrometheus)
+		f.Prometheus.URL = zeroPrometheus
 	}
 	if ready(ctx, zeroAlertmanager+"/-/ready") {
-		fmt.Fprintf(&b, "  alertmanager: {url: %q}\n", zeroAlertmanager)
+		f.Alertmanager.URL = zeroAlertmanager
 	}
-	return b.String()
+	return initconfig.YAML(f)
+}
+
+// hostEnvironment is the environment of a config opsdeck made itself: the
+// machine's name.
+func hostEnvironment() string {
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return h
+	}
+	return "local"
 }
 
 // pingEngine asks the endpoint's engine whether it answers.

@@ -20,12 +20,16 @@ type statusDoc struct {
 	Demo       bool    `json:"demo"`
 	DemoReason *string `json:"demo_reason"`
 	Sources    []struct {
-		Name string `json:"name"`
-		OK   bool   `json:"ok"`
+		Name  string  `json:"name"`
+		OK    bool    `json:"ok"`
+		Error *string `json:"error"`
 	} `json:"sources"`
 	Services []struct {
-		Name    string `json:"name"`
-		Project string `json:"project"`
+		Name      string   `json:"name"`
+		Project   string   `json:"project"`
+		Component string   `json:"component"`
+		Host      string   `json:"host"`
+		RPS       *float64 `json:"rps"`
 	} `json:"services"`
 }
 
