@@ -144,9 +144,15 @@ func (m *Model) renderRow(r Row, show, widths []int, selected bool) string {
 	var b strings.Builder
 	b.Grow(m.width + 32*len(show)) // cells plus their colour codes
 	lineWidth := 0
+	// The selected row is marked by the Selected style (reverse, bold)
+	// laid over each cell's own: a DOWN stays red under the cursor.
+	gapCell := gapText
+	if selected {
+		gapCell = m.styler.render(m.styles.Selected, gapText)
+	}
 	for j, i := range show {
 		if j > 0 {
-			b.WriteString(gapText)
+			b.WriteString(gapCell)
 			lineWidth += gap
 		}
 		c := cellAt(r, i)
@@ -161,15 +167,20 @@ func (m *Model) renderRow(r Row, show, widths []int, selected bool) string {
 		// colour-only style (all the views use) adds no cells.
 		text = pad(text, widths[j], m.cols[i].Right)
 		lineWidth += widths[j]
-		if !selected {
-			text = m.styler.render(c.Style, text)
+		st := c.Style
+		if selected {
+			st = st.Inherit(m.styles.Selected)
 		}
-		b.WriteString(text)
+		b.WriteString(m.styler.render(st, text))
 	}
+	rest := strings.Repeat(" ", max(m.width-lineWidth, 0))
 	if selected {
-		return m.styles.Selected.Render(fit(b.String(), m.width))
+		rest = m.styler.render(m.styles.Selected, rest)
 	}
-	b.WriteString(strings.Repeat(" ", max(m.width-lineWidth, 0)))
+	b.WriteString(rest)
+	if lineWidth > m.width { // columns that cannot be dropped are wider than the table
+		return ansi.Truncate(b.String(), m.width, "")
+	}
 	return b.String()
 }
 

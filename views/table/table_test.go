@@ -1,6 +1,7 @@
 package table
 
 import (
+	"charm.land/lipgloss/v2"
 	"fmt"
 	"strings"
 	"testing"
@@ -199,5 +200,26 @@ func TestFitColumnTakesItsContentBeforeFlex(t *testing.T) {
 	m.SetRows([]Row{{Key: "a", Cells: []Cell{{Text: strings.Repeat("n", 80)}, {Text: "x"}}}})
 	if _, w := layout(cols, 200, m.content); w[0] != 30 {
 		t.Fatalf("a name longer than Fit stops at Fit: %v", w)
+	}
+}
+
+// The selected row is marked without erasing meaning: each cell keeps its
+// own colour under the cursor's reverse video.
+func TestSelectedRowKeepsCellColours(t *testing.T) {
+	red := lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000"))
+	m := New([]Column{{Title: "NAME", Width: 6}, {Title: "STATUS", Width: 6}}, keymap.Default(),
+		Styles{Selected: lipgloss.NewStyle().Reverse(true)})
+	m.SetRows([]Row{{Key: "a", Cells: []Cell{{Text: "a"}, {Text: "DOWN", Style: red}}}})
+	m.SetSize(20, 3)
+	lines := strings.Split(m.View(), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("view %q", m.View())
+	}
+	row := lines[1]
+	if !strings.Contains(row, "38;2;255;0;0") || !strings.Contains(row, "7") {
+		t.Fatalf("selected row lost the cell's colour or the reverse video: %q", row)
+	}
+	if w := ansi.StringWidth(row); w != 20 {
+		t.Fatalf("selected row is %d cells, want 20", w)
 	}
 }
