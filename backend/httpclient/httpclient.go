@@ -56,11 +56,14 @@ func Describe(err error) string {
 // off. With TLS 1.3 the client certificate is judged after the handshake:
 // the server's alert and its closing the connection race the request
 // being written, so a missing or untrusted certificate often shows as a
-// broken pipe or a reset instead of the alert that says so.
+// broken pipe, a reset, or (over HTTP/2, whose preface is written first)
+// "http2: client conn could not be established", instead of the alert
+// that says so.
 func droppedTLS(err error) bool {
 	var ue *url.Error
 	return errors.As(err, &ue) && strings.HasPrefix(ue.URL, "https://") &&
-		(errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET))
+		(errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
+			strings.Contains(err.Error(), "http2: client conn could not be established"))
 }
 
 // Denied words an answer that refused opsdeck (401, 403, 407): the

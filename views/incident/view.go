@@ -86,6 +86,9 @@ func (w *Wizard) viewHeader() []string {
 	if b := w.branch(); b != nil {
 		out = append(out, t.Subtle.Render("branch ")+t.Bold.Render(b.Name)+w.varsText())
 	}
+	if w.open() {
+		out = append(out, w.flowPath(w.width, w.height >= 30)...)
+	}
 	return append(out, "")
 }
 
