@@ -16,6 +16,7 @@ import (
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/backend/ssh"
+	"github.com/manacore/opsdeck/backend/sshconfig"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/tui"
 	"github.com/manacore/opsdeck/views/kit"
@@ -34,6 +35,7 @@ type app struct {
 	checker backend.HealthChecker
 	engines []*docker.Engine
 	ssh     *ssh.Client
+	sshRes  *sshconfig.Resolver // host names through sources.ssh and ~/.ssh/config, see sshResolver
 	am      *alertmanager.Client // the one Alertmanager client, see alertmanagerClient
 	fleet   *sim.Fleet           // the simulator, when configured
 	getenv  func(string) string
