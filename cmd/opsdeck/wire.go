@@ -35,7 +35,7 @@ type app struct {
 	checker backend.HealthChecker
 	engines []*docker.Engine
 	ssh     *ssh.Client
-	sshRes  *sshconfig.Resolver // host names through sources.ssh and ~/.ssh/config, see sshResolver
+	sshRes  *sshconfig.Resolver  // host names through sources.ssh and ~/.ssh/config, see sshResolver
 	am      *alertmanager.Client // the one Alertmanager client, see alertmanagerClient
 	fleet   *sim.Fleet           // the simulator, when configured
 	getenv  func(string) string
