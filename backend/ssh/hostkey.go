@@ -119,8 +119,11 @@ func (e *HostKeyError) message() string {
 
 func keyscanHint(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
-	if err != nil || port == "22" {
+	if err != nil {
 		return "ssh-keyscan " + addr
+	}
+	if port == "22" {
+		return "ssh-keyscan " + host // ssh-keyscan takes no host:port
 	}
 	return "ssh-keyscan -p " + port + " " + host
 }

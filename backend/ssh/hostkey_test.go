@@ -175,6 +175,17 @@ func TestKnownHostsOtherKeyTypeFirst(t *testing.T) {
 
 // Without any known_hosts a host is refused before a byte is sent: there
 // is no "accept any key" mode.
+func TestKeyscanHint(t *testing.T) {
+	for addr, want := range map[string]string{
+		"10.0.1.11:22": "ssh-keyscan 10.0.1.11", "[2001:db8::1]:22": "ssh-keyscan 2001:db8::1",
+		"127.0.0.1:12222": "ssh-keyscan -p 12222 127.0.0.1",
+	} {
+		if got := keyscanHint(addr); got != want {
+			t.Errorf("%s: %q, want %q", addr, got, want)
+		}
+	}
+}
+
 func TestNoKnownHostsRefusesTheHost(t *testing.T) {
 	c, err := NewClient(Config{DialTimeout: time.Second})
 	if err != nil {

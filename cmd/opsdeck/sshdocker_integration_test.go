@@ -32,6 +32,7 @@ sources:
   docker:
     - {name: remote, host: "ssh://%s@tb-ssh%s"}
   ssh:
+    config_file: none # the test's own hosts only, whatever ~/.ssh/config says
     known_hosts: %s
     identity_files: [%s]
     agent: false
@@ -69,6 +70,7 @@ projects: [{name: chat, services: [{component: backend}]}]
 sources:
   docker: [{name: remote, host: "ssh://%s@tb-ssh%s"}]
   ssh:
+    config_file: none # the test's own hosts only, whatever ~/.ssh/config says
     known_hosts: %s
     identity_files: [%s]
     agent: false
