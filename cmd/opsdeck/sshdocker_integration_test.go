@@ -42,7 +42,7 @@ sources:
 	_, rep, errOut := statusJSON(t, writeConfig(t, cfg))
 	for _, src := range rep.Sources {
 		if !src.OK {
-			t.Fatalf("docker over ssh failed: %+v (stderr %q)", rep.Sources, errOut)
+			t.Fatalf("docker over ssh failed: %s: %s (stderr %q)", src.Name, *src.Error, errOut)
 		}
 	}
 	for _, s := range rep.Services {
