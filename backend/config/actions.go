@@ -109,18 +109,24 @@ func (b *builder) actions(r *rawConfig, c *Config) Actions {
 	if ra.HealthTimeout != nil {
 		a.HealthTimeout = b.duration(*ra.HealthTimeout, "health_timeout", path(ap, "health_timeout")...)
 	}
+	// A host is a sources.ssh.hosts name or an alias of the ssh config,
+	// which is read (and the alias looked for) when SSH is set up.
 	sshHost := func(h string, where []any, what string) {
 		if h == "" {
-			b.fail(b.at(where...), "%s needs host: the sources.ssh.hosts name it runs on", what)
+			b.fail(b.at(where...), "%s needs host: a sources.ssh.hosts name or a Host of ~/.ssh/config", what)
 			return
 		}
-		if c.Sources.SSH == nil {
-			b.fail(b.at(where...), "%s runs over SSH on %q, but sources.ssh is not configured", what, h)
+		ssh := c.Sources.SSH
+		if ssh != nil {
+			if _, ok := ssh.Host(h); ok {
+				return
+			}
+		}
+		if ssh != nil && !ssh.ReadsConfigFile() {
+			b.fail(b.at(where...), "host %q is not under sources.ssh.hosts (and sources.ssh.config_file is none)", h)
 			return
 		}
-		if _, ok := c.Sources.SSH.Host(h); !ok {
-			b.fail(b.at(where...), "host %q is not under sources.ssh.hosts", h)
-		}
+		b.host(h, where)
 	}
 	seen := map[string]Pos{}
 	for i, rc := range ra.Commands {
@@ -128,7 +134,7 @@ func (b *builder) actions(r *rawConfig, c *Config) Actions {
 		if b.name("command", rc.Name, path(cp, "name")) {
 			b.unique(seen, "command", rc.Name, b.at(path(cp, "name")...))
 		}
-		cmd := Command{Name: rc.Name, Host: rc.Host, Argv: rc.Argv, Timeout: DefaultCommandTimout, Destructive: true}
+		cmd := Command{Name: rc.Name, Host: rc.Host, HostPos: b.at(path(cp, "host")...), Argv: rc.Argv, Timeout: DefaultCommandTimout, Destructive: true}
 		if rc.Destructive != nil {
 			cmd.Destructive = *rc.Destructive
 		}

@@ -66,6 +66,7 @@ type ServiceSpec struct {
 // Backups, restored over SSH on Host.
 type Database struct {
 	Name, Host string
+	HostPos    Pos // where host: stands
 	// Services use the database: the DR wizard stops them before a
 	// restore and starts them after.
 	Services []string
@@ -115,6 +116,7 @@ type Actions struct {
 // {database}, {colour}, {dump}; values are checked and quoted.
 type Command struct {
 	Name, Host  string
+	HostPos     Pos // where host: stands, for an ssh config alias found missing when SSH is set up
 	Argv        []string
 	Timeout     time.Duration
 	Destructive bool
@@ -191,8 +193,12 @@ type Alertmanager struct {
 }
 
 // SSH holds what remote commands and ssh:// Docker engines connect with.
+// Without a sources.ssh section opsdeck uses DefaultSSH.
 type SSH struct {
-	KnownHosts    string   // required: host keys are always checked
+	// ConfigFile is the ssh_config file host names are resolved through
+	// ("~/.ssh/config" by default); "none" reads none.
+	ConfigFile    string
+	KnownHosts    string   // "" : ~/.ssh/known_hosts, or the ssh config's UserKnownHostsFile
 	IdentityFiles []string // private keys, tried after the agent
 	Agent         bool     // use $SSH_AUTH_SOCK (default true)
 	Hosts         []SSHHost
@@ -203,6 +209,17 @@ type SSH struct {
 type SSHHost struct {
 	Name, Addr, User, Jump string
 }
+
+// DefaultSSHConfigFile is the ssh_config file read unless
+// sources.ssh.config_file says otherwise.
+const DefaultSSHConfigFile = "~/.ssh/config"
+
+// DefaultSSH is what SSH uses without a sources.ssh section: the user's
+// ssh config and known_hosts, and the agent.
+func DefaultSSH() *SSH { return &SSH{ConfigFile: DefaultSSHConfigFile, Agent: true} }
+
+// ReadsConfigFile reports whether an ssh_config file is read.
+func (s *SSH) ReadsConfigFile() bool { return s.ConfigFile != "none" }
 
 // Host returns the SSH host with the given name.
 func (s *SSH) Host(name string) (SSHHost, bool) {

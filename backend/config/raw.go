@@ -143,6 +143,7 @@ type rawAlertmanager struct {
 }
 
 type rawSSH struct {
+	ConfigFile    string       `yaml:"config_file"`
 	KnownHosts    string       `yaml:"known_hosts"`
 	IdentityFiles []string     `yaml:"identity_files"`
 	Agent         *bool        `yaml:"agent"`

@@ -27,7 +27,7 @@ var engineNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 // labelRE is a Prometheus label name.
 var labelRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
-func (b *builder) docker(rs []rawDocker, ssh *SSH) []Docker {
+func (b *builder) docker(rs []rawDocker) []Docker {
 	var out []Docker
 	seen := map[string]Pos{}
 	for i, r := range rs {
@@ -53,7 +53,7 @@ func (b *builder) docker(rs []rawDocker, ssh *SSH) []Docker {
 			d.Host = "unix:///var/run/docker.sock"
 			fallthrough
 		default:
-			b.dockerHost(d.Host, ssh, path(dp, "host"))
+			b.dockerHost(d.Host, path(dp, "host"))
 		}
 		if t := r.TLS; t != nil {
 			tp := path(dp, "tls")
@@ -74,9 +74,8 @@ func (b *builder) docker(rs []rawDocker, ssh *SSH) []Docker {
 	return out
 }
 
-// dockerHost accepts the engine addresses the Docker CLI does, and ssh://
-// only when the ssh section can check the host key.
-func (b *builder) dockerHost(h string, ssh *SSH, where []any) {
+// dockerHost accepts the engine addresses the Docker CLI does.
+func (b *builder) dockerHost(h string, where []any) {
 	u, err := url.Parse(h)
 	if err != nil {
 		b.fail(b.at(where...), "docker host %q is not a URL; write unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host", h)
@@ -94,8 +93,6 @@ func (b *builder) dockerHost(h string, ssh *SSH, where []any) {
 	case "ssh":
 		if u.Host == "" {
 			b.fail(b.at(where...), "docker host %q has no host", h)
-		} else if ssh == nil {
-			b.fail(b.at(where...), "docker host %q uses ssh, so sources.ssh with known_hosts is required (host keys are always checked)", h)
 		}
 	default:
 		b.fail(b.at(where...), "docker host %q: scheme must be unix, tcp or ssh", h)
@@ -153,12 +150,15 @@ func (b *builder) ssh(r *rawSSH) *SSH {
 		return nil
 	}
 	sp := []any{"sources", "ssh"}
-	s := &SSH{KnownHosts: strings.TrimSpace(r.KnownHosts), IdentityFiles: r.IdentityFiles, Agent: true}
+	s := DefaultSSH()
+	s.KnownHosts, s.IdentityFiles = strings.TrimSpace(r.KnownHosts), r.IdentityFiles
 	if r.Agent != nil {
 		s.Agent = *r.Agent
 	}
-	if s.KnownHosts == "" {
-		b.fail(b.at(sp...), "sources.ssh.known_hosts is required: opsdeck never connects to a host whose key it cannot check (e.g. ~/.ssh/known_hosts)")
+	if r.ConfigFile != "" {
+		if s.ConfigFile = strings.TrimSpace(r.ConfigFile); s.ConfigFile == "" {
+			b.fail(b.at(path(sp, "config_file")...), "config_file is blank: leave it out for ~/.ssh/config, or write none to read no ssh config")
+		}
 	}
 	for i, f := range s.IdentityFiles {
 		if strings.TrimSpace(f) == "" {

@@ -253,7 +253,7 @@ func (b *builder) databases(rs []rawDatabase) []Database {
 			b.unique(seen, "database", r.Name, b.at(path(dp, "name")...))
 		}
 		b.host(r.Host, path(dp, "host"))
-		out = append(out, Database{Name: r.Name, Host: r.Host, Services: r.Services, Backups: b.backups(r.Backups, dp), Psql: b.psql(r.Psql, dp)})
+		out = append(out, Database{Name: r.Name, Host: r.Host, HostPos: b.at(path(dp, "host")...), Services: r.Services, Backups: b.backups(r.Backups, dp), Psql: b.psql(r.Psql, dp)})
 	}
 	return out
 }
@@ -292,7 +292,7 @@ func (b *builder) sources(r rawSources, c *Config) Sources {
 		s.Simulator = b.simulator(r.Simulator, c)
 	}
 	s.SSH = b.ssh(r.SSH)
-	s.Docker = b.docker(r.Docker, s.SSH)
+	s.Docker = b.docker(r.Docker)
 	s.Prometheus = b.prometheus(r.Prometheus)
 	s.Alertmanager = b.alertmanager(r.Alertmanager)
 	return s

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"strings"
@@ -16,12 +17,202 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 )
 
-// authKeys are the identity files, loaded once by NewClient.
+// authKeys are the identity files and certificates of a handshake: the
+// Client's own (loaded once by NewClient), with a host's before them.
 type authKeys struct {
 	plain   []xssh.Signer
 	files   []string     // names of plain, same order, for messages
 	locked  []*lockedKey // encrypted, unlocked on first use via the hook
+	certs   []certFile   // offered with the key they certify
 	skipped []string     // why a file is not used, for the auth failure message
+	// identitiesOnly: agent keys only when they are one of the files'.
+	identitiesOnly bool
+}
+
+// certFile is an OpenSSH user certificate read from a file.
+type certFile struct {
+	file string
+	cert *xssh.Certificate
+}
+
+func loadKeys(files []string, prompt func(string) ([]byte, error)) (*authKeys, error) {
+	ak := &authKeys{}
+	for _, f := range files {
+		id := loadIdentity(f, prompt)
+		if id.err != nil {
+			return nil, id.err
+		}
+		if id.missing {
+			return nil, fmt.Errorf("ssh: identity file: %s: no such file", f)
+		}
+		ak.add(f, id)
+		if c := loadCert(f+"-cert.pub", true); c.err != nil {
+			return nil, c.err
+		} else if c.cert != nil {
+			ak.certs = append(ak.certs, certFile{c.file, c.cert})
+		}
+	}
+	return ak, nil
+}
+
+// identity is one identity file as read: a key, a locked key, skipped
+// (with why), missing, or an error.
+type identity struct {
+	plain   xssh.Signer
+	locked  *lockedKey
+	skipped string
+	missing bool
+	err     error
+}
+
+func loadIdentity(f string, prompt func(string) ([]byte, error)) identity {
+	data, err := os.ReadFile(f)
+	if errors.Is(err, fs.ErrNotExist) {
+		return identity{missing: true}
+	}
+	if err != nil {
+		return identity{err: fmt.Errorf("ssh: identity file: %w", err)}
+	}
+	s, err := xssh.ParsePrivateKey(data)
+	var missing *xssh.PassphraseMissingError
+	switch {
+	case err == nil:
+		return identity{plain: s}
+	case errors.As(err, &missing):
+		if prompt == nil {
+			return identity{skipped: f + " is encrypted and no Passphrase hook is set"}
+		}
+		pub := missing.PublicKey
+		if pub == nil {
+			pub = readPub(f + ".pub")
+		}
+		return identity{locked: &lockedKey{file: f, pub: pub, pem: data, prompt: prompt}}
+	default:
+		// x/crypto parse errors describe the format, never the content.
+		return identity{err: fmt.Errorf("ssh: identity file %s: %w", f, err)}
+	}
+}
+
+// add appends a loaded identity file.
+func (ak *authKeys) add(f string, id identity) {
+	switch {
+	case id.plain != nil:
+		ak.plain = append(ak.plain, id.plain)
+		ak.files = append(ak.files, f)
+	case id.locked != nil:
+		ak.locked = append(ak.locked, id.locked)
+	case id.skipped != "":
+		ak.skipped = append(ak.skipped, id.skipped)
+	case id.missing:
+		ak.skipped = append(ak.skipped, f+": no such file")
+	}
+}
+
+// loadedCert is a certificate file as read: nil cert when optional and
+// absent.
+type loadedCert struct {
+	file string
+	cert *xssh.Certificate
+	err  error
+}
+
+func loadCert(f string, optional bool) loadedCert {
+	data, err := os.ReadFile(f)
+	if errors.Is(err, fs.ErrNotExist) && optional {
+		return loadedCert{file: f}
+	}
+	if err != nil {
+		return loadedCert{file: f, err: fmt.Errorf("ssh: certificate file: %w", err)}
+	}
+	pub, _, _, _, err := xssh.ParseAuthorizedKey(data)
+	if err != nil {
+		return loadedCert{file: f, err: fmt.Errorf("ssh: certificate file %s: %w", f, err)}
+	}
+	cert, ok := pub.(*xssh.Certificate)
+	if !ok || cert.CertType != xssh.UserCert {
+		return loadedCert{file: f, err: fmt.Errorf("ssh: certificate file %s holds a %s key, not an OpenSSH user certificate", f, pub.Type())}
+	}
+	return loadedCert{file: f, cert: cert}
+}
+
+// identities caches the hosts' identity and certificate files, read on
+// first use: one passphrase prompt per key file for the Client's life.
+type identities struct {
+	prompt func(string) ([]byte, error)
+
+	mu    sync.Mutex
+	keys  map[string]identity
+	certs map[string]loadedCert
+}
+
+func newIdentities(prompt func(string) ([]byte, error)) *identities {
+	return &identities{prompt: prompt, keys: map[string]identity{}, certs: map[string]loadedCert{}}
+}
+
+func (ids *identities) key(f string) identity {
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
+	id, ok := ids.keys[f]
+	if !ok {
+		id = loadIdentity(f, ids.prompt)
+		ids.keys[f] = id
+	}
+	return id
+}
+
+func (ids *identities) cert(f string, optional bool) loadedCert {
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
+	c, ok := ids.certs[f]
+	if !ok {
+		c = loadCert(f, optional)
+		ids.certs[f] = c
+	}
+	return c
+}
+
+// keysFor returns the keys a handshake with h offers: h's identity files
+// and certificates, then the Client's.
+func (c *Client) keysFor(h Host) (*authKeys, error) {
+	if len(h.IdentityFiles) == 0 && len(h.CertificateFiles) == 0 && !h.IdentitiesOnly {
+		return c.auth, nil
+	}
+	ak := &authKeys{identitiesOnly: h.IdentitiesOnly}
+	addCert := func(lc loadedCert, optional bool) error {
+		switch {
+		case lc.err != nil && !optional && errors.Is(lc.err, fs.ErrNotExist):
+			ak.skipped = append(ak.skipped, lc.file+": no such file")
+		case lc.err != nil:
+			return lc.err
+		case lc.cert != nil:
+			ak.certs = append(ak.certs, certFile{lc.file, lc.cert})
+		}
+		return nil
+	}
+	for _, f := range h.IdentityFiles {
+		id := c.ids.key(f)
+		if id.err != nil {
+			return nil, id.err
+		}
+		ak.add(f, id)
+		if !id.missing {
+			if err := addCert(c.ids.cert(f+"-cert.pub", true), true); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, f := range h.CertificateFiles {
+		if err := addCert(c.ids.cert(f, false), false); err != nil {
+			return nil, err
+		}
+	}
+	own := c.auth
+	ak.plain = append(ak.plain, own.plain...)
+	ak.files = append(ak.files, own.files...)
+	ak.locked = append(ak.locked, own.locked...)
+	ak.certs = append(ak.certs, own.certs...)
+	ak.skipped = append(ak.skipped, own.skipped...)
+	return ak, nil
 }
 
 // lockedKey is an encrypted key file. Its public half is known without the
@@ -35,37 +226,6 @@ type lockedKey struct {
 
 	mu     sync.Mutex
 	signer xssh.Signer
-}
-
-func loadKeys(files []string, prompt func(string) ([]byte, error)) (*authKeys, error) {
-	ak := &authKeys{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("ssh: identity file: %w", err)
-		}
-		s, err := xssh.ParsePrivateKey(data)
-		var missing *xssh.PassphraseMissingError
-		switch {
-		case err == nil:
-			ak.plain = append(ak.plain, s)
-			ak.files = append(ak.files, f)
-		case errors.As(err, &missing):
-			if prompt == nil {
-				ak.skipped = append(ak.skipped, f+" is encrypted and no Passphrase hook is set")
-				continue
-			}
-			pub := missing.PublicKey
-			if pub == nil {
-				pub = readPub(f + ".pub")
-			}
-			ak.locked = append(ak.locked, &lockedKey{file: f, pub: pub, pem: data, prompt: prompt})
-		default:
-			// x/crypto parse errors describe the format, never the content.
-			return nil, fmt.Errorf("ssh: identity file %s: %w", f, err)
-		}
-	}
-	return ak, nil
 }
 
 func readPub(file string) xssh.PublicKey {
@@ -212,7 +372,53 @@ func (s *authSession) signers() ([]xssh.Signer, error) {
 			s.tried = append(s.tried, k.file)
 		}
 	}
-	return out, nil
+	return s.withCerts(out), nil
+}
+
+// withCerts puts a certificate signer first for each certificate whose
+// key is among signers (the agent's or an identity file's).
+func (s *authSession) withCerts(signers []xssh.Signer) []xssh.Signer {
+	var certs []xssh.Signer
+	for _, cf := range s.keys.certs {
+		sg := keyOf(signers, cf.cert.Key)
+		if sg == nil {
+			s.notes = append(s.notes, "certificate "+cf.file+": its key is neither in the agent nor an identity file")
+			continue
+		}
+		cs, err := xssh.NewCertSigner(cf.cert, sg)
+		if err != nil {
+			s.notes = append(s.notes, fmt.Sprintf("certificate %s: %v", cf.file, err))
+			continue
+		}
+		certs = append(certs, cs)
+		s.tried = append(s.tried, cf.file+" (certificate)")
+	}
+	return append(certs, signers...)
+}
+
+func keyOf(signers []xssh.Signer, pub xssh.PublicKey) xssh.Signer {
+	want := pub.Marshal()
+	for _, sg := range signers {
+		if bytes.Equal(sg.PublicKey().Marshal(), want) {
+			return sg
+		}
+	}
+	return nil
+}
+
+// filePubs are the public halves of the identity files, for
+// IdentitiesOnly.
+func (s *authSession) filePubs() map[string]bool {
+	pubs := map[string]bool{}
+	for _, sg := range s.keys.plain {
+		pubs[string(sg.PublicKey().Marshal())] = true
+	}
+	for _, k := range s.keys.locked {
+		if k.pub != nil {
+			pubs[string(k.pub.Marshal())] = true
+		}
+	}
+	return pubs
 }
 
 func (s *authSession) fromAgent(add func(xssh.Signer) bool) {
@@ -232,13 +438,24 @@ func (s *authSession) fromAgent(add func(xssh.Signer) bool) {
 		s.notes = append(s.notes, "agent: "+err.Error())
 		return
 	}
-	n := 0
+	var only map[string]bool
+	if s.keys.identitiesOnly {
+		only = s.filePubs()
+	}
+	n, held := 0, 0
 	for _, sg := range list {
+		if only != nil && !only[string(sg.PublicKey().Marshal())] {
+			held++
+			continue
+		}
 		if add(sg) {
 			n++
 		}
 	}
 	s.tried = append(s.tried, fmt.Sprintf("agent (%d keys)", n))
+	if held > 0 {
+		s.notes = append(s.notes, fmt.Sprintf("agent: %d keys not offered (IdentitiesOnly)", held))
+	}
 }
 
 func (s *authSession) close() {

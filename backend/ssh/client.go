@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/user"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,17 +16,44 @@ import (
 
 // Host is an SSH target. Jump, when set, is the bastion the connection to
 // Addr is made through (ProxyJump); it may itself have a Jump.
+//
+// The fields after Jump are what an ssh_config file says of the host
+// (backend/sshconfig); they are zero for a host named only by opsdeck's
+// own config, which then uses the Client's Config alone.
 type Host struct {
 	Name string // label for messages; Addr when empty
 	Addr string // host:port (":22" is added when the port is missing)
 	User string // remote user; the local user when empty
 	Jump *Host
+
+	// KnownHosts are the known_hosts files this host's key is checked
+	// against, instead of Config.KnownHosts. A missing one is skipped
+	// (OpenSSH's default list names known_hosts2, which rarely exists);
+	// at least one must exist.
+	KnownHosts []string
+	// IdentityFiles are private keys tried after the agent and before
+	// Config.IdentityFiles. A missing one is skipped, as ssh skips it, and
+	// named when authentication fails; one that cannot be read or parsed
+	// is an error.
+	IdentityFiles []string
+	// CertificateFiles are OpenSSH user certificates, offered (before the
+	// plain key) with the agent key or identity file they certify. A file
+	// "<identity>-cert.pub" beside an identity file is offered too.
+	CertificateFiles []string
+	// IdentitiesOnly offers agent keys only when they are one of the
+	// identity files' keys (OpenSSH's IdentitiesOnly).
+	IdentitiesOnly bool
+	// HostKeyNote is added to a host key refusal: what the host's
+	// ssh_config says that opsdeck does not honour (StrictHostKeyChecking
+	// no). Host keys are checked whatever it says.
+	HostKeyNote string
 }
 
-// Config configures a Client. Only KnownHosts is required.
+// Config configures a Client.
 type Config struct {
-	// KnownHosts is the known_hosts file every host key is checked
-	// against. Required: there is no "accept any key" mode.
+	// KnownHosts is the known_hosts file the key of every host without
+	// Host.KnownHosts is checked against. There is no "accept any key"
+	// mode: without it such a host is refused.
 	KnownHosts string
 	// IdentityFiles are private key files, tried after the agent.
 	IdentityFiles []string
@@ -63,11 +91,13 @@ const (
 // jump chain) for reuse. It is safe for concurrent use.
 type Client struct {
 	cfg   Config
-	hosts *hostKeys
+	hosts *hostKeys // Config.KnownHosts; nil when not given
 	auth  *authKeys
+	ids   *identities // Host.IdentityFiles and CertificateFiles, loaded on first use
 
 	mu     sync.Mutex
 	pool   map[string]*poolSlot
+	known  map[string]*hostKeys // Host.KnownHosts sets, by key
 	closed bool
 }
 
@@ -78,12 +108,9 @@ type poolSlot struct {
 	conn *conn // nil or dead: dial on next use
 }
 
-// NewClient loads known_hosts and the identity files. It does no network
-// I/O.
+// NewClient loads known_hosts and the identity files of cfg (the hosts'
+// own are loaded when first used). It does no network I/O.
 func NewClient(cfg Config) (*Client, error) {
-	if cfg.KnownHosts == "" {
-		return nil, errors.New("ssh: Config.KnownHosts is required (host keys are always verified)")
-	}
 	if cfg.Getenv == nil {
 		cfg.Getenv = os.Getenv
 	}
@@ -93,15 +120,38 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Keepalive == 0 {
 		cfg.Keepalive = defaultKeepalive
 	}
-	hk, err := loadHostKeys(cfg.KnownHosts)
-	if err != nil {
-		return nil, err
+	var hk *hostKeys
+	if cfg.KnownHosts != "" {
+		var err error
+		if hk, err = loadHostKeys(cfg.KnownHosts); err != nil {
+			return nil, err
+		}
 	}
 	ak, err := loadKeys(cfg.IdentityFiles, cfg.Passphrase)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, hosts: hk, auth: ak, pool: map[string]*poolSlot{}}, nil
+	return &Client{cfg: cfg, hosts: hk, auth: ak, ids: newIdentities(cfg.Passphrase),
+		pool: map[string]*poolSlot{}, known: map[string]*hostKeys{}}, nil
+}
+
+// hostKeysFor returns the known_hosts database h is checked against.
+func (c *Client) hostKeysFor(h Host) (*hostKeys, error) {
+	if len(h.KnownHosts) == 0 {
+		if c.hosts == nil {
+			return nil, errors.New("no known_hosts file to check its host key against (host keys are always verified)")
+		}
+		return c.hosts, nil
+	}
+	k := strings.Join(h.KnownHosts, "\x00")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	hk := c.known[k]
+	if hk == nil {
+		hk = &hostKeys{files: h.KnownHosts}
+		c.known[k] = hk
+	}
+	return hk, nil
 }
 
 // Close closes all pooled connections. Runs in progress fail.
@@ -163,6 +213,10 @@ func (h Host) label() string {
 // bastions it is reached through.
 func (h Host) key() string {
 	k := h.User + "@" + h.Addr
+	if len(h.KnownHosts) > 0 {
+		// Checked against other files: not the same trust.
+		k += " [" + strings.Join(h.KnownHosts, " ") + "]"
+	}
 	if h.Jump != nil {
 		j, _ := normalize(*h.Jump)
 		k += " via " + j.key()
@@ -263,11 +317,19 @@ func (c *Client) dial(ctx context.Context, h Host) (*conn, error) {
 // paused while a passphrase prompt is open, and within ctx. A channel
 // from a jump host supports no deadlines, so expiry closes raw.
 func (c *Client) handshake(ctx context.Context, h Host, raw net.Conn) (*conn, error) {
-	check, err := c.hosts.verifier()
+	hk, err := c.hostKeysFor(h)
 	if err != nil {
 		return nil, fmt.Errorf("ssh %s: %w", h.label(), err)
 	}
-	auth := c.auth.session(c.cfg.UseAgent, c.cfg.Getenv)
+	check, err := hk.verifier(h.HostKeyNote)
+	if err != nil {
+		return nil, fmt.Errorf("ssh %s: %w", h.label(), err)
+	}
+	keys, err := c.keysFor(h)
+	if err != nil {
+		return nil, fmt.Errorf("ssh %s: %w", h.label(), err)
+	}
+	auth := keys.session(c.cfg.UseAgent, c.cfg.Getenv)
 	defer auth.close()
 	cfg := &xssh.ClientConfig{
 		User:              h.User,

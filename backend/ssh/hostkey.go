@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,15 +15,17 @@ import (
 	xknownhosts "golang.org/x/crypto/ssh/knownhosts"
 )
 
-// hostKeys is the known_hosts database, re-read when the file changes:
-// an operator told to add a key with ssh-keyscan can retry without
-// restarting opsdeck.
+// hostKeys is the known_hosts database of one set of files, re-read when
+// a file changes: an operator told to add a key with ssh-keyscan can retry
+// without restarting opsdeck. A file of the set that does not exist is
+// skipped, as ssh skips ~/.ssh/known_hosts2, but at least one must.
 type hostKeys struct {
-	file string
+	files []string
 
 	mu    sync.Mutex
 	db    *knownhosts.HostKeyDB
-	stamp fileStamp
+	used  []string // the files of db, those that existed
+	stamp []fileStamp
 }
 
 type fileStamp struct {
@@ -30,32 +33,48 @@ type fileStamp struct {
 	size int64
 }
 
-func loadHostKeys(file string) (*hostKeys, error) {
-	hk := &hostKeys{file: file}
-	if _, err := hk.current(); err != nil {
+func loadHostKeys(files ...string) (*hostKeys, error) {
+	hk := &hostKeys{files: files}
+	if _, _, err := hk.current(); err != nil {
 		return nil, fmt.Errorf("ssh: %w", err)
 	}
 	return hk, nil
 }
 
-// current returns the database, reloading it if the file changed. A file
-// that went missing or broke is an error, never "trust all".
-func (hk *hostKeys) current() (*knownhosts.HostKeyDB, error) {
-	fi, err := os.Stat(hk.file)
-	if err != nil {
-		return nil, fmt.Errorf("known_hosts: %w", err)
+// current returns the database and the files it holds, reloading it if a
+// file changed. Files that all went missing or broke are an error, never
+// "trust all".
+func (hk *hostKeys) current() (*knownhosts.HostKeyDB, []string, error) {
+	var used []string
+	var stamp []fileStamp
+	var firstErr error
+	for _, f := range hk.files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		used = append(used, f)
+		stamp = append(stamp, fileStamp{fi.ModTime(), fi.Size()})
 	}
-	st := fileStamp{fi.ModTime(), fi.Size()}
+	if len(used) == 0 {
+		if len(hk.files) == 1 && firstErr != nil {
+			return nil, nil, fmt.Errorf("known_hosts: %w", firstErr)
+		}
+		return nil, nil, fmt.Errorf("known_hosts: none of %s exists", strings.Join(hk.files, ", "))
+	}
 	hk.mu.Lock()
 	defer hk.mu.Unlock()
-	if hk.db == nil || st != hk.stamp {
-		db, err := knownhosts.NewDB(hk.file)
+	if hk.db == nil || !slices.Equal(used, hk.used) || !slices.Equal(stamp, hk.stamp) {
+		db, err := knownhosts.NewDB(used...)
 		if err != nil {
-			return nil, fmt.Errorf("known_hosts %s: %w", hk.file, err)
+			return nil, nil, fmt.Errorf("known_hosts %s: %w", strings.Join(used, ", "), err)
 		}
-		hk.db, hk.stamp = db, st
+		hk.db, hk.used, hk.stamp = db, used, stamp
 	}
-	return hk.db, nil
+	return hk.db, hk.used, nil
 }
 
 // HostKeyError is a refused host key: unknown to known_hosts, changed, or
@@ -66,6 +85,9 @@ type HostKeyError struct {
 	Offered string   // type and SHA256 fingerprint the server presented
 	Known   []string // fingerprints known_hosts has for Addr (mismatch only)
 	Revoked bool
+	// Note is what the host's ssh_config says that opsdeck does not
+	// honour (StrictHostKeyChecking no), so the refusal is not a surprise.
+	Note string
 }
 
 // Unknown reports a host with no entry in known_hosts.
@@ -75,6 +97,14 @@ func (e *HostKeyError) Unknown() bool { return !e.Revoked && len(e.Known) == 0 }
 func (e *HostKeyError) Mismatch() bool { return !e.Revoked && len(e.Known) > 0 }
 
 func (e *HostKeyError) Error() string {
+	msg := e.message()
+	if e.Note != "" {
+		msg += "; " + e.Note
+	}
+	return msg
+}
+
+func (e *HostKeyError) message() string {
 	switch {
 	case e.Revoked:
 		return fmt.Sprintf("host key for %s is revoked in %s: the server offered %s", e.Addr, e.File, e.Offered)
@@ -89,8 +119,11 @@ func (e *HostKeyError) Error() string {
 
 func keyscanHint(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
-	if err != nil || port == "22" {
+	if err != nil {
 		return "ssh-keyscan " + addr
+	}
+	if port == "22" {
+		return "ssh-keyscan " + host // ssh-keyscan takes no host:port
 	}
 	return "ssh-keyscan -p " + port + " " + host
 }
@@ -99,7 +132,8 @@ func keyscanHint(addr string) string {
 // database and keeps the refusal, since x/crypto flattens it into
 // "ssh: handshake failed: ...".
 type verifier struct {
-	file string
+	file string // the known_hosts files, for messages
+	note string // Host.HostKeyNote
 	db   *knownhosts.HostKeyDB
 	cb   xssh.HostKeyCallback
 
@@ -107,12 +141,12 @@ type verifier struct {
 	err *HostKeyError
 }
 
-func (hk *hostKeys) verifier() (*verifier, error) {
-	db, err := hk.current()
+func (hk *hostKeys) verifier(note string) (*verifier, error) {
+	db, used, err := hk.current()
 	if err != nil {
 		return nil, err
 	}
-	return &verifier{file: hk.file, db: db, cb: db.HostKeyCallback()}, nil
+	return &verifier{file: strings.Join(used, ", "), note: note, db: db, cb: db.HostKeyCallback()}, nil
 }
 
 // algorithms returns the host key algorithms to offer for addr: only the
@@ -137,7 +171,7 @@ func (v *verifier) callback(hostname string, remote net.Addr, key xssh.PublicKey
 	if err == nil {
 		return nil
 	}
-	hkErr := &HostKeyError{Addr: hostname, File: v.file, Offered: key.Type() + " " + xssh.FingerprintSHA256(key)}
+	hkErr := &HostKeyError{Addr: hostname, File: v.file, Note: v.note, Offered: key.Type() + " " + xssh.FingerprintSHA256(key)}
 	var keyErr *xknownhosts.KeyError
 	var revoked *xknownhosts.RevokedError
 	switch {

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,10 +173,37 @@ func TestKnownHostsOtherKeyTypeFirst(t *testing.T) {
 	}
 }
 
-func TestNewClientNeedsKnownHosts(t *testing.T) {
-	if _, err := NewClient(Config{}); err == nil {
-		t.Error("NewClient without KnownHosts succeeded")
+// Without any known_hosts a host is refused before a byte is sent: there
+// is no "accept any key" mode.
+func TestKeyscanHint(t *testing.T) {
+	for addr, want := range map[string]string{
+		"10.0.1.11:22": "ssh-keyscan 10.0.1.11", "[2001:db8::1]:22": "ssh-keyscan 2001:db8::1",
+		"127.0.0.1:12222": "ssh-keyscan -p 12222 127.0.0.1",
+	} {
+		if got := keyscanHint(addr); got != want {
+			t.Errorf("%s: %q, want %q", addr, got, want)
+		}
 	}
+}
+
+func TestNoKnownHostsRefusesTheHost(t *testing.T) {
+	c, err := NewClient(Config{DialTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, err = c.Run(context.Background(), Host{Addr: ln.Addr().String(), User: "x"}, Command{Argv: []string{"true"}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "no known_hosts file") {
+		t.Fatalf("err = %v, want a refusal for want of known_hosts", err)
+	}
+}
+
+func TestNewClientChecksKnownHosts(t *testing.T) {
 	missingFile := filepath.Join(t.TempDir(), "nope")
 	_, err := NewClient(Config{KnownHosts: missingFile})
 	if err == nil || !strings.Contains(err.Error(), missingFile) {

@@ -74,6 +74,7 @@ type bed struct {
 	encKey     key    // encrypted with encPass, authorized
 	strangerEn key    // encrypted with encPass, NOT authorized
 	encPass    []byte
+	userCA     xssh.Signer // TrustedUserCAKeys of a and b
 }
 
 var (
@@ -152,10 +153,18 @@ func startBed() (*bed, error) {
 	if err := os.WriteFile(authFile, []byte(auth.String()), 0o600); err != nil {
 		return nil, err
 	}
-	if b.a, err = startSSHD(filepath.Join(dir, "a"), authFile, "DEBUG1"); err != nil {
+	_, caPriv, _ := ed25519.GenerateKey(rand.Reader)
+	if b.userCA, err = xssh.NewSignerFromKey(caPriv); err != nil {
 		return nil, err
 	}
-	if b.b, err = startSSHD(filepath.Join(dir, "b"), authFile, "INFO"); err != nil {
+	caFile := filepath.Join(dir, "user_ca.pub")
+	if err := os.WriteFile(caFile, xssh.MarshalAuthorizedKey(b.userCA.PublicKey()), 0o600); err != nil {
+		return nil, err
+	}
+	if b.a, err = startSSHD(filepath.Join(dir, "a"), authFile, caFile, "DEBUG1"); err != nil {
+		return nil, err
+	}
+	if b.b, err = startSSHD(filepath.Join(dir, "b"), authFile, caFile, "INFO"); err != nil {
 		b.stop()
 		return nil, err
 	}
@@ -227,7 +236,7 @@ func writeHostKey(file string, priv any) (xssh.Signer, error) {
 // startSSHD runs sshd -D on a free loopback port with an ed25519 and an
 // ECDSA host key. Offering ECDSA matters: x/crypto prefers it to ed25519,
 // so every test also exercises HostKeyAlgorithms from known_hosts.
-func startSSHD(dir, authFile, logLevel string) (*sshd, error) {
+func startSSHD(dir, authFile, caFile, logLevel string) (*sshd, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -256,6 +265,7 @@ func startSSHD(dir, authFile, logLevel string) (*sshd, error) {
 			"HostKey " + filepath.Join(dir, "host_ecdsa"),
 			"PidFile " + filepath.Join(dir, "sshd.pid"),
 			"AuthorizedKeysFile " + authFile,
+			"TrustedUserCAKeys " + caFile,
 			"PasswordAuthentication no",
 			"KbdInteractiveAuthentication no",
 			"PermitRootLogin prohibit-password",

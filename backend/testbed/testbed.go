@@ -1,8 +1,9 @@
 // Package testbed gives integration tests the addresses of the local test
 // bed that `scripts/testbed up` starts on loopback (dockerd, Prometheus,
-// Alertmanager, PostgreSQL with postgres_exporter, blackbox_exporter, sshd,
-// a fleet of containers, a second Prometheus and Alertmanager behind
-// TLS and basic auth, and a second dockerd on tcp with --tlsverify).
+// Alertmanager, PostgreSQL with postgres_exporter, blackbox_exporter, sshd
+// and a second sshd in front of it (the jump host), a fleet of containers,
+// a second Prometheus and Alertmanager behind TLS and basic auth, and a
+// second dockerd on tcp with --tlsverify).
 //
 // The test bed writes its addresses to $OPSDECK_TESTBED_DIR/env (default
 // /tmp/opsdeck-testbed/env) as KEY=VALUE lines. A test asks for the keys it
@@ -38,10 +39,17 @@ const (
 	SSHUser         = "OPSDECK_TB_SSH_USER"
 	SSHKey          = "OPSDECK_TB_SSH_KEY"         // private key file (unencrypted ed25519)
 	SSHKnownHosts   = "OPSDECK_TB_SSH_KNOWN_HOSTS" // known_hosts holding the sshd host key
-	FleetProject    = "OPSDECK_TB_FLEET_PROJECT"   // compose project label of the fleet containers
-	FleetServices   = "OPSDECK_TB_FLEET_SERVICES"  // comma-separated service=127.0.0.1:port list
-	DepTarget       = "OPSDECK_TB_DEP_TARGET"      // container=probed URL of a dependency only one test stops
-	Config          = "OPSDECK_TB_CONFIG"          // generated opsdeck config for the whole bed
+	// The second sshd, the jump host in front of the first: the same user
+	// and key, or a user certificate signed by SSHUserCA.
+	SSHJumpAddr       = "OPSDECK_TB_SSH_JUMP_ADDR"        // 127.0.0.1:12223
+	SSHJumpKnownHosts = "OPSDECK_TB_SSH_JUMP_KNOWN_HOSTS" // known_hosts holding the jump host's key
+	SSHJumpLog        = "OPSDECK_TB_SSH_JUMP_LOG"         // its log, at DEBUG1: each forwarding it opens
+	SSHJumpPIDFile    = "OPSDECK_TB_SSH_JUMP_PID_FILE"    // pid of its listener
+	SSHUserCA         = "OPSDECK_TB_SSH_USER_CA"          // private key of the user CA it trusts (TrustedUserCAKeys)
+	FleetProject      = "OPSDECK_TB_FLEET_PROJECT"        // compose project label of the fleet containers
+	FleetServices     = "OPSDECK_TB_FLEET_SERVICES"       // comma-separated service=127.0.0.1:port list
+	DepTarget         = "OPSDECK_TB_DEP_TARGET"           // container=probed URL of a dependency only one test stops
+	Config            = "OPSDECK_TB_CONFIG"               // generated opsdeck config for the whole bed
 
 	// The second Prometheus and Alertmanager, behind TLS with a CA of the
 	// bed's own and basic auth as TLSUser (the password in

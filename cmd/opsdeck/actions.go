@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -233,13 +234,17 @@ func (a *app) sshExecutors(ex map[backend.ActionKind]backend.ActionExecutor) (*r
 	if len(cmds) == 0 && len(dbs) == 0 {
 		return nil, nil
 	}
-	cl, err := a.sshClient(cfg)
+	r, err := a.sshResolver(cfg)
 	if err != nil {
 		return nil, err
 	}
-	hosts := map[string]ssh.Host{}
-	for _, h := range cfg.Sources.SSH.Hosts {
-		hosts[h.Name] = sshHost(cfg.Sources.SSH, h.Name, "")
+	hosts, errs := sshHosts(cfg, r)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	cl, err := a.sshClient(cfg)
+	if err != nil {
+		return nil, err
 	}
 	if len(cmds) > 0 {
 		cx := &runbook.CommandExecutor{Runner: cl, Hosts: hosts, Rollbacks: map[string]string{}, Fallback: ex[backend.ActKindRollback]}

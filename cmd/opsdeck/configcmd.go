@@ -124,6 +124,15 @@ func (c *cli) configValidate(w io.Writer, file string) error {
 		if _, err := newKeys(cfg); err != nil {
 			more = append(more, err)
 		}
+		// The hosts commands and restores run on, through the ssh config.
+		if len(sshHostRefs(cfg)) > 0 {
+			if r, err := newSSHResolver(cfg, c.getenv); err != nil {
+				more = append(more, fmt.Errorf("%s: %w", path, err))
+			} else {
+				_, errs := sshHosts(cfg, r)
+				more = append(more, errs...)
+			}
+		}
 		if p := cfg.Actions.DRTree; p != "" {
 			if data, err := os.ReadFile(expandHome(p)); err != nil {
 				more = append(more, fmt.Errorf("%s: actions.dr_tree: %w", path, err))

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,7 +18,6 @@ import (
 	"github.com/manacore/opsdeck/backend/httpclient"
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/prom"
-	"github.com/manacore/opsdeck/backend/ssh"
 )
 
 // realSources wires the configured Docker engines, Prometheus and
@@ -163,67 +160,6 @@ func warning(h config.HTTP) string {
 		return "insecure"
 	}
 	return ""
-}
-
-// sshClient is the one SSH client of the process (connections are pooled
-// per host), built on first use from sources.ssh.
-func (a *app) sshClient(cfg *config.Config) (*ssh.Client, error) {
-	if a.ssh != nil {
-		return a.ssh, nil
-	}
-	sc := cfg.Sources.SSH
-	if sc == nil {
-		return nil, fmt.Errorf("sources.ssh is not configured")
-	}
-	var ids []string
-	for _, f := range sc.IdentityFiles {
-		ids = append(ids, expandHome(f))
-	}
-	cl, err := ssh.NewClient(ssh.Config{KnownHosts: expandHome(sc.KnownHosts), IdentityFiles: ids, UseAgent: sc.Agent})
-	if err != nil {
-		return nil, err
-	}
-	a.ssh = cl
-	a.closers = append(a.closers, cl.Close)
-	return cl, nil
-}
-
-// sshHost resolves a host name of sources.ssh.hosts (with its jump chain),
-// or a plain host[:port] with the given user.
-func sshHost(sc *config.SSH, name, user string) ssh.Host {
-	if h, ok := sc.Host(name); ok {
-		out := ssh.Host{Name: h.Name, Addr: h.Addr, User: h.User}
-		if out.User == "" {
-			out.User = user
-		}
-		if h.Jump != "" {
-			j := sshHost(sc, h.Jump, user)
-			out.Jump = &j
-		}
-		return out
-	}
-	addr := name
-	if _, _, err := net.SplitHostPort(name); err != nil {
-		addr = net.JoinHostPort(name, "22")
-	}
-	return ssh.Host{Name: name, Addr: addr, User: user}
-}
-
-// sshDialer reaches the Docker engine of ssh://user@host[:port] through
-// opsdeck's own SSH layer, with the same host-key rules as every command.
-func (a *app) sshDialer(cfg *config.Config, host string) (func(ctx context.Context, network, addr string) (net.Conn, error), error) {
-	cl, err := a.sshClient(cfg)
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(host)
-	if err != nil {
-		return nil, err
-	}
-	h := sshHost(cfg.Sources.SSH, u.Host, u.User.Username())
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return cl.Dial(ctx, h, network, addr)
-	}, nil
 }
 
 // composeOverrides maps the compose labels named by services' compose:

@@ -32,6 +32,7 @@ sources:
   docker:
     - {name: remote, host: "ssh://%s@tb-ssh%s"}
   ssh:
+    config_file: none # the test's own hosts only, whatever ~/.ssh/config says
     known_hosts: %s
     identity_files: [%s]
     agent: false
@@ -41,7 +42,7 @@ sources:
 	_, rep, errOut := statusJSON(t, writeConfig(t, cfg))
 	for _, src := range rep.Sources {
 		if !src.OK {
-			t.Fatalf("docker over ssh failed: %+v (stderr %q)", rep.Sources, errOut)
+			t.Fatalf("docker over ssh failed: %s: %s (stderr %q)", src.Name, *src.Error, errOut)
 		}
 	}
 	for _, s := range rep.Services {
@@ -69,6 +70,7 @@ projects: [{name: chat, services: [{component: backend}]}]
 sources:
   docker: [{name: remote, host: "ssh://%s@tb-ssh%s"}]
   ssh:
+    config_file: none # the test's own hosts only, whatever ~/.ssh/config says
     known_hosts: %s
     identity_files: [%s]
     agent: false

@@ -18,6 +18,7 @@ import (
 	"github.com/manacore/opsdeck/backend/poll"
 	"github.com/manacore/opsdeck/backend/sim"
 	"github.com/manacore/opsdeck/backend/ssh"
+	"github.com/manacore/opsdeck/backend/sshconfig"
 	"github.com/manacore/opsdeck/keymap"
 	"github.com/manacore/opsdeck/tui"
 	"github.com/manacore/opsdeck/views/kit"
@@ -36,6 +37,7 @@ type app struct {
 	checker backend.HealthChecker
 	engines []*docker.Engine
 	ssh     *ssh.Client
+	sshRes  *sshconfig.Resolver  // host names through sources.ssh and ~/.ssh/config, see sshResolver
 	am      *alertmanager.Client // the one Alertmanager client, see alertmanagerClient
 	fleet   *sim.Fleet           // the simulator, when configured
 	getenv  func(string) string
@@ -225,14 +227,20 @@ func (a *app) databases(cfg *config.Config, fleet *sim.Fleet) (backend.DBInspect
 		}
 		return nil, nil
 	}
+	r, err := a.sshResolver(cfg)
+	if err != nil {
+		return nil, err
+	}
+	hosts, errs := sshHosts(cfg, r)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	cl, err := a.sshClient(cfg)
 	if err != nil {
 		return nil, err
 	}
 	in.Runner = cl
-	for _, h := range cfg.Sources.SSH.Hosts {
-		in.Hosts[h.Name] = sshHost(cfg.Sources.SSH, h.Name, "")
-	}
+	in.Hosts = hosts
 	if err := in.Validate(); err != nil {
 		return nil, fmt.Errorf("databases.psql: %w", err)
 	}
