@@ -73,4 +73,3 @@ func keepEnd(s string, room int) string {
 	}
 	return s
 }
-
