@@ -160,7 +160,9 @@ type LogStreamer interface {
 }
 
 // RangeQuerier gives the p95 latency of every service over a time range,
-// for the 24-hour chart: one query for the whole fleet.
+// for the 24-hour chart: one query for the whole fleet. Caveats are what
+// the source said of its answer (Prometheus' warnings and infos: a
+// partial history), shown on the chart.
 type RangeQuerier interface {
-	P95Range(ctx context.Context, start, end time.Time, step time.Duration) (map[string]Series, error)
+	P95Range(ctx context.Context, start, end time.Time, step time.Duration) (map[string]Series, []Caveat, error)
 }

@@ -177,7 +177,7 @@ func (f *fakeLogs) StreamLogs(ctx context.Context, service string, tail int, out
 // curves of their own.
 type fakeRanges struct{}
 
-func (fakeRanges) P95Range(_ context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, error) {
+func (fakeRanges) P95Range(_ context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, []backend.Caveat, error) {
 	n := int(end.Sub(start)/step) + 1
 	curve := func(f func(x float64) float64, gap bool) backend.Series {
 		pts := make([]backend.Value, n)
@@ -194,7 +194,7 @@ func (fakeRanges) P95Range(_ context.Context, start, end time.Time, step time.Du
 		"picture-backend":        curve(func(x float64) float64 { return 420 + 40*math.Cos(x*4*math.Pi) }, false),
 		"maerchenzauber-backend": curve(func(x float64) float64 { return 150 + 120*x }, false),
 		"picture-web":            curve(func(x float64) float64 { return 90 + 30*math.Sin(x*6*math.Pi) }, false),
-	}, nil
+	}, nil, nil
 }
 
 // fakeSilences lists one active and one expired silence.

@@ -45,7 +45,7 @@ func TestIntegrationChartRangeSameOnBoth(t *testing.T) {
 	ask := func(url string) map[string]backend.Series {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		got, err := tbSource(t, url, nil).P95Range(ctx, start, end, step)
+		got, _, err := tbSource(t, url, nil).P95Range(ctx, start, end, step)
 		if err != nil {
 			t.Fatalf("%s: %v", url, err)
 		}

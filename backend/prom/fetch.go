@@ -133,22 +133,24 @@ func (s *Source) Fetch(ctx context.Context) (backend.Partial, error) {
 // Metrics.P95MS and the sparkline history) from start to end in steps of
 // step, from ONE range query (the 24h chart). Series are aligned on start;
 // points without data are missing.
-func (s *Source) P95Range(ctx context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, error) {
+func (s *Source) P95Range(ctx context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, []backend.Caveat, error) {
 	switch {
 	case step <= 0:
-		return nil, fmt.Errorf("p95 range: step must be positive, got %s", step)
+		return nil, nil, fmt.Errorf("p95 range: step must be positive, got %s", step)
 	case end.Before(start):
-		return nil, fmt.Errorf("p95 range: end %s is before start %s", end.Format(time.RFC3339), start.Format(time.RFC3339))
+		return nil, nil, fmt.Errorf("p95 range: end %s is before start %s", end.Format(time.RFC3339), start.Format(time.RFC3339))
 	case end.Sub(start)/step >= maxPoints:
 		minStep := (end.Sub(start) + (maxPoints-1)*time.Second - 1) / (maxPoints - 1) / time.Second * time.Second
-		return nil, fmt.Errorf("p95 range: %s in steps of %s exceeds Prometheus' %d points per series; use a step of at least %s",
+		return nil, nil, fmt.Errorf("p95 range: %s in steps of %s exceeds Prometheus' %d points per series; use a step of at least %s",
 			end.Sub(start), step, maxPoints, minStep)
 	}
-	v, _, _, err := s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: start, End: end, Step: step}, timeoutOf(ctx), 0)
+	v, _, rm, err := s.query.rangeQuery(ctx, s.p95Range, v1.Range{Start: start, End: end, Step: step}, timeoutOf(ctx), 0)
 	if err != nil {
-		return nil, &Error{Source: s.label(), Auth: s.cfg.Auth, Failed: []FigureError{{keyP95Range, err}}, All: true}
+		return nil, nil, &Error{Source: s.label(), Auth: s.cfg.Auth, Failed: []FigureError{{keyP95Range, err}}, All: true}
 	}
-	return s.keepServices(toSeries(v, s.cfg.ServiceLabel, start, end, step, 1000)), nil
+	var cv caveats
+	cv.add(rm, backend.FeedMetrics)
+	return s.keepServices(toSeries(v, s.cfg.ServiceLabel, start, end, step, 1000)), cv.all(), nil
 }
 
 // label names the server in errors.

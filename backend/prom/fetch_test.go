@@ -482,7 +482,7 @@ func TestP95RangeIsOneQuery(t *testing.T) {
 	f.rangeReply = &reply{200, `{"status":"success","data":{"resultType":"matrix","result":[` +
 		`{"metric":{"service":"picture-backend"},"values":[[1789913640,"0.975"],[1789917240,"0.975"]]}]}}`}
 	start := now.Add(-24 * time.Hour)
-	got, err := s.P95Range(context.Background(), start, now, time.Hour)
+	got, _, err := s.P95Range(context.Background(), start, now, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,12 +506,12 @@ func TestP95RangeIsOneQuery(t *testing.T) {
 		{now, start, time.Minute, "is before start"},
 		{now.Add(-7 * 24 * time.Hour), now, time.Second, "exceeds Prometheus' 11000 points per series; use a step of at least 55s"},
 	} {
-		if _, err := s.P95Range(context.Background(), c.start, c.end, c.step); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, _, err := s.P95Range(context.Background(), c.start, c.end, c.step); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("P95Range(%s, %s, %s): %v, want %q", c.start, c.end, c.step, err, c.want)
 		}
 	}
 	f.rangeReply = &reply{400, `{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:1: parse error: unexpected end of input"}`}
-	if _, err := s.P95Range(context.Background(), start, now, time.Hour); err == nil ||
+	if _, _, err := s.P95Range(context.Background(), start, now, time.Hour); err == nil ||
 		!strings.HasSuffix(err.Error(), `: p95_range: bad_data: invalid parameter "query": 1:1: parse error: unexpected end of input`) {
 		t.Errorf("got %v", err)
 	}

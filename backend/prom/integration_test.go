@@ -151,7 +151,7 @@ func testP95RangeMatchesBackfill(t *testing.T, promURL string) {
 	start := end.Add(-2 * time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	got, err := s.P95Range(ctx, start, end, time.Minute)
+	got, _, err := s.P95Range(ctx, start, end, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

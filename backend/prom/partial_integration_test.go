@@ -3,6 +3,7 @@
 package prom
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -56,5 +57,13 @@ func TestIntegrationWarningsOfAPartialAnswer(t *testing.T) {
 		if !metrics || !databases {
 			t.Fatalf("fetch %d: caveats %+v: want the warning on the metrics and the databases", i, part.Caveats)
 		}
+	}
+	// The 24 h chart's history says so too.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	end := time.Now()
+	_, cv, err := s.P95Range(ctx, end.Add(-time.Hour), end, time.Minute)
+	if err != nil || len(cv) != 1 || !strings.HasPrefix(cv[0].Text, "remote_read: ") {
+		t.Fatalf("P95Range: caveats %+v, err %v: want the remote_read warning", cv, err)
 	}
 }

@@ -9,12 +9,12 @@ import (
 
 // P95Range implements backend.RangeQuerier with the same function the
 // current p95 and the sparkline use, so the chart ends where they do.
-func (f *Fleet) P95Range(ctx context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, error) {
+func (f *Fleet) P95Range(ctx context.Context, start, end time.Time, step time.Duration) (map[string]backend.Series, []backend.Caveat, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if step <= 0 || end.Before(start) {
-		return map[string]backend.Series{}, nil
+		return map[string]backend.Series{}, nil, nil
 	}
 	n := int(end.Sub(start)/step) + 1
 	out := make(map[string]backend.Series, len(f.services))
@@ -29,5 +29,5 @@ func (f *Fleet) P95Range(ctx context.Context, start, end time.Time, step time.Du
 		}
 		out[s.skel.Name] = backend.Series{Start: start, Step: step, Points: pts}
 	}
-	return out, nil
+	return out, nil, nil
 }

@@ -214,8 +214,9 @@ func (c evilChecker) CheckAll(context.Context) []backend.CheckResult {
 // rangesFunc is a RangeQuerier from a function.
 type rangesFunc func() (map[string]backend.Series, error)
 
-func (f rangesFunc) P95Range(context.Context, time.Time, time.Time, time.Duration) (map[string]backend.Series, error) {
-	return f()
+func (f rangesFunc) P95Range(context.Context, time.Time, time.Time, time.Duration) (map[string]backend.Series, []backend.Caveat, error) {
+	s, err := f()
+	return s, nil, err
 }
 
 func TestChecksAndChartErrorsHarmless(t *testing.T) {

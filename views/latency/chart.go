@@ -30,8 +30,9 @@ const rangeTimeout = 15 * time.Second
 
 // rangeResult is the answer to the chart's range query.
 type rangeResult struct {
-	series map[string]backend.Series
-	err    error
+	series  map[string]backend.Series
+	caveats []backend.Caveat
+	err     error
 }
 
 // Chart is the seed's RESPONSE TIME (p95 Latency) chart for one or
@@ -53,6 +54,8 @@ type Chart struct {
 	// panel. It asks again every worstRefresh while shown.
 	worst int
 	asked time.Time // when the data on screen was asked for
+	// caveats are what the source said of the history (a partial answer).
+	caveats []backend.Caveat
 }
 
 // worstRefresh is how often the dashboard's chart asks for the last 24
@@ -104,8 +107,8 @@ func (v *Chart) Init() tea.Cmd {
 		if q == nil {
 			return rangeResult{err: errors.New("no metrics source for history")}
 		}
-		series, err := q.P95Range(ctx, end.Add(-ChartRange), end, chartStep)
-		return rangeResult{series: series, err: err}
+		series, cv, err := q.P95Range(ctx, end.Add(-ChartRange), end, chartStep)
+		return rangeResult{series: series, caveats: cv, err: err}
 	})
 }
 
@@ -118,7 +121,7 @@ func (v *Chart) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp(
 func (v *Chart) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case rangeResult:
-		v.loading, v.series, v.err = false, msg.series, msg.err
+		v.loading, v.series, v.caveats, v.err = false, msg.series, msg.caveats, msg.err
 	case kit.TickMsg:
 		// The dashboard's chart stays open: it asks again now and then,
 		// keeping what it shows until the answer comes.
@@ -173,7 +176,11 @@ func (v *Chart) View() string {
 		colors = append(colors, chartColors[i%len(chartColors)])
 	}
 	if len(data) == 0 {
-		return kit.FitLine(head, v.width) + "\n" + t.Warn.Render(kit.FitLine("no p95 data for "+names+" in the last 24 hours", v.width))
+		out := kit.FitLine(head, v.width) + "\n" + t.Warn.Render(kit.FitLine("no p95 data for "+names+" in the last 24 hours", v.width))
+		if note := v.caveatLine(); note != "" {
+			out += "\n" + kit.FitLine(note, v.width)
+		}
+		return out
 	}
 	target := make([]float64, n)
 	for i := range target {
@@ -185,7 +192,12 @@ func (v *Chart) View() string {
 	// The legend is drawn here, not by asciigraph, so that it wraps
 	// instead of losing its last entries (the target) to a narrow panel.
 	legend := legendLines(legends, colors, v.width-2)
-	plotH := max(v.height-6-len(legend), 3) // title, x axis and its labels, a blank line, the legend
+	note := v.caveatLine()
+	extra := 0
+	if note != "" {
+		extra = 1
+	}
+	plotH := max(v.height-6-len(legend)-extra, 3) // title, x axis and its labels, a blank line, the legend
 	plotW := max(v.width-12, 10)
 	lo, hi := yRange(data, plotH)
 	plot := asciigraph.PlotMany(data,
@@ -196,6 +208,9 @@ func (v *Chart) View() string {
 		asciigraph.YAxisValueFormatter(func(ms float64) string { return fmt.Sprintf("%.0fms", ms) }),
 	)
 	lines := []string{kit.FitLine(head, v.width)}
+	if note != "" {
+		lines = append(lines, kit.FitLine(note, v.width))
+	}
 	for _, l := range strings.Split(plot, "\n") {
 		lines = append(lines, kit.FitLine(l, v.width))
 	}
@@ -270,4 +285,27 @@ func niceSteps() []float64 {
 		out = append(out, p, 2*p, 2.5*p, 5*p)
 	}
 	return out
+}
+
+// caveatLine is what the source said of the history it gave, marked ⚠
+// (a warning: the history may have gaps) or ℹ; "" when it said nothing.
+func (v *Chart) caveatLine() string {
+	if len(v.caveats) == 0 {
+		return ""
+	}
+	first := v.caveats[0]
+	for _, c := range v.caveats {
+		if !c.Info {
+			first = c
+			break
+		}
+	}
+	text := kit.Sanitize(first.Text)
+	if n := len(v.caveats) - 1; n > 0 {
+		text += fmt.Sprintf(" (+%d more)", n)
+	}
+	if first.Info {
+		return v.c.Theme.Subtle.Render("ℹ " + text)
+	}
+	return v.c.Theme.Warn.Render("⚠ the history may be partial: " + text)
 }

@@ -46,6 +46,11 @@ sources:
 				head := heading(s)
 				return strings.Contains(head, want) && strings.Contains(tableRow(strings.ReplaceAll(s, "\n  ", "\n"), "chat-backend"), "ms")
 			})
+			// The 24 h chart of the service says its history may be partial.
+			con.Keys("enter")
+			con.Until("the chart's warning", 30*time.Second, func(s string) bool {
+				return strings.Contains(s, "⚠ the history may be partial: remote_read:") && strings.Contains(s, "-24h")
+			})
 		})
 	}
 }
