@@ -145,6 +145,7 @@ func (v *ActionRun) header() []string {
 		t.Title.Render(strings.ToUpper(string(a.Kind))+" "+kit.Sanitize(a.Target)) + t.Subtle.Render("  by "+a.Actor.String()),
 		v.status(),
 	}
+	out = append(out, v.aftermath()...)
 	for _, s := range v.plan.Steps {
 		// What runs is read whole: wrapped under its mark, never cut.
 		for i, l := range kit.Wrap(kit.Sanitize(s), max(v.width-4, 20)) {

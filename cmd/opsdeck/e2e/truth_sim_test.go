@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -104,6 +105,31 @@ func TestSimulatedRestoreTakesTimeAndCancels(t *testing.T) {
 		if s := c.Screen(); strings.Contains(s, `"public.audit_events"`) {
 			t.Fatalf("the restore ran to its last table although cancelled:\n%s", s)
 		}
+		c.WaitFor("⚠ chat may be half-restored: check it, or restore again")
+	})
+}
+
+// A rollback cancelled halfway says what it had already changed: the
+// containers it began to replace, not only "cancelled".
+func TestCancelledRollbackListsWhatItChanged(t *testing.T) {
+	o := demoConfig(t, "    timeout: 1s\n    profiles:", "    timeout: 1s\n    action_step: 1500ms\n    profiles:")
+	eachTerminalWith(t, o, func(t *testing.T, c *tuitest.Console) {
+		c.Keys("3")
+		waitHeading(t, c, "FLEET")
+		c.Keys("/")
+		c.Type("chat-backend")
+		c.Keys("enter")
+		c.WaitMatch(regexp.MustCompile(`(?m)^chat-backend\s`))
+		c.Keys("R")
+		c.WaitFor("Choose (version, ↑/↓):")
+		waitPlan(t, c, "ROLLBACK chat-backend")
+		c.Type("chat-backend")
+		c.Keys("enter")
+		c.WaitMatch(regexp.MustCompile(`» docker@prod-1: rollback chat-backend-\w+-1 to v`))
+		c.Keys("ctrl+c")
+		waitEnded(t, c, "ROLLBACK chat-backend", "✖ cancelled after ")
+		c.WaitFor("before it was cancelled it had begun:")
+		c.WaitMatch(regexp.MustCompile(`• docker@prod-1: rollback chat-backend-\w+-1 to v`))
 	})
 }
 
