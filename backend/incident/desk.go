@@ -36,6 +36,9 @@ type DeskConfig struct {
 	Backups backend.BackupAger // newest backup of a database (RPO at stake); may be nil
 	Clock   func() time.Time   // nil: time.Now
 	Poll    time.Duration      // how often Run looks for other processes' changes; 0: 500ms
+	// Reports is where a report named without a directory is written
+	// (<state dir>/reports); "" the working directory.
+	Reports string
 }
 
 // BackupAge is the newest backup of the incident's database as last asked.
@@ -78,6 +81,8 @@ type Board struct {
 type Desk struct {
 	store *Store
 	tree  *drtree.Tree
+	// reports is where reports named without a directory go.
+	reports string
 	ager  backend.BackupAger
 	clock func() time.Time
 	poll  time.Duration
@@ -112,7 +117,7 @@ func OpenDesk(cfg DeskConfig) (*Desk, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Desk{store: store, tree: cfg.Tree, ager: cfg.Backups, clock: cfg.Clock, poll: cfg.Poll,
+	d := &Desk{store: store, tree: cfg.Tree, ager: cfg.Backups, clock: cfg.Clock, poll: cfg.Poll, reports: cfg.Reports,
 		subs: map[chan Board]struct{}{}, wake: make(chan struct{}, 1)}
 	if d.clock == nil {
 		d.clock = time.Now

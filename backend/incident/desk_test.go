@@ -200,7 +200,11 @@ func TestDeskServiceCrash(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.md")
 	facts := ReportFacts{Impact: "API requests failing (100% error rate)", AffectedUsers: "~500 active users",
 		RootCause: "OOM killer terminated process (memory leak)", ActionItems: []string{"Increase memory limit to 1GB", " ", "Add memory monitoring alert"}}
-	must(t, d.WriteReport(ana, facts, report))
+	written, err := d.WriteReport(ana, facts, report)
+	must(t, err)
+	if written != report {
+		t.Fatalf("report written to %q, asked %q", written, report)
+	}
 	md, err := os.ReadFile(report)
 	if err != nil {
 		t.Fatal(err)
@@ -215,7 +219,7 @@ func TestDeskServiceCrash(t *testing.T) {
 	}
 	// An existing report is kept; the new facts are stored all the same.
 	facts.RootCause = "changed"
-	if err := d.WriteReport(ana, facts, report); !errors.Is(err, ErrExists) {
+	if _, err := d.WriteReport(ana, facts, report); !errors.Is(err, ErrExists) {
 		t.Fatalf("report overwritten: %v", err)
 	}
 	if again, _ := os.ReadFile(report); string(again) != string(md) {
@@ -418,5 +422,29 @@ func TestDeskSecurityBreachIsHandedOver(t *testing.T) {
 	}
 	if strings.Contains(md, "RESOLVED") || strings.Contains(md, "**Resolved:**") {
 		t.Errorf("report says resolved:\n%s", md)
+	}
+}
+
+// A report named without a directory goes under the desk's reports
+// directory, made when first needed; the path it returns is absolute.
+func TestReportNamedAloneGoesUnderReports(t *testing.T) {
+	dir := t.TempDir()
+	reports := filepath.Join(dir, "state", "reports")
+	d, err := OpenDesk(DeskConfig{Dir: filepath.Join(dir, "incidents"), Reports: reports, Tree: drtree.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Start(ana); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.WriteReport(ana, ReportFacts{RootCause: "x"}, "incident-1.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(reports, "incident-1.md"); got != want || !filepath.IsAbs(got) {
+		t.Fatalf("written to %q, want %q", got, want)
+	}
+	if _, err := os.Stat(got); err != nil {
+		t.Fatal(err)
 	}
 }

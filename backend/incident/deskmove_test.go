@@ -51,7 +51,10 @@ func TestDeskRefusesViewers(t *testing.T) {
 		"by hand":       func() error { return d.ActionByHand(vic, "sc_restart", true) },
 		"undo":          func() error { return d.Undo(vic) },
 		"post-incident": func() error { return d.TickPostIncident(vic, 0) },
-		"report":        func() error { return d.WriteReport(vic, ReportFacts{RootCause: "x"}, report) },
+		"report": func() error {
+			_, err := d.WriteReport(vic, ReportFacts{RootCause: "x"}, report)
+			return err
+		},
 	}
 	check := func(when string) {
 		t.Helper()

@@ -3,6 +3,8 @@ package incident
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -158,23 +160,41 @@ type ReportFacts struct {
 // WriteReport stores the facts on the incident shown, then writes its
 // markdown report to path (0600). An existing file is never overwritten:
 // the facts are kept and the error matches ErrExists.
-func (d *Desk) WriteReport(actor backend.Actor, f ReportFacts, path string) error {
+func (d *Desk) WriteReport(actor backend.Actor, f ReportFacts, path string) (string, error) {
 	if err := can(actor); err != nil {
-		return err
+		return "", err
 	}
 	if strings.TrimSpace(path) == "" {
-		return errors.New("incident: the report needs a file name")
+		return "", errors.New("incident: the report needs a file name")
+	}
+	path, err := d.reportPath(path)
+	if err != nil {
+		return "", err
 	}
 	var inc *Incident
-	err := d.change(d.shownID(), func(i *Incident) error {
+	err = d.change(d.shownID(), func(i *Incident) error {
 		i.Impact, i.AffectedUsers, i.RootCause, i.ActionItems = f.Impact, f.AffectedUsers, f.RootCause, trimmed(f.ActionItems)
 		inc = clone(i)
 		return nil
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
-	return WriteReport(path, inc, d.now(), false)
+	return path, WriteReport(path, inc, d.now(), false)
+}
+
+// reportPath is where a report named path is written, absolute: a bare
+// file name goes under the desk's reports directory (made if need be), a
+// path with a directory is taken as given, from the working directory.
+func (d *Desk) reportPath(path string) (string, error) {
+	path = filepath.Clean(path)
+	if d.reports != "" && filepath.Base(path) == path {
+		if err := os.MkdirAll(d.reports, 0o700); err != nil {
+			return "", fmt.Errorf("incident: reports directory: %w", err)
+		}
+		path = filepath.Join(d.reports, path)
+	}
+	return filepath.Abs(path)
 }
 
 // shownID is the incident on the board, open or just resolved.

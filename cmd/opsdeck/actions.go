@@ -85,7 +85,7 @@ func (a *app) enableActions(getenv func(string) string) error {
 	// One desk for every console of this process (every serve session);
 	// other processes on the same state directory share it through the
 	// files, which it watches.
-	desk, err := incident.OpenDesk(incident.DeskConfig{Dir: incidentsDir(dir), Tree: tree, Backups: backups, Clock: a.ui.Clock})
+	desk, err := incident.OpenDesk(incident.DeskConfig{Dir: incidentsDir(dir), Reports: reportsDir(dir), Tree: tree, Backups: backups, Clock: a.ui.Clock})
 	if err != nil {
 		return err
 	}

@@ -48,3 +48,6 @@ func auditLogPath(cfg *config.Config, dir string) string {
 
 // incidentsDir is where the incident desk keeps its files.
 func incidentsDir(stateDir string) string { return filepath.Join(stateDir, "incidents") }
+
+// reportsDir is where incident reports named without a directory go.
+func reportsDir(stateDir string) string { return filepath.Join(stateDir, "reports") }

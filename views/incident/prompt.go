@@ -133,9 +133,10 @@ func (w *Wizard) writeReport(path string) tea.Cmd {
 	}
 	facts := w.report
 	return w.do(func(d *incident.Desk, a backend.Actor) (string, error) {
-		if err := d.WriteReport(a, facts, path); err != nil {
+		abs, err := d.WriteReport(a, facts, path)
+		if err != nil {
 			return "", err
 		}
-		return "report written to " + path, nil
+		return "report written to " + abs, nil
 	})
 }

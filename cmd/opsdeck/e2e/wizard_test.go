@@ -17,11 +17,11 @@ var reportPathRE = regexp.MustCompile(`› (incident-\d{8}-\d{4}-[0-9a-f]+\.md)`
 
 // writeReport writes the resolved incident's report as a person does: w,
 // the four facts asked in turn, then the file (path, or the proposed
-// name if path is empty) relative to the console's working directory.
+// name if path is empty): a bare name under the state directory's
+// reports/, a path with a directory from the console's working directory.
 // It returns the report's text.
 func writeReport(t *testing.T, c *tuitest.Console, path string) string {
 	t.Helper()
-	_, h := c.Size()
 	c.Keys("w")
 	for _, p := range []struct{ prompt, answer string }{
 		{"impact (e.g. API requests failing, 100% error rate):", "chat API failing"},
@@ -44,10 +44,20 @@ func writeReport(t *testing.T, c *tuitest.Console, path string) string {
 		c.WaitFor("› " + path)
 	}
 	c.Keys("enter")
-	waitNotice(t, c, h, "report written to "+path)
-	data, err := os.ReadFile(filepath.Join(c.Dir(), path))
+	// A bare name goes under the state directory's reports/, and the
+	// notice says where, absolutely (wrapped if it must be, never cut).
+	abs := path
+	if filepath.Base(path) == path {
+		abs = filepath.Join(c.StateHome(), "opsdeck", "reports", path)
+	} else if !filepath.IsAbs(path) {
+		abs = filepath.Join(c.Dir(), path)
+	}
+	c.Until("the notice naming "+abs, tuitest.ConsoleWait, func(s string) bool {
+		return strings.Contains(strings.ReplaceAll(s, "\n", ""), "report written to "+abs)
+	})
+	data, err := os.ReadFile(abs)
 	if err != nil {
-		t.Fatalf("the report %s is not in the working directory: %v", path, err)
+		t.Fatalf("the report %s is not where the notice says: %v", abs, err)
 	}
 	text := string(data)
 	for _, want := range []string{"**Impact:** chat API failing", "**Affected Users:** ~300 users",
