@@ -83,9 +83,9 @@ type Desk struct {
 	tree  *drtree.Tree
 	// reports is where reports named without a directory go.
 	reports string
-	ager  backend.BackupAger
-	clock func() time.Time
-	poll  time.Duration
+	ager    backend.BackupAger
+	clock   func() time.Time
+	poll    time.Duration
 
 	// refreshMu orders reading the store with publishing, so a board read
 	// earlier is never published after a newer one.
