@@ -47,7 +47,7 @@ func dashboard() []overview.Panel {
 // commands are the screens opened by name (a key, the palette, another
 // screen).
 func commands() []kit.Command {
-	return []kit.Command{checks.Command(), alerts.SilencesCommand(), alerts.RulesCommand(), contacts.Command(), logs.Command()}
+	return []kit.Command{checks.Command(), alerts.SilencesCommand(), alerts.RulesCommand(), contacts.Command(), logs.Command(), services.ServiceCommand()}
 }
 
 // paletteCommands lists what the palette can run: every tab, every screen

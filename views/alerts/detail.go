@@ -29,12 +29,26 @@ func (v *AlertDetail) ID() kit.ID       { return v.id }
 func (v *AlertDetail) Title() string    { return kit.Sanitize(v.alert.Name) }
 func (v *AlertDetail) SetSize(w, h int) { v.width, v.height = w, h }
 func (v *AlertDetail) ShortHelp() []key.Binding {
-	return append(kit.Enabled(v.c.Keys.Silence), v.c.Keys.Back)
+	out := kit.Enabled(v.c.Keys.Silence)
+	if v.alert.Service != "" {
+		out = append(out, key.NewBinding(key.WithKeys(v.c.Keys.Open.Keys()...), key.WithHelp(v.c.Keys.Open.Help().Key, "go to "+kit.Sanitize(v.alert.Service))))
+	}
+	return append(out, v.c.Keys.Back)
 }
 
 func (v *AlertDetail) Update(msg tea.Msg) tea.Cmd {
-	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, v.c.Keys.Silence) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	switch {
+	case !ok:
+		return nil
+	case key.Matches(kp, v.c.Keys.Silence):
 		return silenceCmd(v.alert)
+	case key.Matches(kp, v.c.Keys.Open):
+		if v.alert.Service == "" {
+			return kit.Notify(kit.LevelWarn, "this alert names no service")
+		}
+		// Its service's project, the service selected.
+		return kit.Open("goto", v.alert.Service)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,23 @@ type Project struct {
 	snap          backend.Snapshot
 	tbl           *table.Model
 	width, height int
+	// want is the service to select once the snapshot names its project
+	// (ServiceCommand); "" once selected.
+	want string
+}
+
+// ServiceCommand opens the project of a service with the service
+// selected (":goto chat-backend", and enter on an alert's detail).
+func ServiceCommand() kit.Command {
+	return kit.Command{Name: "goto", Help: "go to a service: its project, the service selected (:goto NAME)",
+		Open: func(c kit.Common, arg string) (kit.Screen, error) {
+			if arg == "" {
+				return nil, errors.New(":goto needs a service name, e.g. :goto chat-backend")
+			}
+			v := NewProject(c, "")
+			v.want = arg
+			return v, nil
+		}}
 }
 
 // NewProject returns the detail view of a project.
@@ -76,6 +94,11 @@ func (v *Project) services() []backend.Service {
 
 func (v *Project) SetSnapshot(s backend.Snapshot) {
 	v.snap = s
+	if v.want != "" && v.project == "" {
+		if svc, ok := s.Service(v.want); ok {
+			v.project = svc.Project
+		}
+	}
 	t := v.c.Theme
 	now := v.c.Clock(s)
 	var rows []table.Row
@@ -105,6 +128,9 @@ func (v *Project) SetSnapshot(s backend.Snapshot) {
 		}
 	}
 	v.tbl.SetRows(rows)
+	if v.want != "" && v.tbl.Select(v.want+"/") {
+		v.want = ""
+	}
 }
 
 func healthStatus(h backend.Health) backend.Status {
@@ -149,6 +175,13 @@ func (v *Project) View() string {
 		return ""
 	}
 	t := v.c.Theme
+	if v.project == "" {
+		msg := "no service named " + kit.Sanitize(v.want) + " in the fleet"
+		if v.snap.At.IsZero() {
+			msg = "waiting for the fleet…"
+		}
+		return kit.FitLine(t.Warn.Render(msg), v.width)
+	}
 	svcs := v.services()
 	n := 0
 	for _, s := range svcs {

@@ -128,6 +128,19 @@ func (m *Model) SetSort(i int, desc bool) {
 	m.rebuild()
 }
 
+// Select moves the selection to the first row whose key starts with
+// prefix, when one is shown; it reports whether one was.
+func (m *Model) Select(prefix string) bool {
+	for i, r := range m.view {
+		if strings.HasPrefix(r.Key, prefix) {
+			m.cursor, m.selectedKey = i, r.Key
+			m.clamp()
+			return true
+		}
+	}
+	return false
+}
+
 // Selected returns the selected row.
 func (m *Model) Selected() (Row, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.view) {

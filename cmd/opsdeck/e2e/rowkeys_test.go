@@ -39,3 +39,29 @@ func TestRowKeysActOnTheRowsService(t *testing.T) {
 		noAudit(t, c)
 	})
 }
+
+// enter on an alert's detail goes to its service: the service's project
+// with the service selected, from which its keys act on it.
+func TestAlertDetailGoesToItsService(t *testing.T) {
+	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
+		c.Keys("5")
+		waitHeading(t, c, "ACTIVE ALERTS")
+		c.Keys("enter") // the first alert: High Memory Usage on picture-backend
+		c.WaitFor("LABELS")
+		c.WaitFor("picture-backend")
+		c.Keys("enter")
+		waitHeading(t, c, "PICTURE")
+		c.Keys("l") // the selected row is picture-backend's: its logs
+		waitHeading(t, c, "LOGS picture-backend")
+		c.Keys("esc")
+		waitHeading(t, c, "PICTURE")
+		// :goto selects a service that is not the project's first row.
+		c.Keys(":")
+		c.Type("goto picture-web")
+		c.WaitFor(":goto picture-web")
+		c.Keys("enter")
+		waitHeading(t, c, "PICTURE")
+		c.Keys("l")
+		waitHeading(t, c, "LOGS picture-web")
+	})
+}
