@@ -104,14 +104,19 @@ func (x *Actions) Plan(_ context.Context, a backend.Action) (backend.Plan, error
 			}
 			to = " to " + to
 		}
+		var all []backend.Container
 		for _, t := range targets(a) {
 			cs, ok := x.containers(t)
 			if !ok {
 				return p, fmt.Errorf("%s: no such service in the fleet", t)
 			}
+			all = append(all, cs...)
 			for _, c := range cs {
 				p.Steps = append(p.Steps, fmt.Sprintf("docker@%s: %s %s%s%s", c.Host, a.Kind, c.Name, to, sim))
 			}
+		}
+		if err := nothingToDo(a, all); err != nil {
+			return p, err
 		}
 		p.Destructive = a.Kind != backend.ActKindStart
 	case backend.ActKindRestore:
@@ -250,4 +255,21 @@ func (x *Actions) restore(p backend.Plan, say func(string), wait func() error) e
 // active first.
 func (x *Actions) Silences(context.Context) ([]backend.Silence, error) {
 	return x.Fleet.listSilences(x.Fleet.now()), nil
+}
+
+// nothingToDo refuses a start of what runs and a stop of what is stopped
+// (every container), as the real executor does.
+func nothingToDo(a backend.Action, cs []backend.Container) error {
+	if len(cs) == 0 || (a.Kind != backend.ActKindStart && a.Kind != backend.ActKindStop) {
+		return nil
+	}
+	for _, c := range cs {
+		if (c.State == backend.StateRunning) != (a.Kind == backend.ActKindStart) {
+			return nil
+		}
+	}
+	if a.Kind == backend.ActKindStart {
+		return fmt.Errorf("%s runs already (every container): nothing to start", a.Target)
+	}
+	return fmt.Errorf("%s is stopped already (every container): nothing to stop", a.Target)
 }

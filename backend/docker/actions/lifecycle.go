@@ -28,6 +28,9 @@ func (x *Executor) planLifecycle(ctx context.Context, a backend.Action) (plan, e
 		return plan{}, err
 	}
 	p := plan{targets: ts, notes: notes, confirm: a.Target}
+	if err := nothingToDo(a, len(ts), func(i int) bool { return ts[i].c.Running }); err != nil {
+		return plan{}, err
+	}
 	for _, t := range ts {
 		var step string
 		switch a.Kind {
@@ -140,4 +143,23 @@ func (x *Executor) halt(ctx context.Context, p plan, i int, err error) error {
 		return fmt.Errorf("%w; %d more container(s) not touched", err, rest)
 	}
 	return err
+}
+
+// nothingToDo refuses a start of a service whose every container runs,
+// and a stop of one whose every container is stopped, with the reason: a
+// key that cannot apply says why instead of asking to confirm nothing.
+// n is the number of containers, running(i) whether the i-th runs.
+func nothingToDo(a backend.Action, n int, running func(int) bool) error {
+	if n == 0 || (a.Kind != backend.ActKindStart && a.Kind != backend.ActKindStop) {
+		return nil
+	}
+	for i := range n {
+		if running(i) != (a.Kind == backend.ActKindStart) {
+			return nil
+		}
+	}
+	if a.Kind == backend.ActKindStart {
+		return fmt.Errorf("%s runs already (every container): nothing to start", a.Target)
+	}
+	return fmt.Errorf("%s is stopped already (every container): nothing to stop", a.Target)
 }

@@ -20,7 +20,7 @@ type serviceAction struct {
 }
 
 var serviceActions = []serviceAction{
-	{"r", "restart", true, ""}, {"R", "rollback", true, " to v"}, {"s", "stop", true, ""}, {"S", "start", false, ""},
+	{"r", "restart", true, ""}, {"R", "rollback", true, " to v"}, {"s", "stop", true, ""},
 }
 
 // confirmAndCancel presses each service action's key on the selected row
@@ -45,11 +45,20 @@ func confirmAndCancel(t *testing.T, c *tuitest.Console, under string) {
 		waitCancelled(t, c, h, a.kind+" chat-backend")
 		waitHeading(t, c, under)
 	}
+	// S on a service that runs says why it does nothing, with no dialog
+	// (start's dialog: TestSimulatedStopAndStartChangeTheFleet).
+	c.Keys("S")
+	c.Until("start refused: it runs already", tuitest.ConsoleWait, func(s string) bool {
+		if strings.Contains(s, "This will:") {
+			t.Fatalf("S on a running service asks to confirm:\n%s", s)
+		}
+		return strings.Contains(strings.ReplaceAll(s, "\n", ""), "chat-backend runs already (every container): nothing to start")
+	})
 	noAudit(t, c)
 }
 
-// restart, rollback, stop and start on a Fleet row show their plans and
-// cancel with esc, doing nothing.
+// restart, rollback and stop on a Fleet row show their plans and cancel
+// with esc, doing nothing; start on it says it runs already.
 func TestFleetRowActionsConfirmAndCancel(t *testing.T) {
 	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
 		c.Keys("3")
