@@ -111,7 +111,7 @@ func TestPlanErrorsAgainstEngine(t *testing.T) {
 	b.run("api", "api-1", imageV2)
 	x, _ := New([]*docker.Engine{b.eng}, Options{})
 	svc := b.service("api")
-	b.plan(x, act(backend.ActKindStart, svc, nil), hasSteps(1)) // inventory caught up
+	b.plan(x, act(backend.ActKindRestart, svc, nil), hasSteps(1)) // inventory caught up (a plan only: nothing runs)
 
 	for _, c := range []struct {
 		a    backend.Action
@@ -158,7 +158,7 @@ func TestRollbackToPreviousVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc, name := b.service("api"), b.Project+"-api-1"
-	b.plan(x, act(backend.ActKindStart, svc, nil), hasSteps(1))
+	b.plan(x, act(backend.ActKindRestart, svc, nil), hasSteps(1)) // inventory caught up (a plan only)
 	b.observe(x, time.Now())
 
 	// "Deploy" v1.1.0 with an explicit image, then let the history see it.
@@ -173,7 +173,7 @@ func TestRollbackToPreviousVersion(t *testing.T) {
 	if b.exists(old) {
 		t.Error("old container not removed after a successful re-create")
 	}
-	b.plan(x, act(backend.ActKindStart, svc, nil), func(backend.Plan) bool {
+	b.plan(x, act(backend.ActKindRestart, svc, nil), func(backend.Plan) bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		part, err := b.eng.Fetch(ctx)
