@@ -56,7 +56,9 @@ func replaceNotice(t *testing.T, c *tuitest.Console, h int) {
 // the export prompt with esc (writing nothing); the screen under each is
 // still there.
 func TestOverlaysOpenAndClose(t *testing.T) {
-	eachTerminal(t, func(t *testing.T, c *tuitest.Console) {
+	// chat-web is down, so S has something to start: a dialog answered y.
+	o := demoConfig(t, "chat-web:               {rps: 110,", "chat-web:               {down: true, rps: 110,")
+	eachTerminalWith(t, o, func(t *testing.T, c *tuitest.Console) {
 		_, h := c.Size()
 		c.Keys("3")
 		waitHeading(t, c, "FLEET")
@@ -73,14 +75,15 @@ func TestOverlaysOpenAndClose(t *testing.T) {
 		c.WaitGone(":view or command")
 		waitNotice(t, c, h, "q quit")
 
-		c.Keys("down") // chat-backend
+		c.Keys("down", "down") // chat-web
+		waitRow(t, c, "chat-web", "DOWN")
 		for _, closer := range []string{"esc", "n", "q"} {
 			replaceNotice(t, c, h)
 			c.Keys("S") // start: confirmed with y, so n and q answer it
-			waitPlan(t, c, "START chat-backend", "docker@prod-1: start chat-backend-blue-1 (simulated)")
+			waitPlan(t, c, "START chat-web", "docker@prod-1: start chat-web-1 (simulated)")
 			c.WaitFor("Proceed? y confirm · n/esc cancel")
 			c.Keys(closer)
-			waitCancelled(t, c, h, "start chat-backend")
+			waitCancelled(t, c, h, "start chat-web")
 			waitHeading(t, c, "FLEET")
 		}
 
