@@ -277,8 +277,11 @@ func (m *Model) rebuild() {
 	}
 	if c := m.sortCol; c >= 0 && c < len(m.cols) {
 		slices.SortStableFunc(m.view, func(a, b Row) int {
-			o := compareCells(cellAt(a, c), cellAt(b, c))
-			if m.sortDesc {
+			ca, cb := cellAt(a, c), cellAt(b, c)
+			o := compareCells(ca, cb)
+			// A missing figure goes last either way: "the hogs first"
+			// must not put the services it knows nothing of first.
+			if m.sortDesc && ca.IsNum == cb.IsNum {
 				return -o
 			}
 			return o

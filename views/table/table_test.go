@@ -223,3 +223,29 @@ func TestSelectedRowKeepsCellColours(t *testing.T) {
 		t.Fatalf("selected row is %d cells, want 20", w)
 	}
 }
+
+// Sorted either way, rows whose figure is missing come after the others:
+// a descending sort of CPU shows the hogs first, not the unknowns.
+func TestMissingFiguresSortLastBothWays(t *testing.T) {
+	m := New([]Column{{Title: "NAME", Width: 6}, {Title: "CPU", Width: 6}}, keymap.Default(), Styles{})
+	m.SetRows([]Row{
+		{Key: "a", Cells: []Cell{{Text: "a"}, {Text: "–"}}},
+		{Key: "b", Cells: []Cell{{Text: "b"}, {Text: "10", Num: 10, IsNum: true}}},
+		{Key: "c", Cells: []Cell{{Text: "c"}, {Text: "90", Num: 90, IsNum: true}}},
+	})
+	order := func() string {
+		var keys []string
+		for _, r := range m.view {
+			keys = append(keys, r.Key)
+		}
+		return strings.Join(keys, "")
+	}
+	m.SetSort(1, true)
+	if got := order(); got != "cba" {
+		t.Errorf("descending: %s, want cba", got)
+	}
+	m.SetSort(1, false)
+	if got := order(); got != "bca" {
+		t.Errorf("ascending: %s, want bca", got)
+	}
+}
