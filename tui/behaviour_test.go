@@ -267,8 +267,8 @@ func TestChartOfMarkedServices(t *testing.T) {
 	c.Keys("4")
 	c.WaitFor("RESPONSE TIME (p95)")
 	c.Keys("j", "space", "j", "space", "enter")
-	got := c.WaitScreen("the chart's data", func(s string) bool { return strings.Contains(s, "■ Target (500ms)") })
-	for _, want := range []string{"RESPONSE TIME (p95 Latency)", "[Last 24 hours] chat-backend, chat-web", "■ chat-backend", "■ Target (500ms)", "-24h", "0h"} {
+	got := c.WaitScreen("the chart's data", func(s string) bool { return strings.Contains(s, "■ T Target (500ms)") })
+	for _, want := range []string{"RESPONSE TIME (p95 Latency)", "[Last 24 hours] chat-backend, chat-web", "■ a chat-backend", "■ T Target (500ms)", "-24h", "0h"} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("chart lacks %q:\n%s", want, got)
 		}

@@ -19,7 +19,7 @@ func TestDashboard(t *testing.T) {
 			c := startConsole(t, snap, sz.w, sz.h, false)
 			c.WaitFor("SYSTEM HEALTH OVERVIEW")
 			if sz.w >= 160 {
-				c.WaitFor("■ Target (500ms)") // the chart's history has come
+				c.WaitFor("■ T Target (500ms)") // the chart's history has come
 			}
 			screen := c.WaitDrawn()
 			requireFits(t, "dashboard", c.FrameAt(sz.w, sz.h), sz.w, sz.h)

@@ -48,7 +48,7 @@ var screens = []screen{
 	{"checks", []step{keys("✖ 2/3 passed", "c")}},
 	{"logs", []step{keys("FLEET ·", "3"), keys("INFO GET /api/items 200 21ms", "j", "l")}},
 	// The fake history has chat-backend only, which hostile names are not.
-	{"chart", []step{keys("RESPONSE TIME (p95)", "4"), {keys: []string{"j", "enter"}, want: "■ chat-backend", hostile: "no p95 data for"}}},
+	{"chart", []step{keys("RESPONSE TIME (p95)", "4"), {keys: []string{"j", "enter"}, want: "■ a chat-backend", hostile: "no p95 data for"}}},
 	{"help", []step{keys("KEY BINDINGS", "?")}},
 	{"palette", []step{{keys: []string{":"}, text: "ser", want: ":ser"}}},
 	{"filter", []step{keys("SERVICE STATUS (by Project)", "2"), {keys: []string{"/"}, text: "pic", want: "/pic"}}},

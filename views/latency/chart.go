@@ -172,7 +172,7 @@ func (v *Chart) View() string {
 		}
 		n = max(n, len(pts))
 		data = append(data, pts)
-		legends = append(legends, kit.Sanitize(name)) // asciigraph prints legends as they are
+		legends = append(legends, seriesMark(len(data)-1)+" "+kit.Sanitize(name))
 		colors = append(colors, chartColors[i%len(chartColors)])
 	}
 	if len(data) == 0 {
@@ -187,7 +187,7 @@ func (v *Chart) View() string {
 		target[i] = v.target
 	}
 	data = append(data, target)
-	legends = append(legends, fmt.Sprintf("Target (%.0fms)", v.target))
+	legends = append(legends, fmt.Sprintf("T Target (%.0fms)", v.target))
 	colors = append(colors, asciigraph.Red)
 	// The legend is drawn here, not by asciigraph, so that it wraps
 	// instead of losing its last entries (the target) to a narrow panel.
@@ -211,7 +211,27 @@ func (v *Chart) View() string {
 	if note != "" {
 		lines = append(lines, kit.FitLine(note, v.width))
 	}
-	for _, l := range strings.Split(plot, "\n") {
+	// Each line ends with its letter (the target's T) where its last
+	// point is, so the lines are told apart without their colours.
+	rows := strings.Split(plot, "\n")
+	marks := map[int][]string{}
+	for k, s := range data {
+		for j := len(s) - 1; j >= 0; j-- {
+			if !math.IsNaN(s[j]) {
+				r := plotH - int(math.Round((s[j]-lo)*float64(plotH)/(hi-lo)))
+				mark := "T"
+				if k < len(data)-1 {
+					mark = seriesMark(k)
+				}
+				marks[r] = append(marks[r], colors[k].String()+mark+asciigraph.Default.String())
+				break
+			}
+		}
+	}
+	for i, l := range rows {
+		if m, ok := marks[i]; ok && i <= plotH {
+			l += " " + strings.Join(m, "")
+		}
 		lines = append(lines, kit.FitLine(l, v.width))
 	}
 	lines = append(lines, "")
@@ -309,3 +329,6 @@ func (v *Chart) caveatLine() string {
 	}
 	return v.c.Theme.Warn.Render("⚠ the history may be partial: " + text)
 }
+
+// seriesMark is the letter of the k-th service's line: a, b, c, …
+func seriesMark(k int) string { return string(rune('a' + k%26)) }

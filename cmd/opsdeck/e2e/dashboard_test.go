@@ -38,7 +38,7 @@ func TestDashboardOnTheBinary(t *testing.T) {
 							return false
 						}
 					}
-					return strings.Contains(s, "■ Target (500ms)") && strings.Contains(s, "-24h")
+					return strings.Contains(s, "■ T Target (500ms)") && strings.Contains(s, "-24h")
 				})
 				c.WaitFor("▌ SERVICE STATUS (by Project)")
 				c.Keys("tab")
