@@ -15,8 +15,8 @@ import (
 func TestAliasesAndInclude(t *testing.T) {
 	dir := t.TempDir() // Include takes an absolute path as it is
 	for name, body := range map[string]string{
-		"a.conf": "Host inc-a\n  HostName 10.0.0.7\n  User incuser\n  ProxyJump bastion\n",
-		"b.conf": "Include " + filepath.Join(dir, "nested", "*.conf") + "\nHost inc-b *.b\n  Port 2200\n",
+		"a.conf":        "Host inc-a\n  HostName 10.0.0.7\n  User incuser\n  ProxyJump bastion\n",
+		"b.conf":        "Include " + filepath.Join(dir, "nested", "*.conf") + "\nHost inc-b *.b\n  Port 2200\n",
 		"nested/n.conf": "Host inc-nested\n  HostName nested.example.com\n",
 		"cond.conf":     "Host inc-cond\n  HostName cond.example.com\n",
 	} {
