@@ -2,11 +2,13 @@
 // what it found on this machine: the Docker engine (found as a start
 // without a config finds it), its compose projects and services with their
 // health URLs where they can be told, the Prometheus and Alertmanager that
-// answered, and on request the hosts of ~/.ssh/config. Every choice that
+// answered, and on request the aliases of ~/.ssh/config as comments (an
+// alias is a host without any sources.ssh). Every choice that
 // is a guess says so in a comment above it. A start without a config uses
 // the same text, without the projects, so both pick the same engine.
 //
-// It only writes text: finding things is the caller's (and HealthURLs'),
+// It only writes text: finding things is the caller's (and HealthURLs' and
+// SSHHosts', which resolves through backend/sshconfig),
 // checking the text is backend/config's.
 package initconfig
 

@@ -116,7 +116,7 @@ func TestYAMLLoads(t *testing.T) {
 		},
 		Prometheus:   HTTPSource{URL: "http://127.0.0.1:9090", Note: "answered http://127.0.0.1:9090/-/ready"},
 		Alertmanager: HTTPSource{Note: "none answered at http://127.0.0.1:9093"},
-		At: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC),
+		At:           time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC),
 	}
 	text := YAML(f)
 	cfg, err := config.Parse("/home/ana/.config/opsdeck/config.yaml", []byte(text))

@@ -2,8 +2,9 @@
 // user's ~/.ssh/config (read with github.com/kevinburke/ssh_config), into
 // the backend/ssh Hosts opsdeck connects to: Host aliases, HostName, User,
 // Port, IdentityFile, CertificateFile, IdentitiesOnly, ProxyJump chains
-// and UserKnownHostsFile. Hosts of opsdeck's own config (sources.ssh.hosts)
-// win where they say something.
+// and UserKnownHostsFile, in the file and the files it Includes; and the
+// aliases it defines (Aliases), which opsdeck init lists. Hosts of
+// opsdeck's own config (sources.ssh.hosts) win where they say something.
 //
 // Host keys stay strict whatever the file says: StrictHostKeyChecking no
 // or accept-new is not honoured, only quoted in the refusal of an unknown
