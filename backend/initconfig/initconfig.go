@@ -2,11 +2,13 @@
 // what it found on this machine: the Docker engine (found as a start
 // without a config finds it), its compose projects and services with their
 // health URLs where they can be told, the Prometheus and Alertmanager that
-// answered, and on request the hosts of ~/.ssh/config. Every choice that
+// answered, and on request the aliases of ~/.ssh/config as comments (an
+// alias is a host without any sources.ssh). Every choice that
 // is a guess says so in a comment above it. A start without a config uses
 // the same text, without the projects, so both pick the same engine.
 //
-// It only writes text: finding things is the caller's (and HealthURLs'),
+// It only writes text: finding things is the caller's (and HealthURLs' and
+// SSHHosts', which resolves through backend/sshconfig),
 // checking the text is backend/config's.
 package initconfig
 
@@ -46,15 +48,6 @@ type HTTPSource struct {
 	// and of how many services; "" leaves the default.
 	ServiceLabel        string
 	Matched, OfServices int
-}
-
-// SSH is what --ssh-hosts read.
-type SSH struct {
-	File       string // the ssh config read
-	KnownHosts string // written as sources.ssh.known_hosts
-	Hosts      []SSHHost
-	Skipped    []string // lines of the file that were not read, and why
-	Err        error    // the file could not be read
 }
 
 // nameRE is a name the config takes (backend/config's rule).
@@ -218,46 +211,5 @@ func (w *writer) projects(f Found) {
 	if !wrote {
 		w.line("# projects: no compose container was found on the engine; without projects, the")
 		w.line("# engine's compose projects are the projects, as they come and go.")
-	}
-}
-
-func (w *writer) ssh(s SSH) {
-	if s.Err != nil {
-		w.line("  # SSH hosts: %s could not be read: %v", s.File, s.Err)
-		return
-	}
-	names := map[string]bool{}
-	for _, h := range s.Hosts {
-		names[h.Name] = true
-	}
-	w.line("  # SSH hosts of %s (opsdeck init --ssh-hosts): each Host alias with its HostName,", s.File)
-	w.line("  # User, Port and ProxyJump, a minimal reading (patterns, Match and Include are not read).")
-	for _, sk := range s.Skipped {
-		w.line("  # not read: %s", sk)
-	}
-	w.line("  ssh:")
-	w.line("    known_hosts: %q", s.KnownHosts)
-	if len(s.Hosts) == 0 {
-		w.line("    # hosts: none found")
-		return
-	}
-	w.line("    hosts:")
-	for _, h := range s.Hosts {
-		if !nameRE.MatchString(h.Name) {
-			w.line("      # Host %q: not a name opsdeck takes; add it yourself", h.Name)
-			continue
-		}
-		entry := fmt.Sprintf("name: %q, addr: %q", h.Name, h.Addr())
-		if h.User != "" {
-			entry += fmt.Sprintf(", user: %q", h.User)
-		}
-		switch {
-		case h.Jump == "" || strings.EqualFold(h.Jump, "none"):
-		case names[h.Jump] && nameRE.MatchString(h.Jump) && h.Jump != h.Name:
-			entry += fmt.Sprintf(", jump: %q", h.Jump)
-		default:
-			w.line("      # ProxyJump %s of %s is not one host of the file: give jump yourself", h.Jump, h.Name)
-		}
-		w.line("      - {%s}", entry)
 	}
 }

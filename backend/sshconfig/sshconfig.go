@@ -2,8 +2,9 @@
 // user's ~/.ssh/config (read with github.com/kevinburke/ssh_config), into
 // the backend/ssh Hosts opsdeck connects to: Host aliases, HostName, User,
 // Port, IdentityFile, CertificateFile, IdentitiesOnly, ProxyJump chains
-// and UserKnownHostsFile. Hosts of opsdeck's own config (sources.ssh.hosts)
-// win where they say something.
+// and UserKnownHostsFile, in the file and the files it Includes; and the
+// aliases it defines (Aliases), which opsdeck init lists. Hosts of
+// opsdeck's own config (sources.ssh.hosts) win where they say something.
 //
 // Host keys stay strict whatever the file says: StrictHostKeyChecking no
 // or accept-new is not honoured, only quoted in the refusal of an unknown
@@ -29,6 +30,8 @@ type File struct {
 	Path    string // as given, for messages
 	display string // Path with the home directory written ~
 	cfg     *ssh_config.Config
+	// included are the files each Include names, decoded (see includes).
+	included map[*ssh_config.Include][]*ssh_config.Config
 }
 
 // Load reads and parses the ssh_config file at path. A missing file is no
@@ -46,7 +49,9 @@ func Load(path, home string, required bool) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ssh config %s: %w", path, err)
 	}
-	return &File{Path: path, display: tilde(path, home), cfg: cfg}, nil
+	file := &File{Path: path, display: tilde(path, home), cfg: cfg, included: map[*ssh_config.Include][]*ssh_config.Config{}}
+	includes(cfg, file.included, 1)
+	return file, nil
 }
 
 // tilde writes a path under home as ~/…, as people know their files.
@@ -60,17 +65,18 @@ func tilde(path, home string) string {
 }
 
 // names says whether a Host (or Match) line other than a catch-all "*"
-// matches name: whether the file knows name as an alias.
+// matches name, in the file or a file it includes where the Include
+// applies to name: whether the file knows name as an alias.
 func (f *File) names(name string) bool {
 	if f == nil {
 		return false
 	}
-	for _, h := range f.cfg.Hosts {
-		if h.Matches(name) && !catchAll(h) {
-			return true
-		}
-	}
-	return false
+	found := false
+	f.walk(func(h *ssh_config.Host) bool {
+		found = h.Matches(name) && !catchAll(h)
+		return !found
+	}, func(h *ssh_config.Host) bool { return h.Matches(name) })
+	return found
 }
 
 func catchAll(h *ssh_config.Host) bool {

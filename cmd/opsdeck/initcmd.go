@@ -45,7 +45,9 @@ opsdeck.component), a health URL for each service where one can be told (the
 URL of its health check, else a common path that answers on a port it
 publishes, said to be a guess), Prometheus and Alertmanager on
 127.0.0.1:9090 and :9093 when they answer (or the URLs given), and with
---ssh-hosts the Host aliases of ~/.ssh/config. Every choice is commented.
+--ssh-hosts the Host aliases of ~/.ssh/config as opsdeck resolves them (as
+comments: an alias is already usable as host: ALIAS or ssh://ALIAS, with no
+sources.ssh). Every choice is commented.
 
 The file is checked as opsdeck loads it before it is written, and an existing
 file is never replaced without --force. It goes to --output, else the config
@@ -68,7 +70,7 @@ opsdeck init --prometheus http://prometheus.internal:9090 --force`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "", "where to write the config (- for stdout; default: the config opsdeck reads)")
 	fl.BoolVar(&f.force, "force", false, "replace an existing file")
-	fl.BoolVar(&f.sshHosts, "ssh-hosts", false, "add the Host aliases of ~/.ssh/config as sources.ssh.hosts")
+	fl.BoolVar(&f.sshHosts, "ssh-hosts", false, "list the Host aliases of ~/.ssh/config, as opsdeck resolves them, usable as host: and ssh://ALIAS")
 	fl.StringVar(&f.prometheus, "prometheus", "", "Prometheus URL to write (default: http://127.0.0.1:9090 when it answers)")
 	fl.StringVar(&f.alertmanager, "alertmanager", "", "Alertmanager URL to write (default: http://127.0.0.1:9093 when it answers)")
 	_ = cmd.MarkFlagFilename("output", "yaml", "yml")
@@ -155,10 +157,18 @@ func (c *cli) initFind(ctx context.Context, f initFlags) (initconfig.Found, erro
 		return initconfig.Found{}, unreachable("no Docker engine found (DOCKER_HOST, DOCKER_CONTEXT, the current docker context, %s, $XDG_RUNTIME_DIR/docker.sock): nothing to write a config from; start from testdata/fleet.example.yaml", docker.DefaultHost)
 	case err != nil:
 		return initconfig.Found{}, unreachable("%v", err)
-	case strings.HasPrefix(ep.Host, "ssh://"):
-		return initconfig.Found{}, unreachable("the engine %s (%s) is reached over SSH, which needs sources.ssh: write that config by hand (docs/configuration.md)", ep.Host, ep.Why)
 	}
-	eng, err := docker.New(docker.Config{Name: initconfig.EngineName(ep), Host: ep.Host, TLS: ep.TLS})
+	dc := docker.Config{Name: initconfig.EngineName(ep), Host: ep.Host, TLS: ep.TLS}
+	if strings.HasPrefix(ep.Host, "ssh://") {
+		// Reached as the config init writes (no sources.ssh) will reach
+		// it: through ~/.ssh/config, known_hosts and the agent.
+		a := &app{cfg: &config.Config{}, getenv: c.getenv}
+		defer a.close()
+		if dc.Dialer, err = a.sshDialer(a.cfg, ep.Host); err != nil {
+			return initconfig.Found{}, unreachable("the Docker engine at %s (%s) cannot be reached: %v", ep.Host, ep.Why, err)
+		}
+	}
+	eng, err := docker.New(dc)
 	if err != nil {
 		return initconfig.Found{}, unreachable("the Docker engine at %s (%s) cannot be reached: %v", ep.Host, ep.Why, err)
 	}
@@ -212,17 +222,20 @@ func initHTTP(ctx context.Context, given, def, flag string) initconfig.HTTPSourc
 	return initconfig.HTTPSource{Note: "none answered at " + def + "; give its URL (or " + flag + ")"}
 }
 
-// initSSH reads the Host aliases of ~/.ssh/config.
+// initSSH lists the aliases of ~/.ssh/config as the config init writes
+// (which has no sources.ssh) resolves them: through the same resolver,
+// built on an empty config.
 func (c *cli) initSSH() *initconfig.SSH {
-	dir := filepath.Join(c.getenv("HOME"), ".ssh")
-	s := &initconfig.SSH{File: filepath.Join(dir, "config"), KnownHosts: filepath.Join(dir, "known_hosts")}
-	fh, err := os.Open(s.File)
-	if err != nil {
-		s.Err = err
-		return s
+	s := &initconfig.SSH{File: config.DefaultSSHConfigFile}
+	r, err := newSSHResolver(&config.Config{}, c.getenv)
+	switch {
+	case err != nil:
+		s.Err = errors.Unwrap(err) // Load's, which names the file; init writes no sources.ssh.config_file
+	case r.File == nil:
+		s.Missing = true
+	default:
+		s.Hosts = initconfig.SSHHosts(r)
 	}
-	defer fh.Close()
-	s.Hosts, s.Skipped, s.Err = initconfig.SSHHosts(fh)
 	return s
 }
 

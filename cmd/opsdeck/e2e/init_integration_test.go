@@ -4,11 +4,14 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/manacore/opsdeck/backend/testbed"
 )
@@ -137,42 +140,123 @@ func TestInitTLSEngine(t *testing.T) {
 	checkTLSEngine(t, doc, "docker@local", project)
 }
 
-// --ssh-hosts adds the Host aliases of ~/.ssh/config, with their
-// HostName, User, Port and ProxyJump, to a config that loads; without the
-// file it says so and writes none.
+// --ssh-hosts lists the Host aliases of ~/.ssh/config (one from an
+// included file, behind a ProxyJump; no pattern) as opsdeck resolves them,
+// and writes no sources.ssh: the aliases are hosts as they are, which
+// config validate resolves for a command's host: (a typo is refused). An
+// engine at DOCKER_HOST=ssh://ALIAS is reached through the jump host
+// (which logs the hop), written as it is, and the config init wrote shows
+// its services in status. Without the file init says so. HOME is a temp
+// directory; the Include path is absolute so the library, which expands
+// ~ in the account's home directory, never reads the real ~/.ssh.
 func TestInitSSHHosts(t *testing.T) {
 	t.Parallel()
-	env := testbed.Need(t, testbed.DockerHost, testbed.SSHAddr, testbed.SSHUser)
-	host, port, _ := strings.Cut(env[testbed.SSHAddr], ":")
+	env := testbed.Need(t, testbed.DockerHost, testbed.SSHAddr, testbed.SSHUser, testbed.SSHKey, testbed.SSHKnownHosts,
+		testbed.SSHJumpAddr, testbed.SSHJumpKnownHosts, testbed.SSHJumpLog)
+	sock, ok := strings.CutPrefix(env[testbed.DockerHost], "unix://")
+	if !ok {
+		t.Fatalf("the bed's engine is not on a unix socket: %s", env[testbed.DockerHost])
+	}
+	th, tp, _ := net.SplitHostPort(env[testbed.SSHAddr])
+	jh, jp, _ := net.SplitHostPort(env[testbed.SSHJumpAddr])
+	user := env[testbed.SSHUser]
 	home := t.TempDir()
-	vars := []string{"HOME=" + home, "DOCKER_HOST=" + env[testbed.DockerHost]}
+	vars := []string{"HOME=" + home, "DOCKER_HOST=" + env[testbed.DockerHost], "SSH_AUTH_SOCK="}
 	r := runOpsdeck(t, vars, "init", "--output", "-", "--ssh-hosts")
-	if r.code != 0 || !strings.Contains(r.stdout, "# SSH hosts: "+filepath.Join(home, ".ssh", "config")+" could not be read") {
+	if r.code != 0 || !strings.Contains(r.stdout, "# SSH hosts: there is no ~/.ssh/config") || strings.Contains(r.stdout, "\n  ssh:") {
 		t.Fatalf("no ~/.ssh/config: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	sshConfig := "Host bastion\n  HostName " + host + "\n  Port " + port + "\n  User " + env[testbed.SSHUser] +
-		"\nHost tb-db\n  HostName " + host + "\n  Port " + port + "\n  ProxyJump bastion\nHost *\n  ServerAliveInterval 30\n"
-	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
-		t.Fatal(err)
+
+	files := map[string]string{
+		filepath.Join(home, ".ssh", "config"): fmt.Sprintf(`Include %s/conf.d/*.conf
+Host tb-jump
+  HostName %s
+  Port %s
+  UserKnownHostsFile %s
+Host tb-*
+  User %s
+  IdentityFile %s
+Host *
+  ServerAliveInterval 30
+`, filepath.Join(home, ".ssh"), jh, jp, env[testbed.SSHJumpKnownHosts], user, env[testbed.SSHKey]),
+		// Not matched by tb-*: only the included file names it.
+		filepath.Join(home, ".ssh", "conf.d", "target.conf"): fmt.Sprintf(`Host bed-target
+  HostName %s
+  Port %s
+  ProxyJump tb-jump
+  UserKnownHostsFile %s
+  User %s
+  IdentityFile %s
+`, th, tp, env[testbed.SSHKnownHosts], user, env[testbed.SSHKey]),
 	}
-	if err := os.WriteFile(filepath.Join(home, ".ssh", "config"), []byte(sshConfig), 0o600); err != nil {
-		t.Fatal(err)
+	for p, body := range files {
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r = runOpsdeck(t, vars, "init", "--output", "-", "--ssh-hosts")
+	t.Logf("opsdeck init --ssh-hosts wrote:\n%s", r.stdout)
 	for _, want := range []string{
-		`known_hosts: "` + filepath.Join(home, ".ssh", "known_hosts") + `"`,
-		`- {name: "bastion", addr: "` + env[testbed.SSHAddr] + `", user: "` + env[testbed.SSHUser] + `"}`,
-		`- {name: "tb-db", addr: "` + env[testbed.SSHAddr] + `", jump: "bastion"}`,
+		"  #   bed-target  " + user + "@" + env[testbed.SSHAddr] + " via tb-jump (" + user + "@" + env[testbed.SSHJumpAddr] + ")\n",
+		"  #   tb-jump     " + user + "@" + env[testbed.SSHJumpAddr] + "\n",
 	} {
 		if r.code != 0 || !strings.Contains(r.stdout, want) {
 			t.Errorf("exit %d, no %q in\n%s\n%s", r.code, want, r.stdout, r.stderr)
 		}
 	}
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(cfg, []byte(r.stdout), 0o600); err != nil {
+	if strings.Contains(r.stdout, "tb-*") || strings.Contains(r.stdout, "\n  ssh:") {
+		t.Errorf("a pattern listed, or sources.ssh written:\n%s", r.stdout)
+	}
+	// The aliases as hosts: config validate resolves a command's host:
+	// through the file, and refuses one it lacks.
+	for _, c := range []struct {
+		host string
+		ok   bool
+	}{{"bed-target", true}, {"bed-typo", false}} {
+		cfg := filepath.Join(t.TempDir(), "config.yaml")
+		body := r.stdout + "actions:\n  commands:\n    - {name: uptime, host: " + c.host + ", argv: [uptime]}\n"
+		if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		v := runOpsdeck(t, []string{"HOME=" + home}, "config", "validate", cfg)
+		if (v.code == 0 && strings.Contains(v.stdout, ": ok")) != c.ok || (!c.ok && !strings.Contains(v.stdout+v.stderr, `host "bed-typo" is neither`)) {
+			t.Errorf("config validate, host: %s: exit %d\n%s%s", c.host, v.code, v.stdout, v.stderr)
+		}
+	}
+
+	// The engine over SSH, at the included alias behind the jump host.
+	log := grown(t, env[testbed.SSHJumpLog])
+	path := filepath.Join(home, "ssh-engine.yaml")
+	vars[1] = "DOCKER_HOST=ssh://bed-target" + sock
+	r = runOpsdeck(t, vars, "init", "--output", path, "--ssh-hosts")
+	if r.code != 0 || !strings.Contains(r.stdout, "docker@local (DOCKER_HOST)") {
+		t.Fatalf("init at ssh://bed-target: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	written, err := os.ReadFile(path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if v := runOpsdeck(t, nil, "config", "validate", cfg); v.code != 0 || !strings.Contains(v.stdout, ": ok") {
-		t.Errorf("config validate: exit %d\n%s%s", v.code, v.stdout, v.stderr)
+	if !strings.Contains(string(written), `host: "ssh://bed-target`+sock+`"`) || strings.Contains(string(written), "\n  ssh:") {
+		t.Errorf("the engine is not written as ssh://bed-target, or sources.ssh is:\n%s", written)
+	}
+	testbed.Eventually(t, 5*time.Second, "the jump host logging init's hop to the target", func() (bool, string) {
+		l := log()
+		return strings.Contains(l, "server_request_direct_tcpip") && strings.Contains(l, "port "+tp), l
+	})
+	s := runOpsdeck(t, []string{"HOME=" + home, "OPSDECK_DEMO=", "SSH_AUTH_SOCK="}, "status", "--json", "--config", path)
+	var doc statusDoc
+	if err := json.Unmarshal([]byte(s.stdout), &doc); err != nil {
+		t.Fatalf("status --json: %v\n%s\n%s", err, s.stdout, s.stderr)
+	}
+	if len(doc.Sources) == 0 || len(doc.Services) == 0 {
+		t.Fatalf("status of the config init wrote: exit %d, %+v\n%s", s.code, doc, s.stderr)
+	}
+	for _, src := range doc.Sources {
+		if strings.HasPrefix(src.Name, "docker@") && !src.OK {
+			t.Errorf("source %s: %v", src.Name, *src.Error)
+		}
 	}
 }
