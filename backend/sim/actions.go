@@ -268,8 +268,12 @@ func nothingToDo(a backend.Action, cs []backend.Container) error {
 			return nil
 		}
 	}
-	if a.Kind == backend.ActKindStart {
-		return fmt.Errorf("%s runs already (every container): nothing to start", a.Target)
+	what, runs, is := a.Target, "runs", "is"
+	if svcs := a.Params["services"]; svcs != "" {
+		what, runs, is = "the services of "+a.Target+" ("+svcs+")", "run", "are"
 	}
-	return fmt.Errorf("%s is stopped already (every container): nothing to stop", a.Target)
+	if a.Kind == backend.ActKindStart {
+		return fmt.Errorf("%s %s already (every container): nothing to start", what, runs)
+	}
+	return fmt.Errorf("%s %s stopped already (every container): nothing to stop", what, is)
 }

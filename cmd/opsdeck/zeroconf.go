@@ -37,7 +37,7 @@ func zeroConfig(ctx context.Context, getenv func(string) string) (*config.Config
 	case err != nil:
 		return config.Default(), "no config; " + err.Error()
 	case strings.HasPrefix(ep.Host, "ssh://"):
-		return config.Default(), fmt.Sprintf("no config; %s (%s) is reached over SSH, which needs sources.ssh in a config", ep.Host, ep.Why)
+		return config.Default(), fmt.Sprintf("no config; %s (%s) is reached over SSH, which a start without a config does not do: `opsdeck init` writes a config for it", ep.Host, ep.Why)
 	}
 	if err := pingEngine(ctx, ep); err != nil {
 		var tlsFile *docker.TLSFileError

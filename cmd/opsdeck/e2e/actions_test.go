@@ -162,7 +162,13 @@ func TestDatabaseServicesConfirmAndCancel(t *testing.T) {
 		_, h := c.Size()
 		c.Keys("6")
 		waitHeading(t, c, "DATABASE PERFORMANCE")
-		for _, a := range []struct{ key, kind string }{{"s", "stop"}, {"S", "start"}} {
+		// Its services run: S says so instead of planning (as on a service).
+		c.Keys("S") // chat
+		c.Until("start of chat's services refused: they run", tuitest.ConsoleWait, func(s string) bool {
+			return strings.Contains(strings.ReplaceAll(s, "\n", ""), "the services of chat (") &&
+				strings.Contains(strings.ReplaceAll(s, "\n", ""), ") run already (every container): nothing to start")
+		})
+		for _, a := range []struct{ key, kind string }{{"s", "stop"}} {
 			c.Keys(a.key) // chat
 			c.Until("the plan to "+a.kind+" chat's services", tuitest.ConsoleWait, func(s string) bool {
 				bar, _ := statusBar(s, h)
