@@ -121,11 +121,18 @@ func (b *bench) goBench(path string) {
 	}
 	defer f.Close()
 	re := regexp.MustCompile(`^Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) B/op\s+([\d.]+) allocs/op`)
+	perService := regexp.MustCompile(`^BenchmarkMemoryPerService/(\d+)(-\d+)?\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) B/service`)
 	sc := bufio.NewScanner(f)
 	pkg := ""
 	for sc.Scan() {
 		if p, ok := strings.CutPrefix(sc.Text(), "pkg: "); ok {
 			pkg = strings.TrimPrefix(p, "github.com/manacore/opsdeck/")
+		}
+		if m := perService.FindStringSubmatch(sc.Text()); m != nil {
+			bytes, _ := strconv.ParseFloat(m[3], 64)
+			b.add("Console heap per service, "+m[1]+" services (snapshot and every tab's rows)", fmt.Sprintf("%.1f KiB", bytes/1024),
+				"flat as the fleet grows", "go test -bench MemoryPerService ./tui: HeapInuse after building and drawing every tab, over the fleet size")
+			continue
 		}
 		m := re.FindStringSubmatch(sc.Text())
 		if m == nil {
@@ -143,6 +150,13 @@ func (b *bench) goBench(path string) {
 		case pkg == "backend/prom" && m[1] == "Fetch":
 			b.add("Prometheus refresh, 200 services", value, "(reported)",
 				"go test -bench Fetch ./backend/prom: a steady-state refresh (16 instant figures in one combined request, dep_up alone, history reused) answered by a local fake, one series per service each; client and fake in one process")
+		case strings.HasPrefix(m[1], "HugeTable/"):
+			// HugeTable/<screen>/<services>/<frame|keypress|intake>
+			if f := strings.Split(m[1], "/"); len(f) == 4 {
+				what := map[string]string{"frame": "frame", "keypress": "keypress to frame (j)", "intake": "new snapshot taken in"}[f[3]]
+				b.add(fmt.Sprintf("Huge table %s, %s services, filtered and sorted, 200x60: %s", f[1], f[2], what), value, "grows with the rows filtered, not drawn",
+					"go test -bench HugeTable ./tui (tui/bench_huge_test.go): the simulator's fleet, filter \"back\" and a sort applied")
+			}
 		case strings.HasPrefix(m[1], "SnapshotUpdate/"):
 			what := strings.TrimPrefix(m[1], "SnapshotUpdate/")
 			if what == "unchanged" {
