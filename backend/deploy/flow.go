@@ -196,9 +196,9 @@ func monitor(spec Spec, hist []Event, w Watch, cand Env, now time.Time) Monitor 
 	return m
 }
 
-// health is the health step of the candidate: a run counts when it checked
+// healthOf is the health step of the candidate: a run counts when it checked
 // that colour since it went live and is at most HealthMaxAge old.
-func health(spec Spec, w Watch, cand Env, now time.Time) HealthStep {
+func healthOf(spec Spec, w Watch, cand Env, now time.Time) HealthStep {
 	h := HealthStep{Colour: cand.Colour, Targets: HealthTargets(spec, cand.Colour)}
 	if r := w.Health; r != nil && r.Colour == cand.Colour && !r.At.Before(cand.LiveSince) && now.Sub(r.At) <= HealthMaxAge {
 		h.Run = r

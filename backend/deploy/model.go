@@ -172,7 +172,7 @@ func (st *Status) decide(cand, stable Env, hist []Event, w Watch, now time.Time)
 	canary := cand.Share.V < 100-nearly
 	if canary {
 		st.Monitor = monitor(st.Spec, hist, w, cand, now)
-		st.Health = health(st.Spec, w, cand, now)
+		st.Health = healthOf(st.Spec, w, cand, now)
 		st.Migration = MigrationStep{Command: st.Spec.Commands.Migrate}
 		if st.Migration.Command != "" {
 			st.Migration.Last = lastMigration(hist, cand)
