@@ -54,6 +54,7 @@ type Deploys struct {
 	watch       map[string]*deploy.Watch
 	healthAsked map[string]time.Time
 	checking    map[string]bool
+	lastEval    time.Time // the last evaluation, to tell a pause in the watching
 }
 
 // DeploysFooter is the number of lines under the table: the verdict, the
@@ -118,6 +119,7 @@ func (v *Deploys) SetSnapshot(s backend.Snapshot) {
 // canary gate seen broken: its monitor clock starts again after it.
 func (v *Deploys) evaluate() {
 	now := v.C.Now()
+	v.rewatch(now)
 	for _, spec := range v.C.Deployments {
 		h := deploy.History(spec, v.pairs, v.Snap)
 		v.hist[spec.Project] = h

@@ -40,6 +40,22 @@ func (v *Deploys) watchOf(project string, now time.Time) *deploy.Watch {
 	return w
 }
 
+// watchGap is the longest pause between evaluations that still counts as
+// watching: a shown tab evaluates every second (its tick) and on every
+// snapshot, a hidden one not at all.
+const watchGap = 5 * time.Second
+
+// rewatch notes a pause in the watching (the tab was hidden): a gate break
+// in it would not have been seen, so each watch starts over at now.
+func (v *Deploys) rewatch(now time.Time) {
+	if !v.lastEval.IsZero() && now.Sub(v.lastEval) > watchGap {
+		for _, w := range v.watch {
+			w.Since = now
+		}
+	}
+	v.lastEval = now
+}
+
 // healthRequests checks the new colour of every project in a canary
 // whose last check is older than healthRefresh and none is running.
 func (v *Deploys) healthRequests() tea.Cmd {
