@@ -138,6 +138,12 @@ type CheckResult struct {
 	At      time.Time
 }
 
+// TargetChecker checks the given health URLs once, e.g. a blue/green
+// colour's own before it is promoted.
+type TargetChecker interface {
+	CheckTargets(ctx context.Context, targets []CheckTarget) []CheckResult
+}
+
 // HealthChecker runs every configured health check once. Implementations
 // bound each check with a timeout and honour ctx.
 type HealthChecker interface {

@@ -29,7 +29,7 @@ type KeyMap struct {
 	// Actions on the fleet (dangerous).
 	Restart, Rollback, Stop, Start, Restore, Silence, Expire key.Binding
 	// Blue/green deployments (dangerous).
-	ShiftTraffic, Promote, SwitchBack, Decommission key.Binding
+	ShiftTraffic, Promote, SwitchBack, Decommission, Migrate key.Binding
 
 	// Views are the view switch keys, by view name ("overview" → "1").
 	Views map[string]*key.Binding
@@ -90,6 +90,7 @@ func Default() *KeyMap {
 		Promote:      bind("promote colour to 100%", "P"),
 		SwitchBack:   bind("roll back to the other colour", "B"),
 		Decommission: bind("decommission old colour", "D"),
+		Migrate:      bind("run the migration for the new colour", "M"),
 
 		Views: map[string]*key.Binding{},
 	}
@@ -145,6 +146,7 @@ func (k *KeyMap) Entries() []Entry {
 		{"promote", "deploy", &k.Promote, true},
 		{"switch_back", "deploy", &k.SwitchBack, true},
 		{"decommission", "deploy", &k.Decommission, true},
+		{"migrate", "deploy", &k.Migrate, true},
 	}
 	for _, name := range k.viewOrder {
 		e = append(e, Entry{"view." + name, "views", k.Views[name], false})

@@ -109,13 +109,13 @@ func TestTenthViewAndDeployKeys(t *testing.T) {
 	if c := k.Conflicts(); len(c) != 0 {
 		t.Fatalf("conflicts: %v", c)
 	}
-	for _, b := range []*key.Binding{&k.ShiftTraffic, &k.Promote, &k.SwitchBack, &k.Decommission} {
+	for _, b := range []*key.Binding{&k.ShiftTraffic, &k.Promote, &k.SwitchBack, &k.Decommission, &k.Migrate} {
 		if !k.IsDangerous(b) {
 			t.Errorf("%v is not dangerous", b.Keys())
 		}
 	}
 	k.DropDangerous()
-	if k.Promote.Enabled() || k.Decommission.Enabled() {
+	if k.Promote.Enabled() || k.Decommission.Enabled() || k.Migrate.Enabled() {
 		t.Error("read-only mode keeps the deploy keys")
 	}
 }

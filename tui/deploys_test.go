@@ -17,10 +17,13 @@ import (
 	"github.com/manacore/opsdeck/views/kit"
 )
 
-// bgSpecs: chat is mid-canary, picture is fully cut over to green 20
-// minutes ago (the rollback window runs).
+// bgSpecs: chat is mid-canary (monitored 5 minutes, green's health URL
+// checked, a migration before the promote), picture is fully cut over to
+// green 20 minutes ago (the rollback window runs).
 var bgSpecs = []deploy.Spec{
-	{Project: "chat", Service: "chat-backend", Commands: deploy.Commands{Shift: "chat-weight", Promote: "chat-switch", Rollback: "chat-switch", Decommission: "chat-down"}},
+	{Project: "chat", Service: "chat-backend", Monitor: 5 * time.Minute,
+		HealthURLs: map[string][]string{"green": {"http://10.0.1.11:3002/api/health"}},
+		Commands:   deploy.Commands{Shift: "chat-weight", Promote: "chat-switch", Rollback: "chat-switch", Decommission: "chat-down", Migrate: "chat-migrate"}},
 	{Project: "picture", Service: "picture-backend", Commands: deploy.Commands{Promote: "pic-switch", Rollback: "pic-switch", Decommission: "pic-down"}},
 }
 
@@ -50,18 +53,40 @@ func bgSnapshot(t testing.TB, chatGreen backend.Metrics) backend.Snapshot {
 	return snap
 }
 
-// bgAudit: a canary shift of chat by alice, the promote of picture.
-func bgAudit() []audit.Pair {
-	e := func(id string, at time.Time, target string, p map[string]string) []audit.Entry {
-		b := audit.Entry{ID: id, Time: at, Phase: audit.PhaseBefore, User: "alice", Kind: backend.ActKindCommand, Target: target, Params: p}
+// bgAudit: a canary shift of chat by alice 10 minutes ago (its 5 minute
+// monitor is over; the migration has not run), the promote of picture.
+func bgAudit() []audit.Pair { return bgAuditWith(-10*time.Minute, "") }
+
+// bgAuditWith is bgAudit with chat's shift at shift from now and, unless
+// migrated is "", bob's migration of green 3 minutes ago with that result.
+func bgAuditWith(shift time.Duration, migrated string) []audit.Pair {
+	e := func(id string, at time.Time, user, target, result string, p map[string]string) []audit.Entry {
+		b := audit.Entry{ID: id, Time: at, Phase: audit.PhaseBefore, User: user, Kind: backend.ActKindCommand, Target: target, Params: p}
 		a := b
-		a.Phase, a.Result, a.Time = audit.PhaseAfter, audit.ResultOK, at.Add(2*time.Second)
+		a.Phase, a.Result, a.Time = audit.PhaseAfter, result, at.Add(2*time.Second)
 		return []audit.Entry{b, a}
 	}
 	var entries []audit.Entry
-	entries = append(entries, e("1", testNow.Add(-10*time.Minute), "chat-weight", deploy.Params(bgSpecs[0], deploy.StepShift, "green", "10", "v1.6.0"))...)
-	entries = append(entries, e("2", testNow.Add(-20*time.Minute), "pic-switch", deploy.Params(bgSpecs[1], deploy.StepPromote, "green", "100", "v2.1.0"))...)
+	entries = append(entries, e("1", testNow.Add(shift), "alice", "chat-weight", audit.ResultOK, deploy.Params(bgSpecs[0], deploy.StepShift, "green", "10", "v1.6.0"))...)
+	entries = append(entries, e("2", testNow.Add(-20*time.Minute), "alice", "pic-switch", audit.ResultOK, deploy.Params(bgSpecs[1], deploy.StepPromote, "green", "100", "v2.1.0"))...)
+	if migrated != "" {
+		entries = append(entries, e("3", testNow.Add(-3*time.Minute), "bob", "chat-migrate", migrated, deploy.Params(bgSpecs[0], deploy.StepMigrate, "green", "", "v1.6.0"))...)
+	}
 	return audit.Pairs(entries)
+}
+
+// colourHealth answers every health URL with code (0: refused).
+type colourHealth struct{ code int }
+
+func (h colourHealth) CheckTargets(_ context.Context, ts []backend.CheckTarget) []backend.CheckResult {
+	out := make([]backend.CheckResult, len(ts))
+	for i, t := range ts {
+		out[i] = backend.CheckResult{Target: t, Code: h.code, OK: h.code/100 == 2, Latency: 31 * time.Millisecond, At: testNow}
+		if h.code == 0 {
+			out[i].Err = "connection refused"
+		}
+	}
+	return out
 }
 
 // cmdRunner plans command actions (destructive, confirmed by the service
@@ -99,38 +124,52 @@ func (r *cmdRunner) Execute(_ context.Context, p backend.Plan, out func(backend.
 // deployments tab with its history read.
 func bgConsole(t *testing.T, snap backend.Snapshot, w, h int, readOnly bool, r backend.ActionRunner, pairs []audit.Pair) *console {
 	t.Helper()
+	return bgConsoleChecked(t, snap, w, h, readOnly, r, pairs, colourHealth{200})
+}
+
+// bgConsoleChecked is bgConsole whose colour health URLs answer as hc does.
+func bgConsoleChecked(t *testing.T, snap backend.Snapshot, w, h int, readOnly bool, r backend.ActionRunner, pairs []audit.Pair, hc backend.TargetChecker) *console {
+	t.Helper()
 	if pairs == nil {
 		pairs = bgAudit()
 	}
 	m := New(t.Context(), Options{Hub: &staticHub{snap: snap}, Keys: keymap.Default(), Clock: fixedClock, NoTick: true, ReadOnly: readOnly,
 		Actions: r, Deployments: bgSpecs,
-		Deps: kit.Deps{AuditPairs: func(context.Context) ([]audit.Pair, error) { return pairs, nil }}})
+		Deps: kit.Deps{Targets: hc, AuditPairs: func(context.Context) ([]audit.Pair, error) { return pairs, nil }}})
 	m.confirm.grace = 0
 	c := &console{Term: startUI(t, m, w, h)}
 	c.Keys("0")
-	c.WaitFor("last: 2026-11-26 12:24") // the tab read the history when shown
+	c.WaitFor("last: 2026-11-26 12:") // the tab read the history when shown
 	return c
 }
 
 var passing = backend.Metrics{RPS: backend.Some(10), ErrorRatePct: backend.Some(0.1), P95MS: backend.Some(850)}
 
-// TestDeploysScreens goldens the tab (canary passing, canary failing) and
-// the history detail at both sizes.
+// TestDeploysScreens goldens the tab (canary passing but not migrated,
+// still monitored, ready to promote, with green's health check red or its
+// migration failed, failing its gates) and the history detail at both
+// sizes.
 func TestDeploysScreens(t *testing.T) {
 	failing := backend.Metrics{RPS: backend.Some(10), ErrorRatePct: backend.Some(3.2), P95MS: backend.Some(1400)}
 	for _, c := range []struct {
-		name  string
-		green backend.Metrics
-		steps []step
+		name   string
+		green  backend.Metrics
+		pairs  []audit.Pair
+		health int
+		steps  []step
 	}{
-		{"passing", passing, nil},
-		{"failing", failing, nil},
-		{"window", passing, []step{keys("rollback window 40m0s left", "j", "j")}},
-		{"history", passing, []step{keys("DEPLOYMENT HISTORY · CHAT", "enter")}},
+		{"passing", passing, nil, 200, []step{keys("✔ health")}},
+		{"monitoring", passing, bgAuditWith(-2*time.Minute, ""), 200, []step{keys("✔ health")}},
+		{"ready", passing, bgAuditWith(-10*time.Minute, audit.ResultOK), 200, []step{keys("PROMOTE")}},
+		{"health-red", passing, bgAuditWith(-10*time.Minute, audit.ResultOK), 503, []step{keys("✖ health")}},
+		{"migrate-failed", passing, bgAuditWith(-10*time.Minute, audit.ResultFailed), 200, []step{keys("✖ migrate")}},
+		{"failing", failing, nil, 200, []step{keys("✔ health")}},
+		{"window", passing, nil, 200, []step{keys("rollback window 40m0s left", "j", "j")}},
+		{"history", passing, nil, 200, []step{keys("DEPLOYMENT HISTORY · CHAT", "enter")}},
 	} {
 		for _, sz := range sizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", c.name, sz.w, sz.h), func(t *testing.T) {
-				con := bgConsole(t, bgSnapshot(t, c.green), sz.w, sz.h, false, nil, nil)
+				con := bgConsoleChecked(t, bgSnapshot(t, c.green), sz.w, sz.h, false, nil, c.pairs, colourHealth{c.health})
 				walk(t, con.Term, c.steps, "")
 				golden.RequireEqual(t, []byte(con.WaitDrawn()))
 			})
@@ -151,9 +190,9 @@ func TestDeploysWidthSweep(t *testing.T) {
 }
 
 func TestDeploysVerdictsOnScreen(t *testing.T) {
-	c := bgConsole(t, bgSnapshot(t, passing), 160, 48, false, nil, nil)
-	got := c.WaitDrawn()
-	for _, want := range []string{"PROMOTE  green v1.6.0 passes at 10%", "0.10 ✓<1%", "850ms ✓<1s", "last: 2026-11-26 12:24 shift green v1.6.0 by alice · ok"} {
+	c := bgConsole(t, bgSnapshot(t, passing), 160, 48, false, nil, bgAuditWith(-10*time.Minute, audit.ResultOK))
+	got := c.WaitScreen("the promote", func(s string) bool { return strings.Contains(s, "PROMOTE  ") })
+	for _, want := range []string{"PROMOTE  green v1.6.0 passes at 10%", "0.10 ✓<1%", "850ms ✓<1s", "last: 2026-11-26 12:31 migrate green v1.6.0 by bob · ok"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in\n%s", want, got)
 		}
@@ -172,7 +211,8 @@ func TestDeploysVerdictsOnScreen(t *testing.T) {
 // neither shows nor runs them.
 func TestDeployActions(t *testing.T) {
 	r := &cmdRunner{}
-	c := bgConsole(t, bgSnapshot(t, passing), 160, 48, false, r, nil)
+	c := bgConsole(t, bgSnapshot(t, passing), 160, 48, false, r, bgAuditWith(-10*time.Minute, audit.ResultOK))
+	c.WaitFor("PROMOTE  green")
 	c.Keys("j", "T") // chat green row: shift, asks the weight
 	c.WaitFor("green gets %")
 	c.Keys("right", "enter") // 10 → 25
@@ -194,6 +234,9 @@ func TestDeployActions(t *testing.T) {
 	c.Keys("esc", "B")
 	c.WaitFor("Type chat-backend and press enter")
 	confirmed(3)
+	c.Keys("esc", "M")
+	c.WaitFor("Type chat-backend and press enter")
+	confirmed(4)
 	c.Keys("esc", "D") // chat: blue still takes traffic
 	c.WaitFor("decommission blue refused: it still takes traffic")
 	c.Keys("j", "j", "D") // picture: window runs
@@ -206,6 +249,7 @@ func TestDeployActions(t *testing.T) {
 		"chat-weight colour=green project=chat service=chat-backend step=shift version=v1.6.0 weight=25",
 		"chat-switch colour=green project=chat service=chat-backend step=promote version=v1.6.0 weight=100",
 		"chat-switch colour=blue project=chat service=chat-backend step=rollback version=v1.5.2 weight=100",
+		"chat-migrate colour=green project=chat service=chat-backend step=migrate version=v1.6.0",
 	}
 	if strings.Join(ran, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("ran\n%s\nwant\n%s", strings.Join(ran, "\n"), strings.Join(want, "\n"))
@@ -213,7 +257,7 @@ func TestDeployActions(t *testing.T) {
 
 	ro := &cmdRunner{}
 	c = bgConsole(t, bgSnapshot(t, passing), 160, 48, true, ro, nil)
-	c.Keys("j", "P", "B", "T")
+	c.Keys("j", "P", "B", "T", "M")
 	if got := c.WaitDrawn(); strings.Contains(got, "promote colour") || strings.Contains(got, "This will:") {
 		t.Errorf("read-only shows deploy keys or a confirmation:\n%s", got)
 	}
@@ -221,6 +265,41 @@ func TestDeployActions(t *testing.T) {
 	if len(ro.runs()) != 0 || final.confirm.open() {
 		t.Errorf("read-only ran deploy keys: %v, confirm open %v", ro.runs(), final.confirm.open())
 	}
+}
+
+// TestPromoteWaitsForTheFlow: P asks nothing and says why while the
+// monitor runs (with the time left), while green's health check fails,
+// before the migration ran, and on the colour in service; the help lists M.
+func TestPromoteWaitsForTheFlow(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		pairs  []audit.Pair
+		health int
+		want   string
+	}{
+		{"monitoring", bgAuditWith(-2*time.Minute, audit.ResultOK), 200, "✖ promote green refused: green v1.6.0 at 10%: monitoring, 3:02 left of 5m0s · gates holding"},
+		{"health red", bgAuditWith(-10*time.Minute, audit.ResultOK), 0, "✖ promote green refused: green v1.6.0 held 5m0s at 10%; health check GREEN fails: http://10.0.1.11:3002/api/health connection refused"},
+		{"not migrated", bgAuditWith(-10*time.Minute, ""), 200, "✖ promote green refused: green v1.6.0 held 5m0s at 10%; run the migration (chat-migrate) before the promote"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &cmdRunner{}
+			con := bgConsoleChecked(t, bgSnapshot(t, passing), 200, 40, false, r, c.pairs, colourHealth{c.health})
+			con.WaitFor(" health ")
+			con.WaitScreen("a health result", func(s string) bool { return !strings.Contains(s, "○ health") })
+			con.Keys("j", "P")
+			con.WaitFor(c.want)
+			if got := con.WaitDrawn(); strings.Contains(got, "This will:") || len(r.runs()) != 0 {
+				t.Fatalf("promote asked or ran: %v\n%s", r.runs(), got)
+			}
+		})
+	}
+	r := &cmdRunner{}
+	con := bgConsole(t, bgSnapshot(t, passing), 200, 40, false, r, bgAuditWith(-10*time.Minute, audit.ResultOK))
+	con.WaitFor("PROMOTE  green")
+	con.Keys("P") // the blue row: the colour in service
+	con.WaitFor("✖ promote blue refused: blue is the colour in service and green the new one (B sends all traffic back to blue)")
+	con.Keys("?")
+	con.WaitFor("run the migration for the new colour")
 }
 
 // Versions come from image tags and users from the audit log: hostile ones

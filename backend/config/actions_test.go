@@ -70,8 +70,9 @@ actions:
 	if !reflect.DeepEqual(d.Psql, wantPsql) || !reflect.DeepEqual(c.Databases[1].Psql, &Psql{Timeout: DefaultPsqlTimeout}) {
 		t.Fatalf("psql %+v, %+v", d.Psql, c.Databases[1].Psql)
 	}
-	// The demo's commands are its blue/green steps, run on the simulator.
-	if def := Default().Actions; def.HealthTimeout != DefaultHealthTimeout || len(def.Commands) != 3 || def.Commands[0].Host != "" {
+	// The demo's commands are its blue/green steps (shift, switch, down,
+	// migrate), run on the simulator.
+	if def := Default().Actions; def.HealthTimeout != DefaultHealthTimeout || len(def.Commands) != 4 || def.Commands[0].Host != "" {
 		t.Fatalf("default actions %+v", def)
 	}
 }

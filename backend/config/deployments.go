@@ -1,7 +1,9 @@
 package config
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 
 	"github.com/manacore/opsdeck/backend/deploy"
 )
@@ -29,7 +31,9 @@ func (b *builder) deployments(rs []rawDeployment, c *Config) []deploy.Spec {
 			b.fail(b.at(path(dp, "project")...), "deployment project %q is not a configured project", r.Project)
 		} else {
 			b.unique(seen, "deployment", r.Project, b.at(path(dp, "project")...))
-			s.Service = deployService(proj, r.Service)
+			var hurl string
+			s.Service, hurl = deployService(proj, r.Service)
+			s.ServiceHealthURL = hurl
 			if s.Service == "" {
 				b.fail(b.at(path(dp, "service")...), "deployment of %s: service %q is not a service of the project (default: its backend)", r.Project, r.Service)
 			}
@@ -56,6 +60,23 @@ func (b *builder) deployments(rs []rawDeployment, c *Config) []deploy.Spec {
 			}
 			s.Gates.MinRPS = *g.MinRPS
 		}
+		if r.Monitor != nil {
+			s.Monitor = b.duration(*r.Monitor, "monitor", path(dp, "monitor")...)
+		}
+		for _, colour := range slices.Sorted(maps.Keys(r.HealthURLs)) {
+			urls := r.HealthURLs[colour]
+			if colour != "blue" && colour != "green" {
+				b.fail(b.at(path(dp, "health_urls", colour)...), "health_urls: %q is not a colour (blue or green)", colour)
+				continue
+			}
+			for j, u := range urls {
+				b.url(u, "health_urls."+colour, path(dp, "health_urls", colour, j))
+			}
+			if s.HealthURLs == nil {
+				s.HealthURLs = map[string][]string{}
+			}
+			s.HealthURLs[colour] = urls
+		}
 		if r.RollbackWindow != nil {
 			s.RollbackWindow = b.duration(*r.RollbackWindow, "rollback_window", path(dp, "rollback_window")...)
 		}
@@ -67,6 +88,7 @@ func (b *builder) deployments(rs []rawDeployment, c *Config) []deploy.Spec {
 			{"promote", r.Commands.Promote, &s.Commands.Promote},
 			{"rollback", r.Commands.Rollback, &s.Commands.Rollback},
 			{"decommission", r.Commands.Decommission, &s.Commands.Decommission},
+			{"migrate", r.Commands.Migrate, &s.Commands.Migrate},
 		}
 		for _, cm := range cmds {
 			if cm.name == "" {
@@ -85,12 +107,13 @@ func (b *builder) deployments(rs []rawDeployment, c *Config) []deploy.Spec {
 	return out
 }
 
-// deployService is the named service of the project, or its backend.
-func deployService(p *Project, name string) string {
+// deployService is the named service of the project, or its backend, and
+// its health_url.
+func deployService(p *Project, name string) (string, string) {
 	for _, s := range p.Services {
 		if s.Name == name || (name == "" && s.Component == "backend") {
-			return s.Name
+			return s.Name, s.HealthURL
 		}
 	}
-	return ""
+	return "", ""
 }

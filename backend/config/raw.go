@@ -171,8 +171,11 @@ type rawDeployment struct {
 	Service        string       `yaml:"service"`
 	ColourLabel    string       `yaml:"colour_label"`
 	Gates          rawGates     `yaml:"gates"`
+	Monitor        *string      `yaml:"monitor"`
 	RollbackWindow *string      `yaml:"rollback_window"`
 	Commands       rawDeployCmd `yaml:"commands"`
+	// HealthURLs are each colour's own health endpoints.
+	HealthURLs map[string][]string `yaml:"health_urls"`
 }
 
 type rawGates struct {
@@ -186,4 +189,5 @@ type rawDeployCmd struct {
 	Promote      string `yaml:"promote"`
 	Rollback     string `yaml:"rollback"`
 	Decommission string `yaml:"decommission"`
+	Migrate      string `yaml:"migrate"`
 }

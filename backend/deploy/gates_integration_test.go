@@ -15,6 +15,7 @@ import (
 
 	"github.com/manacore/opsdeck/backend"
 	"github.com/manacore/opsdeck/backend/docker"
+	"github.com/manacore/opsdeck/backend/health"
 	"github.com/manacore/opsdeck/backend/prom"
 	"github.com/manacore/opsdeck/backend/testbed"
 	"github.com/manacore/opsdeck/backend/testbed/dockerbed"
@@ -22,9 +23,11 @@ import (
 
 // TestGatesFromRealPrometheus runs blue and green of a service as real
 // containers, has the bed's Prometheus scrape them with their colour, and
-// steers green: healthy, the gates pass and the verdict is promote; with
-// errors, the error-rate gate fails and the verdict is roll back; slow,
-// the p95 gate fails.
+// steers green: healthy, the gates pass and, once they held for the
+// monitor period and green's own health URL answered over HTTP, the
+// verdict is promote; with green's health endpoint failing it holds and
+// names the URL; with errors, the error-rate gate fails, the verdict is
+// roll back and the monitor clock stops; slow, the p95 gate fails.
 func TestGatesFromRealPrometheus(t *testing.T) {
 	env := testbed.Need(t, testbed.DockerHost, testbed.PromURL, testbed.PromTargets)
 	bed := dockerbed.New(t, testPkg, "gate")
@@ -66,7 +69,10 @@ func TestGatesFromRealPrometheus(t *testing.T) {
 	}
 	// The canary has 10 % of the traffic (the split a shift command made).
 	hist := []Event{{At: time.Now().Add(-time.Minute), Step: StepShift, Colour: "green", Weight: "10", Result: "ok"}}
-	spec := Spec{Project: project, Service: svc}
+	greenHealth := fmt.Sprintf("http://127.0.0.1:%d/api/health", green)
+	spec := Spec{Project: project, Service: svc, Monitor: 3 * time.Second, HealthURLs: map[string][]string{"green": {greenHealth}}}
+	checker := &health.Checker{Timeout: 2 * time.Second}
+	watch := Watch{Since: time.Now()} // as the deployments screen keeps it
 	status := func() Status {
 		fctx, fcancel := context.WithTimeout(ctx, 10*time.Second)
 		defer fcancel()
@@ -81,7 +87,13 @@ func TestGatesFromRealPrometheus(t *testing.T) {
 				services[i].ColourMetrics = cm
 			}
 		}
-		return Evaluate(spec, backend.Snapshot{At: time.Now(), Services: services}, hist, time.Now())
+		now := time.Now()
+		watch.Health = &HealthRun{Colour: "green", At: now, Results: checker.CheckTargets(fctx, HealthTargets(spec, "green"))}
+		st := EvaluateWatched(spec, backend.Snapshot{At: now, Services: services}, hist, watch, now)
+		if st.Monitor.Broken {
+			watch.BrokeAt = now
+		}
+		return st
 	}
 	waitVerdict := func(want Verdict, reason string, within time.Duration) Status {
 		t.Helper()
@@ -115,15 +127,29 @@ func TestGatesFromRealPrometheus(t *testing.T) {
 	}
 	control(blue, "rps=20&error_pct=0&latency_ms=20&healthy=true")
 	control(green, "rps=20&error_pct=0&latency_ms=40&healthy=true")
-	st := waitVerdict(VerdictPromote, "", 90*time.Second)
+	st := waitVerdict(VerdictPromote, "health GREEN ✔", 90*time.Second)
 	for _, g := range st.Env("green").Gates {
 		if !g.Known() || !g.Pass() {
 			t.Fatalf("promote with a gate not passing: %+v", st.Env("green").Gates)
 		}
 	}
+	if !st.Monitor.Held() || st.Health.State() != StepOK {
+		t.Fatalf("promote before the flow: monitor %+v, health %+v", st.Monitor, st.Health)
+	}
+
+	// Green's health endpoint fails: health check GREEN is red, hold.
+	control(green, "rps=20&error_pct=0&latency_ms=40&healthy=false")
+	st = waitVerdict(VerdictHold, "health check GREEN fails: "+greenHealth+" HTTP 503", 30*time.Second)
+	if err := st.CanPromote("green"); err == nil {
+		t.Fatal("promote allowed with green's health check failing")
+	}
+	control(green, "rps=20&error_pct=0&latency_ms=40&healthy=true")
+	waitVerdict(VerdictPromote, "health GREEN ✔", 30*time.Second)
 
 	control(green, "rps=20&error_pct=30&latency_ms=40&healthy=true")
-	waitVerdict(VerdictRollback, "error", 90*time.Second)
+	if st := waitVerdict(VerdictRollback, "error", 90*time.Second); !st.Monitor.Broken || st.Monitor.Held() {
+		t.Fatalf("a failing gate left the monitor %+v", st.Monitor)
+	}
 
 	control(green, "rps=20&error_pct=0&latency_ms=1500&healthy=true")
 	waitVerdict(VerdictRollback, "p95", 150*time.Second)

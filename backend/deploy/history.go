@@ -15,12 +15,14 @@ const (
 	StepPromote      = "promote"
 	StepRollback     = "rollback"
 	StepDecommission = "decommission"
+	StepMigrate      = "migrate"
 	StepDeployed     = "deployed" // a colour's containers started (container metadata)
 )
 
 // Event is one line of a project's deployment history.
 type Event struct {
-	At      time.Time
+	At      time.Time // when it was asked (the audit's before entry)
+	Done    time.Time // when it ended (the after entry); zero while running
 	Step    string
 	Colour  string
 	Version string
@@ -70,7 +72,7 @@ func History(spec Spec, pairs []audit.Pair, snap backend.Snapshot) []Event {
 		ev := Event{At: b.Time, Step: b.Params["step"], Colour: b.Params["colour"], Version: b.Params["version"],
 			Weight: b.Params["weight"], User: b.User, Result: b.Result}
 		if p.After != nil {
-			ev.Result = p.After.Result
+			ev.Result, ev.Done = p.After.Result, p.After.Time
 		} else if ev.Result == "" {
 			ev.Result = "running"
 		}

@@ -90,6 +90,11 @@ type Status struct {
 	// in the audit log, else its containers' start); zero before.
 	CutoverAt  time.Time
 	WindowLeft time.Duration // > 0 while the rollback window runs
+	// The steps before a promote, while a canary takes part of the
+	// traffic (zero otherwise).
+	Monitor   Monitor
+	Health    HealthStep
+	Migration MigrationStep
 }
 
 // Env returns the environment of a colour.
@@ -106,8 +111,15 @@ func (s Status) Env(colour string) Env {
 const nearly = 0.5
 
 // Evaluate builds a project's status from the snapshot and its history
-// (History's events, newest first) at now.
+// (History's events, newest first) at now, with nothing watched: gate
+// breaks only as the snapshot shows them, no health check.
 func Evaluate(spec Spec, snap backend.Snapshot, hist []Event, now time.Time) Status {
+	return EvaluateWatched(spec, snap, hist, Watch{}, now)
+}
+
+// EvaluateWatched is Evaluate with what a console watched: the gates'
+// last break and the new colour's last health check.
+func EvaluateWatched(spec Spec, snap backend.Snapshot, hist []Event, w Watch, now time.Time) Status {
 	spec = spec.WithDefaults()
 	st := Status{Spec: spec}
 	svc, _ := snap.Service(spec.Service)
@@ -139,14 +151,15 @@ func Evaluate(spec Spec, snap backend.Snapshot, hist []Event, now time.Time) Sta
 		cand, stable = stable, cand
 	}
 	st.Candidate, st.Stable = cand.Colour, stable.Colour
-	st.decide(cand, stable, hist, now)
+	st.decide(cand, stable, hist, w, now)
 	return st
 }
 
 // decide is the canary flow: no traffic yet → hold; a failing gate → roll
-// back; passing with part of the traffic → promote; all the traffic → hold
-// through the rollback window.
-func (st *Status) decide(cand, stable Env, hist []Event, now time.Time) {
+// back; passing with part of the traffic → hold while the monitor period
+// runs and until the health check and migration are done, then promote;
+// all the traffic → hold through the rollback window.
+func (st *Status) decide(cand, stable Env, hist []Event, w Watch, now time.Time) {
 	name := cand.Colour + " " + cand.Version()
 	switch {
 	case !cand.Share.Valid:
@@ -156,22 +169,40 @@ func (st *Status) decide(cand, stable Env, hist []Event, now time.Time) {
 		st.Verdict, st.Reason = VerdictHold, name+" takes no traffic yet: shift some to it"
 		return
 	}
+	canary := cand.Share.V < 100-nearly
+	if canary {
+		st.Monitor = monitor(st.Spec, hist, w, cand, now)
+		st.Health = healthOf(st.Spec, w, cand, now)
+		st.Migration = MigrationStep{Command: st.Spec.Commands.Migrate}
+		if st.Migration.Command != "" {
+			st.Migration.Last = lastMigration(hist, cand)
+		}
+	}
+	// A gate that fails or has no figure stops the monitor clock.
+	broken := func() {
+		if canary {
+			st.Monitor.Broken, st.Monitor.Since, st.Monitor.Left = true, now, st.Monitor.Period
+		}
+	}
 	if bad := failing(cand.Gates); bad != "" {
+		broken()
 		st.Verdict, st.Reason = VerdictRollback, fmt.Sprintf("%s fails: %s; send the traffic back to %s", name, bad, stable.Colour)
 		return
 	}
 	if min := st.Spec.Gates.MinRPS; min > 0 && cand.Metrics.RPS.Or(0) < min {
+		broken()
 		st.Verdict, st.Reason = VerdictHold, fmt.Sprintf("%s serves %.2f req/s, below the %.2f the gates need", name, cand.Metrics.RPS.Or(0), min)
 		return
 	}
 	for _, g := range cand.Gates {
 		if !g.Known() {
+			broken()
 			st.Verdict, st.Reason = VerdictHold, fmt.Sprintf("%s: %s, waiting for data", name, g)
 			return
 		}
 	}
-	if cand.Share.V < 100-nearly {
-		st.Verdict, st.Reason = VerdictPromote, fmt.Sprintf("%s passes at %.0f%%: %s", name, cand.Share.V, gatesText(cand.Gates))
+	if canary {
+		st.Verdict, st.Reason = st.gateFlow(name, cand)
 		return
 	}
 	st.CutoverAt = cutover(hist, cand)

@@ -10,10 +10,11 @@ package deploy
 import "time"
 
 // Defaults from the seed: "Error rate: 0.1% (✅ <1%)", "Response time:
-// 850ms (✅ <1s)", "Rollback Window (1 hour)".
+// 850ms (✅ <1s)", "Monitor for 10 min", "Rollback Window (1 hour)".
 const (
 	DefaultMaxErrorRatePct = 1.0
 	DefaultMaxP95          = time.Second
+	DefaultMonitor         = 10 * time.Minute
 	DefaultRollbackWindow  = time.Hour
 )
 
@@ -28,10 +29,18 @@ type Spec struct {
 	Service string
 	// ColourLabel is the container label naming the colour; the Docker
 	// inventory reads it (default opsdeck.colour).
-	ColourLabel    string
-	Gates          Gates
+	ColourLabel string
+	Gates       Gates
+	// Monitor is how long the gates must hold on the canary's traffic
+	// before it may be promoted.
+	Monitor        time.Duration
 	RollbackWindow time.Duration
 	Commands       Commands
+	// HealthURLs are each colour's own health endpoints (the seed's "curl
+	// localhost:3002/api/health" for green); ServiceHealthURL, the
+	// service's health_url, stands in for a colour without any.
+	HealthURLs       map[string][]string
+	ServiceHealthURL string
 }
 
 // Gates are the canary limits a colour must stay under.
@@ -45,18 +54,24 @@ type Gates struct {
 
 // Commands name the actions.commands entries that move traffic. Each is
 // run with the parameters project, service, colour (the colour that gets
-// the traffic, or is decommissioned), weight (its percent) and version.
+// the traffic, is migrated for, or is decommissioned), weight (its
+// percent) and version. Migrate, when set, is a step of the flow that must
+// have run for the new colour before it is promoted.
 type Commands struct {
-	Shift, Promote, Rollback, Decommission string
+	Shift, Promote, Rollback, Decommission, Migrate string
 }
 
-// WithDefaults fills the zero limits and window with the seed's values.
+// WithDefaults fills the zero limits, monitor period and window with the
+// seed's values.
 func (s Spec) WithDefaults() Spec {
 	if s.Gates.MaxErrorRatePct <= 0 {
 		s.Gates.MaxErrorRatePct = DefaultMaxErrorRatePct
 	}
 	if s.Gates.MaxP95 <= 0 {
 		s.Gates.MaxP95 = DefaultMaxP95
+	}
+	if s.Monitor <= 0 {
+		s.Monitor = DefaultMonitor
 	}
 	if s.RollbackWindow <= 0 {
 		s.RollbackWindow = DefaultRollbackWindow

@@ -66,6 +66,14 @@ func (c *Checker) CheckAll(ctx context.Context) []backend.CheckResult {
 	return out
 }
 
+// CheckTargets implements backend.TargetChecker: the given targets, once,
+// with this checker's timeout, concurrency and client.
+func (c *Checker) CheckTargets(ctx context.Context, targets []backend.CheckTarget) []backend.CheckResult {
+	cc := *c
+	cc.Targets = targets
+	return cc.CheckAll(ctx)
+}
+
 func check(ctx context.Context, client *http.Client, t backend.CheckTarget, timeout time.Duration, now func() time.Time) backend.CheckResult {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -56,3 +56,19 @@ func TestCheckAll(t *testing.T) {
 		}
 	}
 }
+
+// CheckTargets checks the targets it is given, not the checker's own.
+func TestCheckTargetsChecksTheGivenOnes(t *testing.T) {
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	defer ok.Close()
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }))
+	defer bad.Close()
+	c := &Checker{Targets: []backend.CheckTarget{{Name: "other", URL: bad.URL}}}
+	got := c.CheckTargets(context.Background(), []backend.CheckTarget{{Name: "chat-backend/green", URL: ok.URL}, {Name: "chat-backend/blue", URL: bad.URL}})
+	if len(got) != 2 || !got[0].OK || got[0].Code != 204 || got[0].Target.Name != "chat-backend/green" || got[1].OK || got[1].Code != 503 {
+		t.Fatalf("%+v", got)
+	}
+	if len(c.Targets) != 1 || c.Targets[0].Name != "other" {
+		t.Fatalf("the checker's own targets changed: %+v", c.Targets)
+	}
+}

@@ -127,3 +127,33 @@ func TestDeployStepsMoveTheTraffic(t *testing.T) {
 		t.Fatalf("a deploy later: green %v of %v, containers %+v", cm["green"].RPS, m.RPS, cs)
 	}
 }
+
+// A colour's own health URLs answer while its container runs and are
+// refused once it is decommissioned; a migration moves nothing.
+func TestColourHealthURLsFollowTheContainers(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	svcs := Generate(3, 1)
+	bg := svcs[0].Name
+	f := New(Config{Seed: 5, Clock: func() time.Time { return now }, Services: svcs, Thresholds: backend.DefaultThresholds(), BlueGreen: []string{bg}})
+	targets := []backend.CheckTarget{{Name: bg + "/green", URL: "http://localhost:3002/api/health"}, {Name: bg + "/blue", URL: "http://localhost:3001/api/health"},
+		{Name: "nowhere/green", URL: "http://localhost:9/"}}
+	got := f.CheckTargets(context.Background(), targets)
+	if len(got) != 3 || !got[0].OK || got[0].Code != 200 || !got[1].OK || got[2].OK || got[2].Err == "" || got[0].Target != targets[0] {
+		t.Fatalf("before: %+v", got)
+	}
+	if err := f.deployStep(bg, "migrate", "green", "", now); err != nil {
+		t.Fatal(err)
+	}
+	if share := f.services[0].greenShare(f.opsOf(bg), now); share != canaryShare {
+		t.Fatalf("a migration moved the traffic: green %v", share)
+	}
+	for _, step := range []struct{ step, colour, weight string }{{"promote", "green", "100"}, {"decommission", "blue", ""}} {
+		if err := f.deployStep(bg, step.step, step.colour, step.weight, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got = f.CheckTargets(context.Background(), targets[:2])
+	if !got[0].OK || got[1].OK || got[1].Err != "connection refused" {
+		t.Fatalf("after blue's decommission: %+v", got)
+	}
+}

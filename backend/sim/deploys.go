@@ -44,7 +44,7 @@ func (sh Shell) Run(ctx context.Context, h ssh.Host, cmd ssh.Command, out func(s
 // commands through Commands (a runbook executor on a Shell), and once one
 // succeeded, what it stands for happens to the simulated fleet: a shift,
 // promote or rollback moves the requests between the colours, a
-// decommission stops the old colour. Other command actions run unchanged.
+// decommission stops the old colour, a migration changes nothing seen. Other command actions run unchanged.
 type Deploys struct {
 	Commands backend.ActionExecutor
 	Fleet    *Fleet
@@ -90,6 +90,8 @@ func (f *Fleet) deployStep(name, step, colour, weight string, at time.Time) erro
 		}
 		share = w / 100
 	case deploy.StepPromote, deploy.StepRollback:
+	case deploy.StepMigrate:
+		return nil // the simulated schema needs nothing: the traffic stays
 	case deploy.StepDecommission:
 		f.changeOps(name, func(o *ops) {
 			if o.traffic.deploy != k {

@@ -158,7 +158,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	a.jobs = pc.Jobs
 	// A frozen clock never changes the header: no point waking every second.
 	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly, DemoWhy: demoWhy,
-		Actor: localActor(f.readOnly, getenv), Contacts: cfg.Contacts, Deps: kit.Deps{Checker: a.checker, Logs: logs, Ranges: a.ranges(fleet), Rules: a.rules(fleet)}}
+		Actor: localActor(f.readOnly, getenv), Contacts: cfg.Contacts, Deps: kit.Deps{Checker: a.checker, Targets: targetChecker(a.checker), Logs: logs, Ranges: a.ranges(fleet), Rules: a.rules(fleet)}}
 	if a.ui.Deps.Databases, err = a.databases(cfg, fleet); err != nil {
 		a.close()
 		return nil, err
@@ -262,6 +262,15 @@ func healthChecker(cfg *config.Config, fleet *sim.Fleet) backend.HealthChecker {
 		}
 	}
 	return &health.Checker{Targets: targets}
+}
+
+// targetChecker is the checker's way to check a blue/green colour's own
+// health URLs: the same HTTP client settings, or the simulator's answers.
+func targetChecker(c backend.HealthChecker) backend.TargetChecker {
+	if t, ok := c.(backend.TargetChecker); ok {
+		return t
+	}
+	return nil
 }
 
 func names[T any](xs []T, name func(T) string) []string {

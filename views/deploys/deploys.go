@@ -48,10 +48,18 @@ type Deploys struct {
 	err           error
 	asked         time.Time
 	note          string // the last refusal, shown until the next key
+	// What the tab watched of each project (gate breaks, the new colour's
+	// health checks), when it last checked its health and whether a check
+	// runs.
+	watch       map[string]*deploy.Watch
+	healthAsked map[string]time.Time
+	checking    map[string]bool
+	lastEval    time.Time // the last evaluation, to tell a pause in the watching
 }
 
-// DeploysFooter is the number of lines under the table.
-const deploysFooter = 3
+// DeploysFooter is the number of lines under the table: the verdict, the
+// three steps before a promote, the last step or window, a refusal.
+const deploysFooter = 6
 
 // New builds the tab.
 func New(c kit.Common) *Deploys {
@@ -66,7 +74,8 @@ func New(c kit.Common) *Deploys {
 		{Title: "P95 (<)", Width: 14, Right: true},
 		{Title: "VERDICT", Width: 9, Flex: true, Drop: 1},
 	}
-	v := &Deploys{hist: map[string][]deploy.Event{}, status: map[string]deploy.Status{}}
+	v := &Deploys{hist: map[string][]deploy.Event{}, status: map[string]deploy.Status{},
+		watch: map[string]*deploy.Watch{}, healthAsked: map[string]time.Time{}, checking: map[string]bool{}}
 	v.TableView = kit.NewTableView(c, "Deploys", "DEPLOYMENTS (BLUE/GREEN)", backend.FeedMetrics, cols, v.rows)
 	v.Open = func(_ backend.Snapshot, row table.Row) tea.Cmd {
 		project, _, _ := strings.Cut(row.Key, "/")
@@ -75,13 +84,14 @@ func New(c kit.Common) *Deploys {
 	v.RowKey = v.key
 	v.RowHelp = func() []key.Binding {
 		k := c.Keys
-		return kit.Enabled(k.ShiftTraffic, k.Promote, k.SwitchBack, k.Decommission)
+		return kit.Enabled(k.ShiftTraffic, k.Migrate, k.Promote, k.SwitchBack, k.Decommission)
 	}
 	return v
 }
 
-// Activate asks for the history when the tab is shown.
-func (v *Deploys) Activate() tea.Cmd { return v.request() }
+// Activate asks for the history (and the canaries' health) when the tab
+// is shown.
+func (v *Deploys) Activate() tea.Cmd { return tea.Batch(v.request(), v.healthRequests()) }
 
 func (v *Deploys) request() tea.Cmd {
 	read := v.C.Deps.AuditPairs
@@ -105,12 +115,20 @@ func (v *Deploys) SetSnapshot(s backend.Snapshot) {
 	v.evaluate()
 }
 
-// evaluate recomputes every project's history and status.
+// evaluate recomputes every project's history and status, and notes a
+// canary gate seen broken: its monitor clock starts again after it.
 func (v *Deploys) evaluate() {
+	now := v.C.Now()
+	v.rewatch(now)
 	for _, spec := range v.C.Deployments {
 		h := deploy.History(spec, v.pairs, v.Snap)
 		v.hist[spec.Project] = h
-		v.status[spec.Project] = deploy.Evaluate(spec, v.Snap, h, v.C.Now())
+		w := v.watchOf(spec.Project, now)
+		st := deploy.EvaluateWatched(spec, v.Snap, h, *w, now)
+		if st.Monitor.Broken {
+			w.BrokeAt = now
+		}
+		v.status[spec.Project] = st
 	}
 	v.Table.SetRows(v.rows(v.Snap))
 }
@@ -123,15 +141,20 @@ func (v *Deploys) Update(msg tea.Msg) tea.Cmd {
 			v.pairs = msg.pairs
 		}
 		v.evaluate()
+		return v.healthRequests()
+	case healthRead:
+		v.healthRecorded(msg)
+		v.evaluate()
 		return nil
 	case kit.ActionEndedMsg:
-		return v.request()
+		return tea.Batch(v.request(), v.healthRequests())
 	case kit.TickMsg:
-		v.evaluate() // the rollback window counts down
+		v.evaluate() // the monitor and the rollback window count down
+		var cmd tea.Cmd
 		if v.C.Now().Sub(v.asked) >= historyRefresh {
-			return v.request()
+			cmd = v.request()
 		}
-		return nil
+		return tea.Batch(cmd, v.healthRequests())
 	case tea.KeyPressMsg:
 		v.note = ""
 	}
@@ -150,6 +173,9 @@ func (v *Deploys) rows(backend.Snapshot) []table.Row {
 			}
 			if e.Colour == st.Candidate || (st.Candidate == "" && i == 0) {
 				verdict = verdictCell(v.C, st.Verdict)
+				if m := st.Monitor; m.Active && !m.Broken && m.Left > 0 {
+					verdict.Text += " " + deploy.Countdown(m.Left) // the monitor's countdown
+				}
 			}
 			style := t.Subtle
 			if e.Running() {
@@ -219,8 +245,9 @@ func (v *Deploys) View() string {
 	return v.TableView.View() + "\n" + strings.Join(v.footerLines(), "\n")
 }
 
-// footerLines are the selected project's verdict and reason, its rollback
-// window or last step, and a refusal or the history's state.
+// footerLines are the selected project's verdict and reason, the steps
+// before a promote while a canary runs, its rollback window or last step,
+// and a refusal or the history's state.
 func (v *Deploys) footerLines() []string {
 	t := v.C.Theme
 	lines := make([]string, deploysFooter)
@@ -231,26 +258,29 @@ func (v *Deploys) footerLines() []string {
 	project, _, _ := strings.Cut(row.Key, "/")
 	st := v.status[project]
 	lines[0] = kit.FitLine(verdictCell(v.C, st.Verdict).Style.Render(strings.ToUpper(string(st.Verdict)))+"  "+t.Text.Render(kit.Sanitize(st.Reason)), v.width)
+	flow := v.flowLines(project, st)
+	copy(lines[1:4], flow[:])
+	const last, note = 4, 5
 	switch {
 	case st.WindowLeft > 0:
-		lines[1] = t.Warn.Render(kit.Sanitize(fmt.Sprintf("rollback window %s left · cutover %s · %s keeps running",
+		lines[last] = t.Warn.Render(kit.Sanitize(fmt.Sprintf("rollback window %s left · cutover %s · %s keeps running",
 			st.WindowLeft.Truncate(time.Second), st.CutoverAt.UTC().Format("15:04:05"), st.Stable)))
 	case len(v.hist[project]) > 0:
 		e := v.hist[project][0]
 		// Versions and users come from the audit log and containers.
-		lines[1] = t.Subtle.Render(kit.Sanitize(fmt.Sprintf("last: %s %s %s %s by %s · %s · enter: history", kit.Stamp(e.At), e.Step, e.Colour,
+		lines[last] = t.Subtle.Render(kit.Sanitize(fmt.Sprintf("last: %s %s %s %s by %s · %s · enter: history", kit.Stamp(e.At), e.Step, e.Colour,
 			e.Version, kit.OrDash(e.User), e.Result)))
 	}
 	if st.SplitFrom != "" {
-		lines[1] += t.Subtle.Render(" · split from " + st.SplitFrom)
+		lines[last] += t.Subtle.Render(" · split from " + st.SplitFrom)
 	}
-	lines[1] = kit.FitLine(lines[1], v.width)
+	lines[last] = kit.FitLine(lines[last], v.width)
 	switch {
 	case v.note != "":
-		lines[2] = t.Down.Render("✖ " + kit.Sanitize(v.note))
+		lines[note] = t.Down.Render("✖ " + kit.Sanitize(v.note))
 	case v.err != nil:
-		lines[2] = t.Down.Render("history: " + kit.Sanitize(v.err.Error()))
+		lines[note] = t.Down.Render("history: " + kit.Sanitize(v.err.Error()))
 	}
-	lines[2] = kit.FitLine(lines[2], v.width)
+	lines[note] = kit.FitLine(lines[note], v.width)
 	return lines
 }

@@ -16,8 +16,9 @@ import (
 // key turns T/P/B/D on a row into a deployment action: kind command, the
 // configured command as target, and the parameters its placeholders and
 // the history read (project, service, colour, weight, version, step).
-// Refusals the model can tell (no second colour, the rollback window)
-// are shown under the table instead of asking anything.
+// Refusals the model can tell (no second colour, a promote before the
+// monitor period, health check or migration are through, the rollback
+// window) are shown under the table instead of asking anything.
 func (v *Deploys) key(_ backend.Snapshot, row table.Row, kp tea.KeyPressMsg) tea.Cmd {
 	k := v.C.Keys
 	project, colour, _ := strings.Cut(row.Key, "/")
@@ -32,6 +33,12 @@ func (v *Deploys) key(_ backend.Snapshot, row table.Row, kp tea.KeyPressMsg) tea
 		step, cmd = deploy.StepShift, spec.Commands.Shift // the weight is asked in the confirmation
 	case key.Matches(kp, k.Promote):
 		step, cmd, weight = deploy.StepPromote, spec.Commands.Promote, "100"
+	case key.Matches(kp, k.Migrate):
+		if st.Candidate == "" {
+			v.note = "migrate refused: " + project + " has no new colour running"
+			return nil
+		}
+		step, cmd, colour = deploy.StepMigrate, spec.Commands.Migrate, st.Candidate
 	case key.Matches(kp, k.SwitchBack):
 		if st.Candidate == "" {
 			v.note = "roll back refused: " + project + " has no second colour running"
@@ -50,6 +57,14 @@ func (v *Deploys) key(_ backend.Snapshot, row table.Row, kp tea.KeyPressMsg) tea
 	if cmd == "" {
 		v.note = fmt.Sprintf("%s %s: not configured (deployments[].commands.%s)", step, project, step)
 		return nil
+	}
+	if step == deploy.StepPromote {
+		// What the verdict says: only a canary whose gates held for the
+		// monitor period, whose health URLs answer and that was migrated.
+		if err := st.CanPromote(colour); err != nil {
+			v.note = err.Error()
+			return nil
+		}
 	}
 	params := deploy.Params(spec, step, colour, weight, st.Env(colour).Version())
 	return kit.Act(backend.ActKindCommand, cmd, params)

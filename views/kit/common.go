@@ -43,6 +43,8 @@ type Common struct {
 type Deps struct {
 	// Checker runs the health checks.
 	Checker backend.HealthChecker
+	// Targets checks given health URLs (a blue/green colour's own).
+	Targets backend.TargetChecker
 	// Logs follows a service's logs.
 	Logs backend.LogStreamer
 	// Ranges gives the p95 history of the 24-hour chart.

@@ -18,7 +18,7 @@ func TestDeploysColoursHaveTheirOwnFigures(t *testing.T) {
 	c.WaitFor("SYSTEM HEALTH OVERVIEW")
 	c.Keys("0")
 	waitHeading(t, c, "DEPLOYMENTS (BLUE/GREEN)")
-	c.WaitFor("PROMOTE")
+	c.WaitFor("held 1m0s at 10%") // the figures are in
 	// A colour's figures are the cells just before its gates' marks
 	// (✓ or ✗): the error rate, then the p95.
 	figures := func(colour string) []string {

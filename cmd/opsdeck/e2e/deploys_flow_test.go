@@ -17,21 +17,22 @@ func colourRow(colour, up, share string) *regexp.Regexp {
 }
 
 // The demo walks the seed's whole blue/green flow: T shifts green to
-// 50 %, P promotes it (the rollback window starts and D is refused inside
-// it), then D decommissions blue. Each step is confirmed, runs a
-// configured command on the simulated fleet and changes what the screen
-// shows, and the history lists them by who ran them. The demo's 2 minute
-// window is made 5 s here.
+// 50 %, M runs the migration, P promotes it once the gates held (the
+// rollback window starts and D is refused inside it), then D
+// decommissions blue. Each step is confirmed, runs a configured command on
+// the simulated fleet and changes what the screen shows, and the history
+// lists them by who ran them. The demo's 1 minute monitor is made 3 s and
+// its 2 minute window 5 s here.
 func TestDemoWalksTheBlueGreenFlow(t *testing.T) {
 	t.Parallel()
-	o := demoConfig(t, "rollback_window: 2m", "rollback_window: 5s")
+	o := demoConfig(t, "rollback_window: 2m", "rollback_window: 5s", "monitor: 1m", "monitor: 3s")
 	o.Width, o.Height = 120, 30
 	c := tuitest.StartConsole(t, opsdeck, o)
 	c.WaitFor("SYSTEM HEALTH OVERVIEW")
 	c.Keys("0")
 	waitHeading(t, c, "DEPLOYMENTS (BLUE/GREEN)")
 	c.WaitMatch(colourRow("green", "1/1", "10%"))
-	c.WaitFor("PROMOTE")
+	c.WaitFor("run the migration (chat-migrate) before the promote")
 
 	c.Keys("j", "T")
 	c.WaitFor("› green gets %")
@@ -44,6 +45,13 @@ func TestDemoWalksTheBlueGreenFlow(t *testing.T) {
 	c.Keys("esc")
 	c.WaitMatch(colourRow("green", "1/1", "50%"))
 	c.WaitMatch(colourRow("blue", "1/1", "50%"))
+
+	c.Keys("M")
+	waitPlan(t, c, "COMMAND chat-migrate", "simulated: docker compose -p chat-green exec -T backend pnpm migration:run (timeout 5m0s)")
+	c.Type("chat-backend")
+	c.Keys("enter")
+	waitDone(t, c, "COMMAND chat-migrate")
+	c.Keys("esc")
 	c.WaitFor("passes at 50%")
 
 	c.Keys("P")
@@ -69,7 +77,7 @@ func TestDemoWalksTheBlueGreenFlow(t *testing.T) {
 
 	c.Keys("enter")
 	waitHeading(t, c, "DEPLOYMENT HISTORY · CHAT")
-	for _, step := range []string{`shift\s+green\s+v\S+\s+50%\s+root\s+ok`, `promote\s+green\s+v\S+\s+100%\s+root\s+ok`, `decommission\s+blue\s+v\S+\s+–\s+root\s+ok`} {
+	for _, step := range []string{`shift\s+green\s+v\S+\s+50%\s+root\s+ok`, `migrate\s+green\s+v\S+\s+–\s+root\s+ok`, `promote\s+green\s+v\S+\s+100%\s+root\s+ok`, `decommission\s+blue\s+v\S+\s+–\s+root\s+ok`} {
 		c.WaitMatch(regexp.MustCompile(step))
 	}
 }

@@ -130,7 +130,7 @@ func TestExportHoldsTheWholeDashboard(t *testing.T) {
 	for _, want := range []string{
 		"## System health overview", "| 14 / 15 healthy (UP) |",
 		"## Resource utilization",
-		"## Deployments (blue/green)", "| chat | blue |", "|  | green |", "PROMOTE: green",
+		"## Deployments (blue/green)", "| chat | blue |", "|  | green |", "HOLD: green",
 		"## Open incident: Service crash", "Status INVESTIGATING since", "| root | Incident opened: Incident under investigation |",
 		"What failed?: Service crash",
 	} {
