@@ -26,7 +26,7 @@ func TestLatencyChartDraws(t *testing.T) {
 		c.Keys("enter")
 		c.WaitFor("RESPONSE TIME (p95 Latency) [Last 24 hours] mana-core-auth")
 		c.Until("the chart's axis and legend", tuitest.ConsoleWait, func(s string) bool {
-			return chartAxisEndRE.MatchString(s) && strings.Contains(s, "■ mana-core-auth") &&
+			return chartAxisEndRE.MatchString(s) && strings.Contains(s, "■ a mana-core-auth") &&
 				strings.Contains(s, "■ T Target (500ms)") && !strings.Contains(s, "loading…")
 		})
 	})
