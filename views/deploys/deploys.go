@@ -186,7 +186,7 @@ func (v *Deploys) rows(backend.Snapshot) []table.Row {
 				{Text: e.Colour, Style: style},
 				{Text: kit.OrDash(e.Version())},
 				{Text: fmt.Sprintf("%d/%d", e.Up, e.Total), Num: float64(e.Up), IsNum: true},
-				{Text: kit.Pct(e.Share), Num: e.Share.V, IsNum: true},
+				{Text: kit.Pct1(e.Share), Num: e.Share.V, IsNum: true}, // one format for both colours: 90.3% and 9.7%
 				{Text: since(v.C.Now(), e.LiveSince)},
 				gateCell(v.C, e.Gates[0]),
 				gateCell(v.C, e.Gates[1]),

@@ -24,7 +24,7 @@ func TestDemoCanaryWaitsForTheMonitorHealthAndMigration(t *testing.T) {
 	c.WaitFor("SYSTEM HEALTH OVERVIEW")
 	c.Keys("0")
 	waitHeading(t, c, "DEPLOYMENTS (BLUE/GREEN)")
-	c.WaitMatch(colourRow("green", "1/1", "10%"))
+	c.WaitMatch(colourRow("green", "1/1", "10.0%"))
 	c.WaitFor("○ migrate  not run for green · M runs chat-migrate")
 	c.WaitMatch(regexp.MustCompile(`✔ health\s+GREEN http://localhost:3002/api/health: HTTP 200 in \d+ms`))
 
@@ -39,7 +39,7 @@ func TestDemoCanaryWaitsForTheMonitorHealthAndMigration(t *testing.T) {
 	waitDone(t, c, "COMMAND chat-weight")
 	c.Keys("esc")
 	c.WaitMatch(regexp.MustCompile(`◷ monitor\s+0:(0\d|1[0-2]) left of 12s · gates holding since \d\d:\d\d:\d\d`))
-	c.WaitMatch(regexp.MustCompile(`green\s+v\S+\s+1/1\s+10%.*HOLD 0:\d\d`)) // the countdown on the row
+	c.WaitMatch(regexp.MustCompile(`green\s+v\S+\s+1/1\s+10.0%.*HOLD 0:\d\d`)) // the countdown on the row
 
 	c.Keys("P")
 	c.WaitMatch(regexp.MustCompile(`✖ promote green refused: green v\S+ at 10%: monitoring, 0:\d\d left of 12s · gates holding`))
@@ -66,6 +66,6 @@ func TestDemoCanaryWaitsForTheMonitorHealthAndMigration(t *testing.T) {
 	c.Keys("enter")
 	waitDone(t, c, "COMMAND chat-switch")
 	c.Keys("esc")
-	c.WaitMatch(colourRow("green", "1/1", "100%"))
+	c.WaitMatch(colourRow("green", "1/1", "100.0%"))
 	c.WaitFor("rollback window")
 }
