@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -48,6 +49,9 @@ type Options struct {
 	// given a relative path for (an export, a report); empty: a fresh one,
 	// so that no console writes into the source tree.
 	Dir string
+	// Background is the terminal's background colour, which it answers
+	// the program's OSC 11 query with; nil: black.
+	Background color.Color
 }
 
 // Console is the binary running on a pseudo-terminal, with a terminal
@@ -103,6 +107,9 @@ func StartConsole(t testing.TB, bin string, o Options) *Console {
 	cmd.Stderr = stderr
 	cmd.WaitDelay = 5 * time.Second
 	emu := vt.NewSafeEmulator(w, h)
+	if o.Background != nil {
+		emu.SetDefaultBackgroundColor(o.Background)
+	}
 	// pty.StartWithSize makes the child a session leader with the pty as
 	// its controlling terminal: SIGWINCH reaches it, and its pid is the
 	// process group Kill signals.

@@ -11,7 +11,7 @@ import (
 func DarkPalette() Palette {
 	return Palette{
 		Accent:    lipgloss.Color("#7D56F4"),
-		OnAccent:  lipgloss.Color("#E4E4E7"),
+		OnAccent:  lipgloss.Color("#FFFFFF"), // 4.7:1 on the accent (the text colour was 3.7)
 		Text:      lipgloss.Color("#E4E4E7"),
 		Muted:     lipgloss.Color("#8B8B94"),
 		Border:    lipgloss.Color("#4B4B55"),
@@ -42,8 +42,8 @@ func LightPalette() Palette {
 
 // HighContrastPalette is the most contrast the background allows: text,
 // muted text and borders in the background's opposite (no greys), the
-// statuses in pure hues, everything that carries meaning in bold. dark
-// says which background it is for.
+// statuses and the accent at least 7:1 against it (WCAG AAA), everything
+// that carries meaning in bold. dark says which background it is for.
 func HighContrastPalette(dark bool) Palette {
 	if dark {
 		return Palette{
@@ -54,7 +54,7 @@ func HighContrastPalette(dark bool) Palette {
 			Border:    lipgloss.Color("#FFFFFF"),
 			OK:        lipgloss.Color("#00FF00"),
 			Warn:      lipgloss.Color("#FFFF00"),
-			Down:      lipgloss.Color("#FF5555"),
+			Down:      lipgloss.Color("#FF6666"),
 			Unknown:   lipgloss.Color("#FFFFFF"),
 			Highlight: lipgloss.Color("#0000AA"),
 			Bold:      true,
