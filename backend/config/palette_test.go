@@ -118,3 +118,25 @@ func TestThemeSetting(t *testing.T) {
 		t.Errorf("a typo:\n got %v\nwant %s", err, want)
 	}
 }
+
+// The palette file shown in docs/configuration.md loads, and sets every
+// colour there is.
+func TestDocumentedPaletteLoads(t *testing.T) {
+	data, err := os.ReadFile("../../docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n## Themes\n")
+	_, block, ok2 := strings.Cut(section, "```yaml\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("docs/configuration.md has no palette file under ## Themes")
+	}
+	p, err := ParsePalette("configuration.md", []byte(block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Colours) != len(PaletteColours) {
+		t.Errorf("the example sets %d of the %d colours", len(p.Colours), len(PaletteColours))
+	}
+}
