@@ -25,8 +25,8 @@ const (
 
 // Options configure the root model.
 type Options struct {
-	Hub      backend.Hub
-	Keys     *keymap.KeyMap // nil: keymap.Default()
+	Hub  backend.Hub
+	Keys *keymap.KeyMap // nil: keymap.Default()
 	// Theme is the theme setting; the zero Choice is auto. Each console
 	// makes its own *theme.Theme from it, so that each SSH session's
 	// follows its own terminal's background.
@@ -34,8 +34,12 @@ type Options struct {
 	// NoColor says no colour is drawn (NO_COLOR, --no-color): the
 	// terminal is not asked for its background.
 	NoColor bool
-	Clock    func() time.Time
-	ReadOnly bool
+	// AskedBackground says the caller has asked the terminal for its
+	// background itself (the local console, before its first frame: see
+	// screen.Terminal.AskBackground); the console only awaits the answer.
+	AskedBackground bool
+	Clock           func() time.Time
+	ReadOnly        bool
 	// DemoWhy says why the demo fleet is shown when it was not asked for
 	// ("no config, no Docker engine found"); beside DEMO when it fits.
 	DemoWhy string
@@ -204,7 +208,7 @@ func (m *Model) Init() tea.Cmd {
 	if !m.opts.NoTick {
 		cmds = append(cmds, tick())
 	}
-	if m.opts.Theme.Adaptive() && !m.opts.NoColor {
+	if m.opts.Theme.Adaptive() && !m.opts.NoColor && !m.opts.AskedBackground {
 		// The answer comes as a tea.BackgroundColorMsg, or never (a
 		// terminal or multiplexer that does not answer OSC 11): the
 		// console draws on meanwhile, in the dark palette.

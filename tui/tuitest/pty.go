@@ -63,6 +63,10 @@ type Console struct {
 	cmd  *exec.Cmd
 	pty  *os.File // the terminal's side (master) of the pty
 	emu  *vt.SafeEmulator
+	// cells is held while the program's output is written to emu and
+	// while StyleOf reads its cells: the emulator's cells are pointers
+	// that its own lock no longer guards once CellAt returns.
+	cells sync.Mutex
 
 	// keyIn carries typed keys to the same pump as the emulator's
 	// replies, so a key never lands inside a reply (or the reverse).
@@ -182,7 +186,9 @@ func (c *Console) readOutput() {
 	for {
 		n, err := c.pty.Read(buf)
 		if n > 0 {
+			c.cells.Lock()
 			_, _ = c.emu.Write(buf[:n])
+			c.cells.Unlock()
 		}
 		if err != nil {
 			return // EIO once the program and its children have exited

@@ -13,6 +13,8 @@ import (
 // the program wrote, after its colour profile). false: text is not on
 // the screen. Goldens and Screen drop colour; this is what checks it.
 func (c *Console) StyleOf(text string) (uv.Style, bool) {
+	c.cells.Lock()
+	defer c.cells.Unlock()
 	w, h := c.emu.Width(), c.emu.Height()
 	for y := range h {
 		var line strings.Builder

@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func sameColour(a, b color.Color) bool {
 	return ar == br && ag == bg && ab == bb && aa == ba
 }
 
-func hex(c color.Color) string {
+func hexOf(c color.Color) string {
 	if c == nil {
 		return "none"
 	}
@@ -65,7 +66,7 @@ func waitPalette(t *testing.T, c *tuitest.Console, name string, p theme.Palette)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("want the %s palette (accent %s, ok %s); drawn: accent %s, ok %s", name,
-				hex(p.Accent), hex(p.OK), hex(accent.Fg), hex(ok.Fg))
+				hexOf(p.Accent), hexOf(p.OK), hexOf(accent.Fg), hexOf(ok.Fg))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -153,7 +154,7 @@ func TestNoColorWinsOverTheTheme(t *testing.T) {
 			time.Sleep(1500 * time.Millisecond) // past the time a background's answer would take
 			for _, probe := range []string{probeAccent, probeOK, "1 Overview"} {
 				if st := styleOf(t, c, probe); st.Fg != nil || st.Bg != nil {
-					t.Errorf("%q drawn in colour (fg %s, bg %s)", probe, hex(st.Fg), hex(st.Bg))
+					t.Errorf("%q drawn in colour (fg %s, bg %s)", probe, hexOf(st.Fg), hexOf(st.Bg))
 				}
 			}
 			if st := styleOf(t, c, probeAccent); st.Attrs&uv.AttrBold == 0 {
@@ -163,5 +164,28 @@ func TestNoColorWinsOverTheTheme(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// The background is asked as the console starts, not when Bubble Tea next
+// flushes (a second later, or at exit): quitting at once leaves no answer
+// in the shell, and a white terminal has the light palette within moments.
+func TestThemeQueryLeavesNothingBehind(t *testing.T) {
+	t.Parallel()
+	for _, bg := range []color.Color{color.Black, color.White} {
+		start := time.Now()
+		c := tuitest.StartConsole(t, opsdeck, tuitest.Options{Width: 100, Height: 30, Env: truecolor, Background: bg})
+		if bg == color.White {
+			waitPalette(t, c, "white background", theme.LightPalette())
+			t.Logf("light palette drawn %v after the start", time.Since(start).Round(time.Millisecond))
+		} else {
+			c.WaitFor(probeOK)
+		}
+		if err := c.Quit(); err != nil {
+			t.Fatal(err)
+		}
+		if s := c.Screen(); strings.Contains(s, "]11;") || strings.Contains(s, "rgb:") {
+			t.Errorf("the terminal's answer landed in the shell after quit: %q", s)
+		}
 	}
 }
