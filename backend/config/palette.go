@@ -20,7 +20,7 @@ var ThemeNames = []string{"auto", "dark", "light", "high-contrast"}
 
 // PaletteColours are the semantic colours a palette file may set, as
 // views/theme names them.
-var PaletteColours = []string{"accent", "on_accent", "text", "muted", "border", "ok", "warn", "down", "unknown", "highlight"}
+var PaletteColours = []string{"accent", "on_accent", "text", "muted", "border", "ok", "warn", "down", "unknown"}
 
 // PaletteBases are the built-in palettes a palette file may start from.
 var PaletteBases = []string{"dark", "light"}

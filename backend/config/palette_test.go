@@ -56,7 +56,7 @@ func TestPaletteErrorsAtTheirPlace(t *testing.T) {
 	want := []string{
 		`/etc/p.yaml:1:7: base: "sepia" is not a palette to start from; use dark or light`,
 		`/etc/p.yaml:2:5: ok: "#00ff0" is not a colour; write "#rrggbb", "#rgb" or an ANSI colour number 0-255`,
-		`/etc/p.yaml:3:1: unknown key "wanr"; a palette file has base and the colours accent, on_accent, text, muted, border, ok, warn, down, unknown, highlight; did you mean "warn"?`,
+		`/etc/p.yaml:3:1: unknown key "wanr"; a palette file has base and the colours accent, on_accent, text, muted, border, ok, warn, down, unknown; did you mean "warn"?`,
 		`/etc/p.yaml:4:1: down: no colour given; quote a hex colour (down: "#00ff00"): unquoted, # starts a comment`,
 		`/etc/p.yaml:5:9: accent: 300 is not a colour; write "#rrggbb", "#rgb" or an ANSI colour number 0-255`,
 		`/etc/p.yaml:6:1: ok is given twice (first at line 2:1)`,

@@ -68,7 +68,7 @@ func (c Choice) Palette(dark bool) Palette {
 // ColourNames are the semantic colours a user palette file names, in the
 // order the reference lists them.
 func ColourNames() []string {
-	return []string{"accent", "on_accent", "text", "muted", "border", "ok", "warn", "down", "unknown", "highlight"}
+	return []string{"accent", "on_accent", "text", "muted", "border", "ok", "warn", "down", "unknown"}
 }
 
 // field is where a colour name lives in a Palette.
@@ -92,8 +92,6 @@ func (p *Palette) field(name string) *color.Color {
 		return &p.Down
 	case "unknown":
 		return &p.Unknown
-	case "highlight":
-		return &p.Highlight
 	}
 	return nil
 }

@@ -10,16 +10,15 @@ import (
 // DarkPalette suits the dark terminals most on-call engineers use.
 func DarkPalette() Palette {
 	return Palette{
-		Accent:    lipgloss.Color("#7D56F4"),
-		OnAccent:  lipgloss.Color("#FFFFFF"), // 4.7:1 on the accent (the text colour was 3.7)
-		Text:      lipgloss.Color("#E4E4E7"),
-		Muted:     lipgloss.Color("#8B8B94"),
-		Border:    lipgloss.Color("#4B4B55"),
-		OK:        lipgloss.Color("#3FB950"),
-		Warn:      lipgloss.Color("#D29922"),
-		Down:      lipgloss.Color("#F85149"),
-		Unknown:   lipgloss.Color("#8B8B94"),
-		Highlight: lipgloss.Color("#2D2B55"),
+		Accent:   lipgloss.Color("#7D56F4"),
+		OnAccent: lipgloss.Color("#FFFFFF"), // 4.7:1 on the accent (the text colour was 3.7)
+		Text:     lipgloss.Color("#E4E4E7"),
+		Muted:    lipgloss.Color("#8B8B94"),
+		Border:   lipgloss.Color("#4B4B55"),
+		OK:       lipgloss.Color("#3FB950"),
+		Warn:     lipgloss.Color("#D29922"),
+		Down:     lipgloss.Color("#F85149"),
+		Unknown:  lipgloss.Color("#8B8B94"),
 	}
 }
 
@@ -27,16 +26,15 @@ func DarkPalette() Palette {
 // each at least 4.5:1 against white (WCAG AA) but the border.
 func LightPalette() Palette {
 	return Palette{
-		Accent:    lipgloss.Color("#5B3CC4"),
-		OnAccent:  lipgloss.Color("#FFFFFF"),
-		Text:      lipgloss.Color("#1F2328"),
-		Muted:     lipgloss.Color("#57606A"),
-		Border:    lipgloss.Color("#8C959F"),
-		OK:        lipgloss.Color("#1A7F37"),
-		Warn:      lipgloss.Color("#9A6700"),
-		Down:      lipgloss.Color("#CF222E"),
-		Unknown:   lipgloss.Color("#57606A"),
-		Highlight: lipgloss.Color("#DDF4FF"),
+		Accent:   lipgloss.Color("#5B3CC4"),
+		OnAccent: lipgloss.Color("#FFFFFF"),
+		Text:     lipgloss.Color("#1F2328"),
+		Muted:    lipgloss.Color("#57606A"),
+		Border:   lipgloss.Color("#8C959F"),
+		OK:       lipgloss.Color("#1A7F37"),
+		Warn:     lipgloss.Color("#9A6700"),
+		Down:     lipgloss.Color("#CF222E"),
+		Unknown:  lipgloss.Color("#57606A"),
 	}
 }
 
@@ -47,31 +45,29 @@ func LightPalette() Palette {
 func HighContrastPalette(dark bool) Palette {
 	if dark {
 		return Palette{
-			Accent:    lipgloss.Color("#00FFFF"),
-			OnAccent:  lipgloss.Color("#000000"),
-			Text:      lipgloss.Color("#FFFFFF"),
-			Muted:     lipgloss.Color("#FFFFFF"),
-			Border:    lipgloss.Color("#FFFFFF"),
-			OK:        lipgloss.Color("#00FF00"),
-			Warn:      lipgloss.Color("#FFFF00"),
-			Down:      lipgloss.Color("#FF6666"),
-			Unknown:   lipgloss.Color("#FFFFFF"),
-			Highlight: lipgloss.Color("#0000AA"),
-			Bold:      true,
+			Accent:   lipgloss.Color("#00FFFF"),
+			OnAccent: lipgloss.Color("#000000"),
+			Text:     lipgloss.Color("#FFFFFF"),
+			Muted:    lipgloss.Color("#FFFFFF"),
+			Border:   lipgloss.Color("#FFFFFF"),
+			OK:       lipgloss.Color("#00FF00"),
+			Warn:     lipgloss.Color("#FFFF00"),
+			Down:     lipgloss.Color("#FF6666"),
+			Unknown:  lipgloss.Color("#FFFFFF"),
+			Bold:     true,
 		}
 	}
 	return Palette{
-		Accent:    lipgloss.Color("#0000CC"),
-		OnAccent:  lipgloss.Color("#FFFFFF"),
-		Text:      lipgloss.Color("#000000"),
-		Muted:     lipgloss.Color("#000000"),
-		Border:    lipgloss.Color("#000000"),
-		OK:        lipgloss.Color("#005A00"),
-		Warn:      lipgloss.Color("#6B4000"),
-		Down:      lipgloss.Color("#A00000"),
-		Unknown:   lipgloss.Color("#000000"),
-		Highlight: lipgloss.Color("#FFFF66"),
-		Bold:      true,
+		Accent:   lipgloss.Color("#0000CC"),
+		OnAccent: lipgloss.Color("#FFFFFF"),
+		Text:     lipgloss.Color("#000000"),
+		Muted:    lipgloss.Color("#000000"),
+		Border:   lipgloss.Color("#000000"),
+		OK:       lipgloss.Color("#005A00"),
+		Warn:     lipgloss.Color("#6B4000"),
+		Down:     lipgloss.Color("#A00000"),
+		Unknown:  lipgloss.Color("#000000"),
+		Bold:     true,
 	}
 }
 

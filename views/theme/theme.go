@@ -26,8 +26,6 @@ type Palette struct {
 	Text, Muted, Border color.Color
 	// OK, Warn, Down and Unknown are the statuses.
 	OK, Warn, Down, Unknown color.Color
-	// Highlight is a background that marks without reverse video.
-	Highlight color.Color
 	// Bold puts statuses, titles and muted text in bold as well: the high
 	// contrast palette's, where weight helps more than a shade.
 	Bold bool
