@@ -119,14 +119,14 @@ func (m *Model) planned(msg planMsg) tea.Cmd {
 	}
 	cmd := m.confirm.planned(msg.plan)
 	w, h := m.bodySize()
-	m.confirm.fit(m.opts.Theme, w, h) // a plan that fits is read as it shows
+	m.confirm.fit(m.theme, w, h) // a plan that fits is read as it shows
 	return cmd
 }
 
 // confirmKey routes a key to the open dialog.
 func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 	w, h := m.bodySize()
-	m.confirm.fit(m.opts.Theme, w, h) // the terminal may have changed size
+	m.confirm.fit(m.theme, w, h) // the terminal may have changed size
 	var cmd tea.Cmd
 	res := confirmCancel
 	if m.closes(msg) && !m.confirm.typing() {

@@ -14,7 +14,7 @@ import (
 
 // header: product, environment, DEMO badge, one dot per source, clock.
 func (m *Model) header() string {
-	t := m.opts.Theme
+	t := m.theme
 	left := t.Title.Render("opsdeck") + " " + t.Badge.Render(orText(m.snap.Environment, "…"))
 	if m.snap.Demo {
 		left += " " + t.Demo.Render("DEMO")
@@ -126,7 +126,7 @@ func orText(s, def string) string {
 // tabBar shows the view switch keys and, when a detail is open, where we
 // are. When the titles do not fit, inactive tabs show only their key.
 func (m *Model) tabBar() string {
-	t := m.opts.Theme
+	t := m.theme
 	// Full titles where they fit, else short labels ("2 Svc"), else the
 	// keys alone; the active tab always has its full title.
 	const (
@@ -210,7 +210,7 @@ const maxNoticeLines = 4
 // over the body instead of being cut: what the console says must be read
 // whole.
 func (m *Model) statusLines() []string {
-	t := m.opts.Theme
+	t := m.theme
 	if m.palette.open {
 		return []string{ansi.Truncate(m.palette.view(), m.width, "")}
 	}
@@ -237,7 +237,7 @@ func (m *Model) statusLines() []string {
 }
 
 func (m *Model) refreshText() string {
-	t := m.opts.Theme
+	t := m.theme
 	last := m.snap.LastUpdate()
 	if last.IsZero() {
 		return t.Subtle.Render("waiting for sources…")
@@ -259,7 +259,7 @@ func (m *Model) incidentBadge() (full, short string) {
 	if inc == nil || !inc.Open() || (len(m.stack) == 0 && m.specs[m.tab].Name == "incident") {
 		return "", ""
 	}
-	t := m.opts.Theme
+	t := m.theme
 	elapsed := inc.Elapsed(m.now)
 	clock := fmt.Sprintf("%d:%02d", int(elapsed/time.Minute), int(elapsed%time.Minute/time.Second))
 	style := t.Warn

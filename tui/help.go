@@ -10,7 +10,7 @@ import (
 // helpView lists every enabled binding, generated from the keymap: the
 // active view's own keys first, then navigation and the global ones.
 func (m *Model) helpView(w, h int) string {
-	t := m.opts.Theme
+	t := m.theme
 	k := m.opts.Keys
 	groups := []struct {
 		title string

@@ -75,7 +75,7 @@ func (m *Model) openJob(id string) tea.Cmd {
 type jobsScreen struct{ *kit.TableView }
 
 func (m *Model) newJobsScreen() *jobsScreen {
-	t := m.opts.Theme
+	t := m.theme
 	cols := []table.Column{
 		{Title: "STARTED", Width: 8},
 		{Title: "ACTION", Width: 24, Flex: true},
@@ -142,5 +142,5 @@ func (m *Model) jobsBadge() string {
 	if n == 0 {
 		return ""
 	}
-	return m.opts.Theme.Warn.Render(fmt.Sprintf("⚙ %d running", n))
+	return m.theme.Warn.Render(fmt.Sprintf("⚙ %d running", n))
 }

@@ -25,11 +25,21 @@ const (
 
 // Options configure the root model.
 type Options struct {
-	Hub      backend.Hub
-	Keys     *keymap.KeyMap // nil: keymap.Default()
-	Theme    *theme.Theme   // nil: theme.Default()
-	Clock    func() time.Time
-	ReadOnly bool
+	Hub  backend.Hub
+	Keys *keymap.KeyMap // nil: keymap.Default()
+	// Theme is the theme setting; the zero Choice is auto. Each console
+	// makes its own *theme.Theme from it, so that each SSH session's
+	// follows its own terminal's background.
+	Theme theme.Choice
+	// NoColor says no colour is drawn (NO_COLOR, --no-color): the
+	// terminal is not asked for its background.
+	NoColor bool
+	// AskedBackground says the caller has asked the terminal for its
+	// background itself (the local console, before its first frame: see
+	// screen.Terminal.AskBackground); the console only awaits the answer.
+	AskedBackground bool
+	Clock           func() time.Time
+	ReadOnly        bool
 	// DemoWhy says why the demo fleet is shown when it was not asked for
 	// ("no config, no Docker engine found"); beside DEMO when it fits.
 	DemoWhy string
@@ -69,6 +79,7 @@ type stacked struct {
 // Model is the root model.
 type Model struct {
 	opts   Options
+	theme  *theme.Theme // this console's, shared by its screens (kit.Common)
 	common kit.Common
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -119,9 +130,7 @@ func New(ctx context.Context, opts Options) *Model {
 	if opts.Keys == nil {
 		opts.Keys = keymap.Default()
 	}
-	if opts.Theme == nil {
-		opts.Theme = theme.Default()
-	}
+	th := theme.New(opts.Theme.Palette(true)) // dark until the terminal says otherwise
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
@@ -135,10 +144,10 @@ func New(ctx context.Context, opts Options) *Model {
 		opts.Actor.Role = backend.RoleViewer
 		refused = opts.Keys.DropDangerous()
 	}
-	c := kit.Common{Theme: opts.Theme, Keys: opts.Keys, Now: opts.Clock, IDs: &kit.IDs{}, Actor: opts.Actor,
+	c := kit.Common{Theme: th, Keys: opts.Keys, Now: opts.Clock, IDs: &kit.IDs{}, Actor: opts.Actor,
 		DBServices: opts.DBServices, Deployments: opts.Deployments, Contacts: opts.Contacts, Deps: opts.Deps, Serial: &kit.SerialQueue{}}
 	ctx, cancel := context.WithCancel(ctx)
-	m := &Model{opts: opts, common: c, ctx: ctx, cancel: cancel, now: opts.Clock(), specs: tabs(), commands: commands(), refused: refused,
+	m := &Model{opts: opts, theme: th, common: c, ctx: ctx, cancel: cancel, now: opts.Clock(), specs: tabs(), commands: commands(), refused: refused,
 		serial: serialQueue{asked: c.Serial}}
 	for _, spec := range m.specs {
 		m.tabs = append(m.tabs, spec.New(c))
@@ -155,11 +164,11 @@ func New(ctx context.Context, opts Options) *Model {
 	m.notice.render = func(l kit.Level, text string) string {
 		switch l {
 		case kit.LevelError:
-			return opts.Theme.Down.Render("✖ " + text)
+			return th.Down.Render("✖ " + text)
 		case kit.LevelWarn:
-			return opts.Theme.Warn.Render("▲ " + text)
+			return th.Warn.Render("▲ " + text)
 		}
-		return opts.Theme.Text.Render(text)
+		return th.Text.Render(text)
 	}
 	return m
 }
@@ -198,6 +207,12 @@ func (m *Model) Init() tea.Cmd {
 	}
 	if !m.opts.NoTick {
 		cmds = append(cmds, tick())
+	}
+	if m.opts.Theme.Adaptive() && !m.opts.NoColor && !m.opts.AskedBackground {
+		// The answer comes as a tea.BackgroundColorMsg, or never (a
+		// terminal or multiplexer that does not answer OSC 11): the
+		// console draws on meanwhile, in the dark palette.
+		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	if n := m.opts.Notice; n.Text != "" {
 		cmds = append(cmds, notify(n.Level, n.Text))
@@ -329,6 +344,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.openJob(msg.id)
 	case tea.KeyPressMsg:
 		return m.key(msg)
+	case tea.BackgroundColorMsg:
+		return m.setBackground(msg.IsDark())
 	}
 	return m.active().Update(msg)
 }
@@ -467,6 +484,23 @@ func (m *Model) freshen() {
 		}
 		m.stale[m.tab] = false
 	}
+}
+
+// setBackground draws with the palette for the terminal's background,
+// once it has said which. The *Theme every screen of this console holds
+// is remade in place; what screens made from it beforehand (a table's
+// styles, the colours of rows built from a snapshot) is remade on
+// kit.ThemeMsg.
+func (m *Model) setBackground(dark bool) tea.Cmd {
+	if !m.opts.Theme.Adaptive() {
+		return nil
+	}
+	p := m.opts.Theme.Palette(dark)
+	if p == m.theme.P {
+		return nil
+	}
+	m.theme.Set(p)
+	return m.broadcast(kit.ThemeMsg{})
 }
 
 func (m *Model) quit() tea.Cmd {

@@ -11,9 +11,9 @@ import (
 // scrolled when it does not fit (confirmscroll.go).
 func (m *Model) dialogBox(w, h int) []string {
 	inner := confirmInner(w)
-	lines := m.confirm.visible(m.opts.Theme, w, h)
+	lines := m.confirm.visible(m.theme, w, h)
 	box := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).
-		BorderForeground(m.opts.Theme.P.Warn).Padding(0, 1).Width(inner + 4).
+		BorderForeground(m.theme.P.Warn).Padding(0, 1).Width(inner + 4).
 		Render(strings.Join(lines, "\n"))
 	return strings.Split(box, "\n")
 }

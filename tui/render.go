@@ -33,7 +33,7 @@ func (m *Model) render() string {
 	}
 	body = fitBlock(body, w, h)
 	if m.palette.open {
-		body = overlayBottom(body, m.palette.suggestions(m.opts.Theme, w), h)
+		body = overlayBottom(body, m.palette.suggestions(m.theme, w), h)
 	}
 	if m.confirm.open() {
 		body = overlayCenter(body, m.dialogBox(w, h), w)

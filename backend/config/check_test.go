@@ -193,5 +193,5 @@ func ExampleCheck() {
 	// Output:
 	// fleet.yaml:1:1: sources: configure at least one source to poll (docker, prometheus, alertmanager), or sources: {simulator: {}} for the demo fleet
 	// fleet.yaml:2:11: projects: list at least one project, e.g.  - name: chat (with sources.docker, the engine's compose projects are the projects)
-	// fleet.yaml:3:1: unknown key "sourcs" at the top level; did you mean "sources"? (valid keys: environment, thresholds, projects, databases, dependencies, sources, actions, deployments, contacts, keys)
+	// fleet.yaml:3:1: unknown key "sourcs" at the top level; did you mean "sources"? (valid keys: environment, thresholds, projects, databases, dependencies, sources, actions, deployments, contacts, keys, theme)
 }

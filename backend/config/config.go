@@ -41,6 +41,7 @@ type Config struct {
 	Deployments  []deploy.Spec // blue/green projects (deployments:)
 	Contacts     contacts.Book // emergency contacts, in file order
 	Keys         []KeyBinding  // in file order
+	Theme        Theme         // theme:; the zero Theme when not set
 }
 
 // Project is a group of services deployed together, e.g. chat.

@@ -21,6 +21,7 @@ type rawConfig struct {
 	Deployments  []rawDeployment `yaml:"deployments"`
 	Contacts     []rawContact    `yaml:"contacts"`
 	Keys         ast.Node        `yaml:"keys"` // walked by hand for order and positions
+	Theme        string          `yaml:"theme"`
 }
 
 type rawThresholds struct {

@@ -183,6 +183,7 @@ func Reference() []Field {
 		{Path: "contacts[].fallback", Type: "name", Default: "none", Doc: "The role to call while this contact is off hours; the chain is followed to the first one on call."},
 		{Path: "keys", Type: "mapping", Default: "built in", Doc: "Key rebindings, e.g. `quit: [q, ctrl+c]` (the actions: docs/keys.md). An unknown action, or a key bound to two actions, is an error."},
 		{Path: "keys.<action>", Type: "list of keys", Doc: "Replaces every key of the action; at least one non-empty key."},
+		{Path: "theme", Type: "`auto`, `dark`, `light`, `high-contrast` or a path", Default: "`auto`", Doc: "The colours. `auto` asks the terminal for its background (OSC 11) and draws `dark` or `light` accordingly, `dark` until (or unless) the terminal answers; `high-contrast` has no greys, bold statuses, and its own dark and light variants picked the same way. Any other value is a palette file (a relative path is taken from the config file's directory): `base: dark` or `light` (default `dark`) and the colours it changes by name, `accent`, `on_accent`, `text`, `muted`, `border`, `ok`, `warn`, `down`, `unknown`, each `\"#rrggbb\"`, `\"#rgb\"` or an ANSI number 0-255; its problems are reported at its own file:line:col. `--theme` and `OPSDECK_THEME` override it; `NO_COLOR` and `--no-color` draw no colour whatever it says."},
 	})
 }
 

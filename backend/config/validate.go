@@ -104,6 +104,7 @@ func (b *builder) build(r *rawConfig) *Config {
 	c.Deployments = b.deployments(r.Deployments, c)
 	c.Contacts = b.contacts(r.Contacts)
 	c.Keys = b.keys(r.Keys)
+	c.Theme = b.theme(r.Theme)
 	return c
 }
 

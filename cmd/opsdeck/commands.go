@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/manacore/opsdeck/views/theme"
 )
 
 // cli is one run of the command line: where it writes, the environment it
@@ -89,6 +91,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	lf := root.Flags()
 	lf.BoolVar(&c.f.readOnly, "read-only", false, "hide and refuse every action on the fleet")
 	lf.BoolVar(&c.f.noColor, "no-color", false, "no colours (env NO_COLOR, any value)")
+	c.themeFlag(root)
 
 	root.AddCommand(c.statusCommand(), c.checkCommand(), c.serveCommand(), c.configCommand(), c.initCommand(),
 		c.versionCommand(), c.manCommand())
@@ -102,6 +105,13 @@ func (c *cli) rootCommand() *cobra.Command {
 		}
 	}
 	return root
+}
+
+// themeFlag adds --theme to a command that draws consoles (the console,
+// serve's sessions).
+func (c *cli) themeFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.f.theme, "theme", c.getenv(envTheme), "colours: auto (the terminal's background picks dark or light), dark, light, high-contrast, or a palette file (env "+envTheme+"; default the config's theme:, else auto; NO_COLOR wins)")
+	_ = cmd.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions(theme.Builtins(), cobra.ShellCompDirectiveDefault))
 }
 
 // setup runs before every command: it checks --log-level and starts the

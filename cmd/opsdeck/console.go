@@ -46,8 +46,14 @@ func (c *cli) runConsole(cmd *cobra.Command, _ []string) error {
 	if profile, ok := colorProfile(c.f, c.getenv); ok {
 		opts = append(opts, tea.WithColorProfile(profile))
 		pinned = &profile
+		app.ui.NoColor = true // no colour to choose: the background is not asked
 	}
-	err = runConsole(ctx, tui.New(ctx, app.ui), opts, pinned)
+	newModel := func(asked bool) tea.Model {
+		ui := app.ui
+		ui.AskedBackground = asked
+		return tui.New(ctx, ui)
+	}
+	err = runConsole(ctx, newModel, app.ui.Theme.Adaptive() && !app.ui.NoColor, opts, pinned)
 	if errors.Is(err, tea.ErrProgramKilled) {
 		err = nil
 	}

@@ -54,7 +54,8 @@ type flags struct {
 	clock    string
 	readOnly bool
 	noColor  bool
-	demo     bool // the embedded demo fleet, whatever config or engine is found
+	theme    string // --theme: a built-in theme or a palette file; "": the config's
+	demo     bool   // the embedded demo fleet, whatever config or engine is found
 	// log gets what the sources log (each fetch at debug level); it is not
 	// a flag but what --log-level made. nil: nothing is logged.
 	log *slog.Logger

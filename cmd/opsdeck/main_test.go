@@ -140,7 +140,7 @@ func TestHelpOnStdout(t *testing.T) {
 			t.Fatalf("%v: exit %d, stderr %q", args, code, errOut)
 		}
 		for _, want := range []string{"--config", "env OPSDECK_CONFIG", "--log-level", "env OPSDECK_LOG_LEVEL",
-			"--cpuprofile", "env OPSDECK_CPUPROFILE", "--no-color", "env NO_COLOR", "status", "check", "serve", "config", "completion",
+			"--cpuprofile", "env OPSDECK_CPUPROFILE", "--no-color", "env NO_COLOR", "--theme", "env OPSDECK_THEME", "status", "check", "serve", "config", "completion",
 			"3 a source could not be reached"} {
 			// fang wraps the text to the terminal's width.
 			if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {

@@ -23,7 +23,8 @@ OPSDECK_LOG_LEVEL: the default of --log-level.
 OPSDECK_CPUPROFILE, OPSDECK_MEMPROFILE: the defaults of --cpuprofile and --memprofile.
 XDG_CONFIG_HOME: where the config and serve's authorized keys are (default ~/.config).
 XDG_STATE_HOME: where the state (audit log, incidents, version history), the log file and serve's host key are (default ~/.local/state).
-NO_COLOR: any value turns colour off, as --no-color does.
+OPSDECK_THEME: the default of --theme.
+NO_COLOR: any value turns colour off, as --no-color does, whatever the theme.
 SSH_AUTH_SOCK: the agent used for SSH (sources.ssh.agent).
 GOMAXPROCS: the console runs on one processor unless this says otherwise.`
 

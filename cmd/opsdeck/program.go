@@ -22,16 +22,22 @@ const frameRate = 30
 // tui/screen: a frame when the view changes and none otherwise, where
 // Bubble Tea's renderer would wake frameRate times a second to look (that
 // ticker alone was the whole idle-CPU budget; see BENCHMARKS.md). profile
-// is the pinned colour profile, if pinned.
-func runConsole(ctx context.Context, m tea.Model, opts []tea.ProgramOption, profile *colorprofile.Profile) error {
+// is the pinned colour profile, if pinned. askBackground says the theme
+// wants the terminal's background; newModel is told whether it was asked.
+func runConsole(ctx context.Context, newModel func(askedBackground bool) tea.Model, askBackground bool, opts []tea.ProgramOption, profile *colorprofile.Profile) error {
 	term, err := screen.OpenTerminal(os.Stdin, os.Stdout)
 	if errors.Is(err, screen.ErrNoTerminal) {
-		_, err := tea.NewProgram(m, append(opts, tea.WithFPS(frameRate))...).Run()
+		// Bubble Tea's renderer flushes its queries with its frames.
+		_, err := tea.NewProgram(newModel(false), append(opts, tea.WithFPS(frameRate))...).Run()
 		return err
 	}
 	if err != nil {
 		return err
 	}
+	// Asked now, in raw mode: the answer waits in the terminal's input for
+	// Bubble Tea to read, while the first frames are drawn dark.
+	asked := askBackground && term.AskBackground() == nil
+	m := newModel(asked)
 	// Deferred first, so it runs last: what went to stderr meanwhile (a
 	// recovered panic's report) appears on the restored terminal.
 	defer holdStderr()()

@@ -74,6 +74,7 @@ func (c *cli) serveCommand() *cobra.Command {
 	fl.StringVar(&sf.authorizedKeys, "authorized-keys", sf.authorizedKeys, "who may log in: lines of <role> <user> <public key>")
 	fl.IntVar(&sf.maxSessions, "max-sessions", sf.maxSessions, "concurrent sessions; the next one is refused")
 	fl.DurationVar(&sf.idleTimeout, "idle-timeout", sf.idleTimeout, "end a session without input for this long (0: never)")
+	c.themeFlag(cmd)
 	return cmd
 }
 

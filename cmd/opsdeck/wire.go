@@ -111,6 +111,10 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	th, err := themeChoice(f.theme, cfg)
+	if err != nil {
+		return nil, err
+	}
 
 	a := &app{cfg: cfg, getenv: getenv}
 	pc := poll.Config{
@@ -157,7 +161,7 @@ func build(f flags, getenv func(string) string) (*app, error) {
 	a.poller = poll.New(pc)
 	a.jobs = pc.Jobs
 	// A frozen clock never changes the header: no point waking every second.
-	a.ui = tui.Options{Hub: a.poller, Keys: keys, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly, DemoWhy: demoWhy,
+	a.ui = tui.Options{Hub: a.poller, Keys: keys, Theme: th, Clock: clock, NoTick: clock != nil, ReadOnly: f.readOnly, DemoWhy: demoWhy,
 		Actor: localActor(f.readOnly, getenv), Contacts: cfg.Contacts, Deps: kit.Deps{Checker: a.checker, Targets: targetChecker(a.checker), Logs: logs, Ranges: a.ranges(fleet), Rules: a.rules(fleet)}}
 	if a.ui.Deps.Databases, err = a.databases(cfg, fleet); err != nil {
 		a.close()

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 )
 
@@ -32,6 +33,17 @@ func OpenTerminal(in, out *os.File) (*Terminal, error) {
 		return nil, fmt.Errorf("raw mode: %w", err)
 	}
 	return &Terminal{in: in, out: out, state: state}, nil
+}
+
+// AskBackground asks the terminal for its background colour (OSC 11) at
+// once; Bubble Tea reads the answer as a tea.BackgroundColorMsg. Asked
+// through Bubble Tea (tea.RequestBackgroundColor), the query waits in its
+// buffer for the next flush: a second later without its renderer, or at
+// exit, when the answer lands in the shell. Call it before the Screen
+// starts drawing, so the query cannot split a frame.
+func (t *Terminal) AskBackground() error {
+	_, err := t.out.WriteString(ansi.RequestBackgroundColor)
+	return err
 }
 
 // Size is the terminal's width and height in cells.

@@ -17,6 +17,9 @@ type Terminal struct{}
 // OpenTerminal answers ErrNoTerminal on Windows.
 func OpenTerminal(in, out *os.File) (*Terminal, error) { return nil, ErrNoTerminal }
 
+// AskBackground is never called on Windows.
+func (t *Terminal) AskBackground() error { return ErrNoTerminal }
+
 // Size is never called on Windows.
 func (t *Terminal) Size() (width, height int, err error) { return 0, 0, ErrNoTerminal }
 

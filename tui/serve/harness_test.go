@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"net"
 	"strconv"
@@ -165,6 +166,14 @@ type term struct {
 // open logs in and starts a session with a pty of the given TERM and size.
 func (f *fixture) open(t *testing.T, key gossh.Signer, termName string, w, h int) *term {
 	t.Helper()
+	return f.openOn(t, key, termName, w, h, nil)
+}
+
+// openOn is open on a terminal whose background is bg, which answers the
+// program's queries (OSC 11 with bg) as a terminal does; nil: a terminal
+// that answers none.
+func (f *fixture) openOn(t *testing.T, key gossh.Signer, termName string, w, h int, bg color.Color) *term {
+	t.Helper()
 	c, err := f.dial(key, "someone")
 	if err != nil {
 		t.Fatalf("dial: %v", err)
@@ -174,10 +183,15 @@ func (f *fixture) open(t *testing.T, key gossh.Signer, termName string, w, h int
 		t.Fatal(err)
 	}
 	tm := &term{t: t, client: c, sess: s, emu: vt.NewEmulator(w, h), done: make(chan struct{})}
-	go func() { _, _ = io.Copy(io.Discard, tm.emu) }() // the emulator's answers to queries
 	if tm.stdin, err = s.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
+	answers := io.Discard // the emulator's answers to queries
+	if bg != nil {
+		tm.emu.SetDefaultBackgroundColor(bg)
+		answers = tm.stdin
+	}
+	go func() { _, _ = io.Copy(answers, tm.emu) }()
 	out, err := s.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -48,6 +49,9 @@ type Options struct {
 	// given a relative path for (an export, a report); empty: a fresh one,
 	// so that no console writes into the source tree.
 	Dir string
+	// Background is the terminal's background colour, which it answers
+	// the program's OSC 11 query with; nil: black.
+	Background color.Color
 }
 
 // Console is the binary running on a pseudo-terminal, with a terminal
@@ -59,6 +63,10 @@ type Console struct {
 	cmd  *exec.Cmd
 	pty  *os.File // the terminal's side (master) of the pty
 	emu  *vt.SafeEmulator
+	// cells is held while the program's output is written to emu and
+	// while StyleOf reads its cells: the emulator's cells are pointers
+	// that its own lock no longer guards once CellAt returns.
+	cells sync.Mutex
 
 	// keyIn carries typed keys to the same pump as the emulator's
 	// replies, so a key never lands inside a reply (or the reverse).
@@ -103,6 +111,9 @@ func StartConsole(t testing.TB, bin string, o Options) *Console {
 	cmd.Stderr = stderr
 	cmd.WaitDelay = 5 * time.Second
 	emu := vt.NewSafeEmulator(w, h)
+	if o.Background != nil {
+		emu.SetDefaultBackgroundColor(o.Background)
+	}
 	// pty.StartWithSize makes the child a session leader with the pty as
 	// its controlling terminal: SIGWINCH reaches it, and its pid is the
 	// process group Kill signals.
@@ -175,7 +186,9 @@ func (c *Console) readOutput() {
 	for {
 		n, err := c.pty.Read(buf)
 		if n > 0 {
+			c.cells.Lock()
 			_, _ = c.emu.Write(buf[:n])
+			c.cells.Unlock()
 		}
 		if err != nil {
 			return // EIO once the program and its children have exited

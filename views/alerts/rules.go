@@ -58,7 +58,7 @@ func newRules(c kit.Common) *Rules {
 	}
 	v := &Rules{}
 	v.TableView = kit.NewTableView(c, "Rules", "ALERT RULES", backend.FeedMetrics, cols,
-		func(backend.Snapshot) []table.Row { return nil })
+		func(s backend.Snapshot) []table.Row { return ruleRows(c, v.rules, c.Clock(s)) })
 	v.HeadingFn = func(backend.Snapshot) string {
 		h := c.Theme.Title.Render("ALERT RULES")
 		switch {

@@ -37,9 +37,10 @@ type silencesListed struct {
 // Silences lists Alertmanager's silences, active first; X expires one.
 type Silences struct {
 	*kit.TableView
-	err    error
-	loaded time.Time
-	asked  time.Time
+	silences []backend.Silence // the last list read
+	err      error
+	loaded   time.Time
+	asked    time.Time
 }
 
 func newSilences(c kit.Common) *Silences {
@@ -52,7 +53,7 @@ func newSilences(c kit.Common) *Silences {
 	}
 	v := &Silences{}
 	v.TableView = kit.NewTableView(c, "Silences", "SILENCES", backend.FeedAlerts, cols,
-		func(backend.Snapshot) []table.Row { return nil })
+		func(backend.Snapshot) []table.Row { return silenceRows(c, v.silences) })
 	v.RowKey = func(_ backend.Snapshot, row table.Row, kp tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(kp, c.Keys.Expire) {
 			return kit.Act(backend.ActKindExpire, row.Key, nil)
@@ -96,7 +97,8 @@ func (v *Silences) Update(msg tea.Msg) tea.Cmd {
 	case silencesListed:
 		v.err, v.loaded = msg.err, msg.at
 		if msg.err == nil {
-			v.Table.SetRows(silenceRows(v.C, msg.silences))
+			v.silences = msg.silences
+			v.Rebuild()
 		}
 		return nil
 	case kit.TickMsg:

@@ -88,6 +88,10 @@ func (v *Checks) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp
 
 func (v *Checks) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case kit.ThemeMsg:
+		v.tbl.SetStyles(kit.TableStyles(v.c.Theme))
+		v.tbl.SetRows(v.rows())
+		return nil
 	case checksDone:
 		v.running = false
 		v.results = msg.results

@@ -134,6 +134,14 @@ func (v *Detail) SetSize(w, h int) {
 
 func (v *Detail) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case kit.ThemeMsg:
+		st := kit.TableStyles(v.c.Theme)
+		v.stmts.SetStyles(st)
+		v.sess.SetStyles(st)
+		if !v.loaded.IsZero() {
+			v.sess.SetRows(sessionRows(v.c.Theme, v.in)) // the states' colours
+		}
+		return nil
 	case inspected:
 		v.pending = false
 		if msg.err != nil {

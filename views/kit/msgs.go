@@ -68,6 +68,11 @@ type ActionEndedMsg struct {
 // IncidentMsg carries the incident desk's newest board to every screen.
 type IncidentMsg struct{ Board incident.Board }
 
+// ThemeMsg tells every screen that Common.Theme has new styles (the
+// terminal said its background): what a screen made from the old ones
+// (a table's styles, the colours of its rows) it makes again.
+type ThemeMsg struct{}
+
 // TickMsg is the root's once-a-second clock, forwarded to the active
 // screen (countdowns, periodic refreshes of what it shows).
 type TickMsg time.Time

@@ -104,6 +104,11 @@ func (v *TableView) Rebuild() {
 }
 
 func (v *TableView) Update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(ThemeMsg); ok {
+		v.Table.SetStyles(TableStyles(v.C.Theme))
+		v.Rebuild() // the cells' colours
+		return nil
+	}
 	if handled, cmd := v.Table.Update(msg); handled {
 		return cmd
 	}

@@ -156,6 +156,11 @@ func (v *Project) selectedService() (backend.Service, bool) {
 }
 
 func (v *Project) Update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(kit.ThemeMsg); ok {
+		v.tbl.SetStyles(kit.TableStyles(v.c.Theme))
+		v.SetSnapshot(v.snap) // the cells' colours
+		return nil
+	}
 	if handled, cmd := v.tbl.Update(msg); handled {
 		return cmd
 	}

@@ -91,6 +91,13 @@ func New(cols []Column, keys *keymap.KeyMap, st Styles) *Model {
 	return &Model{cols: cols, keys: keys, styles: st, sortCol: -1, filter: ti}
 }
 
+// SetStyles replaces the table's looks (a new theme); the cells keep
+// theirs, which their maker sets again with SetRows.
+func (m *Model) SetStyles(st Styles) {
+	m.styles = st
+	m.styler = styler{}
+}
+
 // SetSize sets the table's outer size, filter line included.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(w, 0), max(h, 0)

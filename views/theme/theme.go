@@ -15,24 +15,20 @@ import (
 	"github.com/manacore/opsdeck/backend"
 )
 
-// Palette is the semantic colour set.
+// Palette is the semantic colour set. Every style of the console is made
+// from these (New); a user palette file names them (Names).
 type Palette struct {
-	Accent, Text, Subtle, Border, OK, Warn, Down, Unknown, Highlight color.Color
-}
-
-// DarkPalette suits the dark terminals most on-call engineers use.
-func DarkPalette() Palette {
-	return Palette{
-		Accent:    lipgloss.Color("#7D56F4"),
-		Text:      lipgloss.Color("#E4E4E7"),
-		Subtle:    lipgloss.Color("#8B8B94"),
-		Border:    lipgloss.Color("#4B4B55"),
-		OK:        lipgloss.Color("#3FB950"),
-		Warn:      lipgloss.Color("#D29922"),
-		Down:      lipgloss.Color("#F85149"),
-		Unknown:   lipgloss.Color("#8B8B94"),
-		Highlight: lipgloss.Color("#2D2B55"),
-	}
+	// Accent marks titles, keys and the active tab; OnAccent is text drawn
+	// on an accent background (the active tab, badges).
+	Accent, OnAccent color.Color
+	// Text is ordinary text; Muted is what is secondary (ages, hints,
+	// headers); Border draws frames and rules.
+	Text, Muted, Border color.Color
+	// OK, Warn, Down and Unknown are the statuses.
+	OK, Warn, Down, Unknown color.Color
+	// Bold puts statuses, titles and muted text in bold as well: the high
+	// contrast palette's, where weight helps more than a shade.
+	Bold bool
 }
 
 // Theme holds the styles views use. Build it with New; pass it explicitly.
@@ -52,29 +48,40 @@ type Theme struct {
 
 // New derives every style from p.
 func New(p Palette) *Theme {
+	t := &Theme{}
+	t.Set(p)
+	return t
+}
+
+// Set remakes every style from p in place. The screens of a console share
+// its *Theme, so a palette chosen once the terminal has said its
+// background reaches all of them; call it only from the console's Update,
+// where View reads it too.
+func (t *Theme) Set(p Palette) {
 	s := lipgloss.NewStyle
-	return &Theme{
+	bold := func(st lipgloss.Style) lipgloss.Style { return st.Bold(p.Bold) }
+	*t = Theme{
 		P:           p,
 		Text:        s().Foreground(p.Text),
-		Subtle:      s().Foreground(p.Subtle),
+		Subtle:      s().Foreground(p.Muted),
 		Bold:        s().Bold(true),
 		Title:       s().Bold(true).Foreground(p.Accent),
-		Badge:       s().Bold(true).Foreground(p.Text).Background(p.Accent).Padding(0, 1),
-		Demo:        s().Bold(true).Foreground(lipgloss.Color("#000000")).Background(p.Warn).Padding(0, 1),
-		Tab:         s().Foreground(p.Subtle).Padding(0, 1),
-		TabActive:   s().Bold(true).Foreground(p.Text).Background(p.Accent).Padding(0, 1),
-		TableHeader: s().Bold(true).Foreground(p.Subtle),
+		Badge:       s().Bold(true).Foreground(p.OnAccent).Background(p.Accent).Padding(0, 1),
+		Demo:        s().Bold(true).Foreground(demoText(p)).Background(p.Warn).Padding(0, 1),
+		Tab:         bold(s().Foreground(p.Muted).Padding(0, 1)),
+		TabActive:   s().Bold(true).Foreground(p.OnAccent).Background(p.Accent).Padding(0, 1),
+		TableHeader: s().Bold(true).Foreground(p.Muted),
 		// Reverse keeps the selection visible without colour (NO_COLOR).
 		Selected: s().Reverse(true).Bold(true),
 		Border:   s().Foreground(p.Border),
 		Tile:     s().Border(lipgloss.RoundedBorder()).BorderForeground(p.Border).Padding(0, 1),
-		OK:       s().Foreground(p.OK),
+		OK:       bold(s().Foreground(p.OK)),
 		Warn:     s().Foreground(p.Warn).Bold(true),
 		Down:     s().Foreground(p.Down).Bold(true),
-		Unknwn:   s().Foreground(p.Unknown),
-		Error:    s().Foreground(p.Down),
+		Unknwn:   bold(s().Foreground(p.Unknown)),
+		Error:    bold(s().Foreground(p.Down)),
 		Key:      s().Bold(true).Foreground(p.Accent),
-		KeyDesc:  s().Foreground(p.Subtle),
+		KeyDesc:  s().Foreground(p.Muted),
 	}
 }
 
