@@ -51,6 +51,7 @@ func main() {
 		sim      = flag.Bool("sim", true, "measure the simulated fleet")
 		scraped  = flag.Bool("scraped", true, "also measure each test bed size with every scale container a Prometheus target")
 		follow   = flag.Duration("logfollow", 10*time.Minute, "log follow window (issue: 10 min; 0 skips)")
+		viewers  = flag.Bool("viewers", true, "measure opsdeck serve with 1, 5 and 20 OpenSSH sessions")
 	)
 	flag.StringVar(&b.bin, "bin", "bin/opsdeck", "opsdeck binary")
 	flag.StringVar(&b.testbed, "testbed", "scripts/testbed", "test bed script")
@@ -83,6 +84,9 @@ func main() {
 	if *sim {
 		b.simIdle(*services)
 		b.simFrozen(*services)
+	}
+	if *viewers {
+		b.viewers()
 	}
 	if *follow > 0 {
 		b.logFollow(*follow) // needs the test bed, not its scale containers
