@@ -61,6 +61,21 @@ type Deploys struct {
 // three steps before a promote, the last step or window, a refusal.
 const deploysFooter = 6
 
+// verdictLines is how many lines the verdict and its reason may take at
+// width w: a second one below wideFooter columns, where the reason (what
+// to do before the promote) no longer fits on one.
+func verdictLines(w int) int {
+	if w < wideFooter {
+		return 2
+	}
+	return 1
+}
+
+const wideFooter = 120
+
+// footerHeight is the lines under the table at width w.
+func footerHeight(w int) int { return deploysFooter - 1 + verdictLines(w) }
+
 // New builds the tab.
 func New(c kit.Common) *Deploys {
 	cols := []table.Column{
@@ -106,7 +121,7 @@ func (v *Deploys) request() tea.Cmd {
 }
 
 func (v *Deploys) SetSize(w, h int) {
-	v.TableView.SetSize(w, max(h-deploysFooter, 1))
+	v.TableView.SetSize(w, max(h-footerHeight(w), 1))
 	v.width, v.height = w, h
 }
 
@@ -253,11 +268,22 @@ func (v *Deploys) footerLines() []string {
 	lines := make([]string, deploysFooter)
 	row, ok := v.Table.Selected()
 	if !ok {
-		return lines
+		return make([]string, footerHeight(v.width))
 	}
 	project, _, _ := strings.Cut(row.Key, "/")
 	st := v.status[project]
-	lines[0] = kit.FitLine(verdictCell(v.C, st.Verdict).Style.Render(strings.ToUpper(string(st.Verdict)))+"  "+t.Text.Render(kit.Sanitize(st.Reason)), v.width)
+	// The reason says what to do before a promote: wrapped, not cut,
+	// where the terminal is narrow.
+	word := strings.ToUpper(string(st.Verdict))
+	reason := kit.Wrap(kit.Sanitize(st.Reason), max(v.width-len(word)-2, 10))
+	verdict := []string{kit.FitLine(verdictCell(v.C, st.Verdict).Style.Render(word)+"  "+t.Text.Render(reason[0]), v.width)}
+	if n := verdictLines(v.width); n > 1 {
+		rest := ""
+		if len(reason) > 1 {
+			rest = strings.Repeat(" ", len(word)+2) + t.Text.Render(strings.Join(reason[1:], " "))
+		}
+		verdict = append(verdict, kit.FitLine(rest, v.width))
+	}
 	flow := v.flowLines(project, st)
 	copy(lines[1:4], flow[:])
 	const last, note = 4, 5
@@ -282,5 +308,5 @@ func (v *Deploys) footerLines() []string {
 		lines[note] = t.Down.Render("history: " + kit.Sanitize(v.err.Error()))
 	}
 	lines[note] = kit.FitLine(lines[note], v.width)
-	return lines
+	return append(verdict, lines[1:]...)
 }
