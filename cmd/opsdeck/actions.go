@@ -14,6 +14,7 @@ import (
 	"github.com/manacore/opsdeck/backend/alertmanager"
 	"github.com/manacore/opsdeck/backend/audit"
 	"github.com/manacore/opsdeck/backend/config"
+	"github.com/manacore/opsdeck/backend/deploy"
 	"github.com/manacore/opsdeck/backend/docker/actions"
 	"github.com/manacore/opsdeck/backend/drtree"
 	"github.com/manacore/opsdeck/backend/health"
@@ -101,15 +102,7 @@ func (a *app) enableActions(getenv func(string) string) error {
 			return fmt.Errorf("incident: %w", err)
 		}
 	}
-	runner := &action.Runner{Audit: log, Executors: ex, Journal: desk}
-	a.ui.Actions, a.ui.Deps.Incidents = runner, desk
-	a.ui.DBServices = map[string][]string{}
-	for _, d := range cfg.Databases {
-		a.ui.DBServices[d.Name] = d.Services
-	}
-	a.auditPath = auditPath
-	a.ui.Deployments = cfg.Deployments
-	a.ui.Deps.AuditPairs = func(ctx context.Context) ([]audit.Pair, error) {
+	pairs := func(ctx context.Context) ([]audit.Pair, error) {
 		// A local file read; ctx only bounds the wait for the answer.
 		type res struct {
 			p   []audit.Pair
@@ -127,6 +120,24 @@ func (a *app) enableActions(getenv func(string) string) error {
 			return nil, ctx.Err()
 		}
 	}
+	a.ui.Deps.AuditPairs = pairs
+	// The runner itself refuses a decommission inside the rollback
+	// window, whichever console (or serve session) asked for it.
+	if x, ok := ex[backend.ActKindCommand]; ok && len(cfg.Deployments) > 0 {
+		now := a.ui.Clock
+		if now == nil {
+			now = time.Now
+		}
+		ex[backend.ActKindCommand] = &deploy.Guard{Next: x, Specs: cfg.Deployments, Snapshot: a.poller.Snapshot, Pairs: pairs, Now: now}
+	}
+	runner := &action.Runner{Audit: log, Executors: ex, Journal: desk}
+	a.ui.Actions, a.ui.Deps.Incidents = runner, desk
+	a.ui.DBServices = map[string][]string{}
+	for _, d := range cfg.Databases {
+		a.ui.DBServices[d.Name] = d.Services
+	}
+	a.auditPath = auditPath
+	a.ui.Deployments = cfg.Deployments
 	return nil
 }
 
