@@ -216,7 +216,8 @@ func TestSelectedRowKeepsCellColours(t *testing.T) {
 		t.Fatalf("view %q", m.View())
 	}
 	row := lines[1]
-	if !strings.Contains(row, "38;2;255;0;0") || !strings.Contains(row, "7") {
+	// The DOWN cell itself is both reversed (7) and red.
+	if !strings.Contains(row, "\x1b[7;38;2;255;0;0mDOWN") {
 		t.Fatalf("selected row lost the cell's colour or the reverse video: %q", row)
 	}
 	if w := ansi.StringWidth(row); w != 20 {
