@@ -4,8 +4,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +35,6 @@ func TestDatabaseDetailOnTestBed(t *testing.T) {
 	idle := testbed.Token("i")
 	pg.Hold(t, "manacore", idle, "BEGIN; SELECT 1;", "idle in transaction")
 
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	body := fmt.Sprintf(`environment: testbed
 projects:
   - name: chat
@@ -53,9 +50,7 @@ sources:
     identity_files: [%s]
     hosts: [{name: tb-db, addr: %q, user: %s}]
 `, testbed.PGBin, pg.Host, pg.Port, pg.User, env[testbed.PromURL], env[testbed.SSHKnownHosts], env[testbed.SSHKey], env[testbed.SSHAddr], env[testbed.SSHUser])
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := configFile(t, body)
 	eachTerminalWith(t, tuitest.Options{Args: []string{"--config", cfg}}, func(t *testing.T, c *tuitest.Console) {
 		c.Keys("6")
 		c.Until("manacore's row", 30*time.Second, func(s string) bool { return rowOf(s, "manacore") != "" })

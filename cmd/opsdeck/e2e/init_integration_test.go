@@ -128,10 +128,7 @@ func TestInitTLSEngine(t *testing.T) {
 		!strings.Contains(r.stdout, `- name: "`+project+`"`) {
 		t.Fatalf("init --output -: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(cfg, []byte(r.stdout), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := configFile(t, r.stdout)
 	s := runOpsdeck(t, nil, "status", "--json", "--config", cfg)
 	var doc statusDoc
 	if err := json.Unmarshal([]byte(s.stdout), &doc); err != nil {
@@ -216,11 +213,8 @@ Host *
 		host string
 		ok   bool
 	}{{"bed-target", true}, {"bed-typo", false}} {
-		cfg := filepath.Join(t.TempDir(), "config.yaml")
 		body := r.stdout + "actions:\n  commands:\n    - {name: uptime, host: " + c.host + ", argv: [uptime]}\n"
-		if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		cfg := configFile(t, body)
 		v := runOpsdeck(t, []string{"HOME=" + home}, "config", "validate", cfg)
 		if (v.code == 0 && strings.Contains(v.stdout, ": ok")) != c.ok || (!c.ok && !strings.Contains(v.stdout+v.stderr, `host "bed-typo" is neither`)) {
 			t.Errorf("config validate, host: %s: exit %d\n%s%s", c.host, v.code, v.stdout, v.stderr)

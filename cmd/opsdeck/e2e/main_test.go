@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -151,4 +152,15 @@ func waitClockReaches(t *testing.T, c *tuitest.Console, at time.Time) {
 		shown, ok := headerClock(s)
 		return ok && !shown.Before(at)
 	})
+}
+
+// configFile writes body as a config file of the test's own and returns
+// its path.
+func configFile(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -4,8 +4,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +20,6 @@ func TestConsoleShowsPrometheusWarnings(t *testing.T) {
 	t.Parallel()
 	env := testbed.Need(t, testbed.PromPartialURL)
 	testbed.Loopback(t, strings.TrimPrefix(env[testbed.PromPartialURL], "http://"))
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	body := fmt.Sprintf(`environment: testbed
 projects:
   - name: chat
@@ -32,9 +29,7 @@ sources:
     url: %q
     service_label: service
 `, env[testbed.PromPartialURL])
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := configFile(t, body)
 	for _, size := range [][2]int{{80, 24}, {160, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			t.Parallel()

@@ -4,8 +4,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +18,6 @@ func TestRulesOfTheTestBedPrometheus(t *testing.T) {
 	t.Parallel()
 	env := testbed.Need(t, testbed.PromURL)
 	testbed.Loopback(t, strings.TrimPrefix(env[testbed.PromURL], "http://"))
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	body := fmt.Sprintf(`environment: testbed
 projects:
   - name: picture
@@ -28,9 +25,7 @@ projects:
 sources:
   prometheus: {url: %q, service_label: service}
 `, env[testbed.PromURL])
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfg := configFile(t, body)
 	c := tuitest.StartConsole(t, opsdeck, tuitest.Options{Width: 160, Height: 40, Args: []string{"--config", cfg}})
 	c.WaitFor("SYSTEM HEALTH OVERVIEW")
 	c.Type(":rules")

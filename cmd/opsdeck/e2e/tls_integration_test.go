@@ -34,7 +34,6 @@ func TestConsoleOnTLSPrometheus(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := filepath.Join(t.TempDir(), "config.yaml")
 			body := fmt.Sprintf(`environment: testbed
 projects:
   - name: chat
@@ -46,9 +45,7 @@ sources:
     basic_auth: {username: %s, password_file: %q}
     tls_config: {insecure_skip_verify: true}
 `, env[testbed.PromTLSURL], env[testbed.TLSUser], c.passwordFile)
-			if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			cfg := configFile(t, body)
 			con := tuitest.StartConsole(t, opsdeck, tuitest.Options{Width: 160, Height: 40, Args: []string{"--config", cfg}})
 			con.Until(c.want, 30*time.Second, func(s string) bool { return strings.Contains(s, c.want) })
 			screen := con.Screen()

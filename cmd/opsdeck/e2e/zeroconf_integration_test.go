@@ -96,10 +96,7 @@ func TestZeroConfigFindsTheEngine(t *testing.T) {
 		check(t, zeroStatus(t, "DOCKER_CONFIG="+dir), "docker@testbed (context testbed (docker context use))")
 
 		// A config naming the context instead of a host.
-		cfg := filepath.Join(t.TempDir(), "config.yaml")
-		if err := os.WriteFile(cfg, []byte("environment: testbed\nsources:\n  docker: [{context: testbed}]\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		cfg := configFile(t, "environment: testbed\nsources:\n  docker: [{context: testbed}]\n")
 		r := runOpsdeck(t, []string{"DOCKER_CONFIG=" + dir}, "status", "--json", "--config", cfg)
 		var named statusDoc
 		if err := json.Unmarshal([]byte(r.stdout), &named); err != nil {
